@@ -1,0 +1,273 @@
+package schema
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/load"
+)
+
+// Definitions is the CUE file that constrains every platform source. It
+// is laid over the source directory at load time, so a directory holding
+// only data files loads, and a stale copy in the directory never wins.
+//
+//go:embed definitions.cue
+var Definitions []byte
+
+// DefinitionsFile is the name the definitions take in the source
+// directory; `cue vet` of a directory holding a copy of it passes too.
+const DefinitionsFile = "definitions.cue"
+
+// SourceDir is the directory below the project root holding the source.
+const SourceDir = "schema"
+
+// PackageName is the CUE package every source file declares.
+const PackageName = "platform"
+
+// Load reads the platform source of the project at root (its schema/
+// directory), evaluates it against the definitions, checks every rule,
+// and returns the model. Problems in the source come back together as
+// Diagnostics, sorted by position; any other error is an I/O problem.
+// Warnings are in Platform.Warnings.
+func Load(root string) (*Platform, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(absRoot, SourceDir)
+	if err := checkSourceDir(dir); err != nil {
+		return nil, err
+	}
+	inst, err := loadInstance(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := newPositionIndex(absRoot, inst.Files)
+	if inst.Err != nil {
+		return nil, cueDiagnostics(absRoot, ix, inst.Err)
+	}
+	v := cuecontext.New().BuildInstance(inst)
+	data, err := v.MarshalJSON()
+	if err != nil {
+		// The fast path failed: validate for the complete list.
+		verr := v.Validate(cue.Concrete(true), cue.All())
+		if verr == nil {
+			verr = err
+		}
+		return nil, cueDiagnostics(absRoot, ix, verr)
+	}
+	p, err := decode(data, ix)
+	if err != nil {
+		return nil, err
+	}
+	p.Root = absRoot
+	for _, f := range inst.Files {
+		if name := relPath(absRoot, f.Filename); filepath.Base(f.Filename) != DefinitionsFile {
+			p.SourceFiles = append(p.SourceFiles, name)
+		}
+	}
+	sort.Strings(p.SourceFiles)
+	errs, warns := validate(p)
+	p.Warnings = warns
+	if len(errs) > 0 {
+		return p, errs
+	}
+	return p, nil
+}
+
+// checkSourceDir turns the ways a source directory can be unusable into
+// one clear I/O error each.
+func checkSourceDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no platform source: %s does not exist", dir)
+		}
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("no platform source: %s is not a directory", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading platform source: %w", err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".cue") && e.Name() != DefinitionsFile {
+			f, err := os.Open(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return fmt.Errorf("reading platform source: %w", err)
+			}
+			f.Close()
+		}
+	}
+	return nil
+}
+
+func loadInstance(dir string) (*build.Instance, error) {
+	cfg := &load.Config{
+		Dir:     dir,
+		Package: PackageName,
+		Env:     []string{},
+		Overlay: map[string]load.Source{
+			filepath.Join(dir, DefinitionsFile): load.FromBytes(Definitions),
+		},
+	}
+	insts := load.Instances([]string{"."}, cfg)
+	if len(insts) != 1 {
+		return nil, fmt.Errorf("loading %s: expected one CUE package, got %d", dir, len(insts))
+	}
+	return insts[0], nil
+}
+
+// cueDiagnostics converts CUE's errors into diagnostics at the user's
+// positions. CUE often names the embedded definitions (an incomplete
+// value, a pattern constraint); those positions are dropped and the
+// error's path is looked up in the user's files instead.
+func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
+	var ds Diagnostics
+	for _, e := range cueerrors.Errors(err) {
+		var pos Pos
+		var related []Pos
+		for _, p := range cueerrors.Positions(e) {
+			if !p.IsValid() || filepath.Base(p.Filename()) == DefinitionsFile {
+				continue
+			}
+			up := Pos{File: relPath(root, p.Filename()), Line: p.Line(), Col: p.Column()}
+			if !pos.IsValid() {
+				pos = up
+			} else if up != pos {
+				related = append(related, up)
+			}
+		}
+		if !pos.IsValid() {
+			pos = ix.lookup(e.Path())
+		}
+		msg := cueMessage(e)
+		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: msg})
+	}
+	return ds.Sort()
+}
+
+// cueMessage is CUE's message with the path in front, as CUE prints it,
+// but without positions (they are ours to print).
+func cueMessage(e cueerrors.Error) string {
+	format, args := e.Msg()
+	msg := fmt.Sprintf(format, args...)
+	if path := e.Path(); len(path) > 0 {
+		msg = strings.Join(path, ".") + ": " + msg
+	}
+	return msg
+}
+
+// relPath renders an absolute file name relative to root, with slashes.
+func relPath(root, name string) string {
+	if rel, err := filepath.Rel(root, name); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(name)
+}
+
+// source is the JSON shape of an evaluated platform source.
+type source struct {
+	Platform struct {
+		Name       string   `json:"name"`
+		Domain     string   `json:"domain"`
+		Principles []string `json:"principles"`
+	} `json:"platform"`
+	Ranges     map[string]*Range   `json:"ranges"`
+	Hosts      map[string]*Host    `json:"hosts"`
+	Services   map[string]*Service `json:"services"`
+	Outputs    Outputs             `json:"outputs"`
+	Prometheus *Prometheus         `json:"prometheus"`
+}
+
+// decode turns the evaluated source, exported once as JSON, into the
+// model. Decoding JSON is several times cheaper than cue.Value.Decode.
+func decode(data []byte, ix *positionIndex) (*Platform, error) {
+	var src source
+	if err := json.Unmarshal(data, &src); err != nil {
+		return nil, fmt.Errorf("decoding evaluated source: %w", err)
+	}
+	p := &Platform{Name: src.Platform.Name, Domain: src.Platform.Domain, Principles: src.Platform.Principles,
+		Outputs: src.Outputs, Prometheus: src.Prometheus}
+	p.Outputs.Pos = ix.entity("outputs")
+	if p.Prometheus != nil {
+		p.Prometheus.Pos = ix.entity("prometheus")
+	}
+	for name, r := range src.Ranges {
+		r.Name, r.Pos = name, ix.entity("ranges."+name)
+		p.Ranges = append(p.Ranges, r)
+	}
+	sort.Slice(p.Ranges, func(i, j int) bool {
+		if p.Ranges[i].From != p.Ranges[j].From {
+			return p.Ranges[i].From < p.Ranges[j].From
+		}
+		return p.Ranges[i].Name < p.Ranges[j].Name
+	})
+	for name, h := range src.Hosts {
+		h.Name, h.Pos = name, ix.entity("hosts."+name)
+		p.Hosts = append(p.Hosts, h)
+	}
+	sort.Slice(p.Hosts, func(i, j int) bool { return p.Hosts[i].Name < p.Hosts[j].Name })
+	for name, s := range src.Services {
+		s.Name, s.Pos = name, ix.entity("services."+name)
+		p.Services = append(p.Services, s)
+	}
+	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Name < p.Services[j].Name })
+	p.index()
+	return p, nil
+}
+
+// UnmarshalJSON accepts a hostname or {hostname, path, port}.
+func (pub *Public) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &pub.Hostname)
+	}
+	type plain Public
+	return json.Unmarshal(b, (*plain)(pub))
+}
+
+// UnmarshalJSON accepts a service name or a need struct.
+func (n *Need) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		n.Depends = true
+		return json.Unmarshal(b, &n.Service)
+	}
+	type plain Need
+	return json.Unmarshal(b, (*plain)(n))
+}
+
+// UnmarshalJSON accepts a variable name or {env, from}.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s.Env); err != nil {
+			return err
+		}
+		s.From = s.Env
+		return nil
+	}
+	type plain Secret
+	return json.Unmarshal(b, (*plain)(s))
+}
+
+// UnmarshalJSON keeps numbers as written and renders booleans as
+// true/false, so that a value reaches the environment unchanged.
+func (e *EnvValue) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &e.Value)
+	}
+	e.Value = string(b)
+	return nil
+}

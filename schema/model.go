@@ -1,0 +1,406 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pos is a position in the user's CUE source, relative to the project
+// root. The zero Pos means "unknown" and prints as "".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsValid reports whether p names a place in a file.
+func (p Pos) IsValid() bool { return p.File != "" }
+
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Less orders positions by file, line and column; unknown positions last.
+func (p Pos) Less(q Pos) bool {
+	if p.File != q.File {
+		if p.File == "" || q.File == "" {
+			return q.File == ""
+		}
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
+// Positions maps a field path below an entity ("port", "public[0]",
+// "needs[2].service", "compose.ports") to where it was written. Entities
+// keep them so that any rule or generator can point at the exact value.
+type Positions map[string]Pos
+
+// Platform is the validated model every generator reads. Slices are
+// sorted (ranges by first port, hosts and services by name), so that
+// iterating them is deterministic.
+type Platform struct {
+	Name       string
+	Domain     string
+	Principles []string
+	Ranges     []*Range
+	Hosts      []*Host
+	Services   []*Service
+	Outputs    Outputs
+	Prometheus *Prometheus
+
+	// Root is the project root directory; output paths are relative to it.
+	Root string
+	// SourceFiles are the user's CUE files, relative to Root, sorted.
+	SourceFiles []string
+	// Warnings are problems that do not fail a run (a service off its
+	// plan, a range nearly full), sorted by position.
+	Warnings Diagnostics
+
+	ranges   map[string]*Range
+	hosts    map[string]*Host
+	services map[string]*Service
+}
+
+// Range returns the named range, or nil.
+func (p *Platform) Range(name string) *Range { return p.ranges[name] }
+
+// Host returns the named host, or nil.
+func (p *Platform) Host(name string) *Host { return p.hosts[name] }
+
+// Service returns the named service, or nil.
+func (p *Platform) Service(name string) *Service { return p.services[name] }
+
+// ServicesOn returns the services of a host, sorted by name.
+func (p *Platform) ServicesOn(host string) []*Service {
+	var out []*Service
+	for _, s := range p.Services {
+		if s.Host == host {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// index builds the name lookups; it is called once the slices are final.
+func (p *Platform) index() {
+	p.ranges = make(map[string]*Range, len(p.Ranges))
+	for _, r := range p.Ranges {
+		p.ranges[r.Name] = r
+	}
+	p.hosts = make(map[string]*Host, len(p.Hosts))
+	for _, h := range p.Hosts {
+		p.hosts[h.Name] = h
+	}
+	p.services = make(map[string]*Service, len(p.Services))
+	for _, s := range p.Services {
+		p.services[s.Name] = s
+	}
+}
+
+// Outputs are the generated files' paths, relative to the project root.
+type Outputs struct {
+	PortDoc    string   `json:"port_doc"`
+	Prometheus string   `json:"prometheus"`
+	EnvDir     string   `json:"env_dir"`
+	AlertRules []string `json:"alert_rules"`
+	Pos        Positions
+}
+
+// Range is a named block of ports with a purpose.
+type Range struct {
+	Name     string
+	From     int     `json:"from"`
+	To       int     `json:"to"`
+	Purpose  string  `json:"purpose"`
+	Note     string  `json:"note"`
+	WarnFull float64 `json:"warn_full"`
+	Pos      Positions
+}
+
+// Contains reports whether port lies in the range.
+func (r *Range) Contains(port int) bool { return port >= r.From && port <= r.To }
+
+// Size is the number of ports in the range.
+func (r *Range) Size() int { return r.To - r.From + 1 }
+
+// Host kinds.
+const (
+	KindCompose       = "compose"
+	KindScheduledTask = "scheduled-task"
+	KindLaunchd       = "launchd"
+	KindSystemd       = "systemd"
+	KindManual        = "manual"
+)
+
+// How other hosts reach a host's services.
+const (
+	ReachLAN    = "lan"
+	ReachPublic = "public"
+	ReachNone   = "none"
+)
+
+// Host is a machine.
+type Host struct {
+	Name    string
+	Title   string       `json:"title"`
+	Kind    string       `json:"kind"`
+	Address string       `json:"address"`
+	Reach   string       `json:"reach"`
+	Compose *ComposeHost `json:"compose"`
+	Tunnel  *Tunnel      `json:"tunnel"`
+	Pos     Positions
+}
+
+// ComposeHost holds what a compose host declares for its compose file.
+type ComposeHost struct {
+	Project       string `json:"project"`
+	ContainerName string `json:"container_name"`
+	// Output is the compose file's path; "" means the default.
+	Output        string         `json:"output"`
+	SecretsOutput string         `json:"secrets_output"`
+	Volumes       map[string]any `json:"volumes"`
+	Networks      map[string]any `json:"networks"`
+	Secrets       map[string]any `json:"secrets"`
+	Configs       map[string]any `json:"configs"`
+}
+
+// Tunnel is a cloudflared tunnel run on a host.
+type Tunnel struct {
+	ID              string         `json:"id"`
+	CredentialsFile string         `json:"credentials_file"`
+	Output          string         `json:"output"`
+	OriginRequest   map[string]any `json:"origin_request"`
+	Rules           []TunnelRule   `json:"rules"`
+}
+
+// TunnelRule is an extra ingress rule written by hand in the source.
+type TunnelRule struct {
+	Hostname      string         `json:"hostname"`
+	Path          string         `json:"path"`
+	Service       string         `json:"service"`
+	Comment       string         `json:"comment"`
+	OriginRequest map[string]any `json:"origin_request"`
+}
+
+// Service is one service of the platform.
+type Service struct {
+	Name          string
+	Host          string               `json:"host"`
+	Port          int                  `json:"port"`
+	ContainerPort int                  `json:"container_port"`
+	Publish       bool                 `json:"publish"`
+	Ports         map[string]NamedPort `json:"ports"`
+	Scheme        string               `json:"scheme"`
+	PortEnv       string               `json:"port_env"`
+	Range         string               `json:"range"`
+	Runtime       string               `json:"runtime"`
+	Description   string               `json:"description"`
+	Tier          string               `json:"tier"`
+	Deployed      bool                 `json:"deployed"`
+	Planned       *Planned             `json:"planned"`
+	Exception     string               `json:"exception"`
+	FrontendOf    string               `json:"frontend_of"`
+	Container     string               `json:"container"`
+	Public        []Public             `json:"public"`
+	Metrics       *Metrics             `json:"metrics"`
+	Probes        []Probe              `json:"probes"`
+	Needs         []Need               `json:"needs"`
+	Env           map[string]EnvValue  `json:"env"`
+	Secrets       []Secret             `json:"secrets"`
+	EnvFiles      []string             `json:"env_files"`
+	// Compose is the pass-through block of ordinary compose keys, as
+	// decoded from JSON (maps, slices, strings, float64, bool).
+	Compose map[string]any `json:"compose"`
+	Pos     Positions
+}
+
+// NamedPort is an extra port of a service.
+type NamedPort struct {
+	Port          int    `json:"port"`
+	ContainerPort int    `json:"container_port"`
+	Protocol      string `json:"protocol"`
+	Publish       bool   `json:"publish"`
+	Scheme        string `json:"scheme"`
+}
+
+// MainPort is the name of a service's main port in port lists.
+const MainPort = ""
+
+// PortRef is one port of a service, main or named, flattened.
+type PortRef struct {
+	Service *Service
+	// Name is MainPort for the main port.
+	Name          string
+	Port          int
+	ContainerPort int
+	Protocol      string
+	Publish       bool
+	Scheme        string
+	Pos           Pos
+}
+
+// Label is "service" or "service:name", for messages.
+func (r PortRef) Label() string {
+	if r.Name == MainPort {
+		return r.Service.Name
+	}
+	return r.Service.Name + ":" + r.Name
+}
+
+// AllPorts returns the main port then the named ports sorted by name.
+func (s *Service) AllPorts() []PortRef {
+	out := []PortRef{{Service: s, Name: MainPort, Port: s.Port, ContainerPort: s.ContainerPort,
+		Protocol: "tcp", Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}}
+	for _, name := range sortedKeys(s.Ports) {
+		np := s.Ports[name]
+		scheme := np.Scheme
+		if scheme == "" {
+			scheme = s.Scheme
+		}
+		out = append(out, PortRef{Service: s, Name: name, Port: np.Port, ContainerPort: np.ContainerPort,
+			Protocol: np.Protocol, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")})
+	}
+	return out
+}
+
+// PortNamed returns the main port for "" and a named port otherwise.
+func (s *Service) PortNamed(name string) (PortRef, bool) {
+	for _, p := range s.AllPorts() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return PortRef{}, false
+}
+
+// At returns the position of a field path of the service, falling back to
+// its parent paths and to the service itself.
+func (s *Service) At(path string) Pos { return lookupPos(s.Pos, path) }
+
+// At returns the position of a field path of the host.
+func (h *Host) At(path string) Pos { return lookupPos(h.Pos, path) }
+
+// At returns the position of a field path of the range.
+func (r *Range) At(path string) Pos { return lookupPos(r.Pos, path) }
+
+func lookupPos(ps Positions, path string) Pos {
+	for {
+		if p, ok := ps[path]; ok && p.IsValid() {
+			return p
+		}
+		if path == "" {
+			return Pos{}
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			path = ""
+		} else {
+			path = path[:i]
+		}
+	}
+}
+
+// Planned is the slot a service should move to.
+type Planned struct {
+	Port  int    `json:"port"`
+	Range string `json:"range"`
+}
+
+// Public is a public hostname of a service, with the path the tunnel
+// matches and the named port it routes to.
+type Public struct {
+	Hostname string `json:"hostname"`
+	Path     string `json:"path"`
+	Port     string `json:"port"`
+}
+
+// Metrics says how Prometheus scrapes a service.
+type Metrics struct {
+	Job      string            `json:"job"`
+	Path     string            `json:"path"`
+	Interval string            `json:"interval"`
+	Scheme   string            `json:"scheme"`
+	Port     string            `json:"port"`
+	Labels   map[string]string `json:"labels"`
+}
+
+// Probe is a blackbox probe of a service's public URLs.
+type Probe struct {
+	Job      string `json:"job"`
+	Path     string `json:"path"`
+	Hostname string `json:"hostname"`
+}
+
+// Vantage kinds a need's URL can be read from, besides the default
+// (the needing service's own place).
+const (
+	FromInternet = "internet"
+	FromLAN      = "lan"
+)
+
+// Need is a dependency of a service on another; it becomes a URL in the
+// service's environment.
+type Need struct {
+	Service  string `json:"service"`
+	Env      string `json:"env"`
+	Port     string `json:"port"`
+	From     string `json:"from"`
+	Scheme   string `json:"scheme"`
+	Path     string `json:"path"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	Depends  bool   `json:"depends"`
+}
+
+// EnvName is the variable that receives the need's URL.
+func (n Need) EnvName() string {
+	if n.Env != "" {
+		return n.Env
+	}
+	return EnvNameOf(n.Service) + "_URL"
+}
+
+// EnvNameOf turns a service name into an upper snake case variable name.
+func EnvNameOf(name string) string {
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Secret is a secret passed to a service by name, never by value.
+type Secret struct {
+	Env  string `json:"env"`
+	From string `json:"from"`
+}
+
+// EnvValue is a plain environment value as written in the source.
+type EnvValue struct {
+	Value string
+}
+
+// Prometheus configures the generated scrape config.
+type Prometheus struct {
+	Host      string              `json:"host"`
+	Vantage   string              `json:"vantage"`
+	Global    map[string]any      `json:"global"`
+	Alerting  map[string]any      `json:"alerting"`
+	RuleFiles []string            `json:"rule_files"`
+	Jobs      []map[string]any    `json:"jobs"`
+	Probes    map[string]ProbeJob `json:"probes"`
+	Pos       Positions
+}
+
+// ProbeJob is a blackbox probe job.
+type ProbeJob struct {
+	Module   string `json:"module"`
+	Exporter string `json:"exporter"`
+	Interval string `json:"interval"`
+}

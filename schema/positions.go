@@ -1,0 +1,181 @@
+package schema
+
+import (
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+)
+
+// positionIndex maps field paths of the user's files to where they were
+// written. It is built from the syntax trees, not from the evaluated
+// value: walking the AST is linear and cheap, and it yields the user's
+// own positions where cue.Value would often name the embedded
+// definitions (see LIBRARIES.md, gotcha 6).
+//
+// Entities (a range, host or service, the outputs and prometheus
+// blocks) get their own Positions keyed by the path below them; the
+// entity itself is at key "".
+type positionIndex struct {
+	root     string
+	entities map[string]Positions // "services.x" -> {"port": …}
+}
+
+// entityKind are the top-level fields whose children are named entities.
+var entityKinds = map[string]bool{"ranges": true, "hosts": true, "services": true}
+
+// singletons are top-level fields that are one entity each.
+var singletons = map[string]bool{"platform": true, "outputs": true, "prometheus": true}
+
+func newPositionIndex(root string, files []*ast.File) *positionIndex {
+	ix := &positionIndex{root: root, entities: map[string]Positions{}}
+	for _, f := range files {
+		ix.walkDecls(f.Decls, nil)
+	}
+	return ix
+}
+
+// entity returns the positions recorded for an entity key such as
+// "services.x" or "outputs".
+func (ix *positionIndex) entity(key string) Positions {
+	if ps, ok := ix.entities[key]; ok {
+		return ps
+	}
+	return Positions{}
+}
+
+// lookup finds the closest recorded position of a full path such as
+// ["services", "x", "port"].
+func (ix *positionIndex) lookup(path []string) Pos {
+	key, rest := splitEntity(path)
+	if key == "" {
+		return Pos{}
+	}
+	return lookupPos(ix.entity(key), rest)
+}
+
+// splitEntity splits a full path into its entity key and the path below.
+func splitEntity(path []string) (key, rest string) {
+	switch {
+	case len(path) >= 2 && entityKinds[path[0]]:
+		return path[0] + "." + path[1], joinPath(path[2:])
+	case len(path) >= 1 && singletons[path[0]]:
+		return path[0], joinPath(path[1:])
+	}
+	return "", ""
+}
+
+// joinPath renders a path the way Positions keys are written: fields
+// joined by dots, list indices in brackets.
+func joinPath(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func (ix *positionIndex) walkDecls(decls []ast.Decl, path []string) {
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.Field:
+			name, ok := labelName(d.Label)
+			if !ok {
+				continue
+			}
+			p := append(path[:len(path):len(path)], name)
+			ix.record(p, d.Label.Pos())
+			ix.walkExpr(d.Value, p)
+		case *ast.EmbedDecl:
+			ix.walkExpr(d.Expr, path)
+		case *ast.Comprehension:
+			ix.walkExpr(d.Value, path)
+		}
+	}
+}
+
+func (ix *positionIndex) walkExpr(e ast.Expr, path []string) {
+	switch e := e.(type) {
+	case *ast.StructLit:
+		ix.walkDecls(e.Elts, path)
+	case *ast.ListLit:
+		for i, el := range e.Elts {
+			p := append(path[:len(path):len(path)], strconv.Itoa(i))
+			ix.record(p, el.Pos())
+			ix.walkExpr(el, p)
+		}
+	case *ast.BinaryExpr:
+		// a & b, a | b: record the left-most literal for the path and
+		// walk both sides for nested fields.
+		ix.walkExpr(e.X, path)
+		ix.walkExpr(e.Y, path)
+	case *ast.ParenExpr:
+		ix.walkExpr(e.X, path)
+	default:
+		if e != nil && len(path) > 0 {
+			ix.recordValue(path, e.Pos())
+		}
+	}
+}
+
+// record notes the position of a field's label, unless the field was
+// already seen (the first file in load order wins, as the user reads it).
+func (ix *positionIndex) record(path []string, pos token.Pos) {
+	key, rest := splitEntity(path)
+	if key == "" || !pos.IsValid() {
+		return
+	}
+	ps := ix.entities[key]
+	if ps == nil {
+		ps = Positions{}
+		ix.entities[key] = ps
+	}
+	if _, seen := ps[rest]; !seen {
+		ps[rest] = ix.pos(pos)
+	}
+}
+
+// recordValue notes the position of a leaf value, which is where an
+// error about that value should point: it replaces the label position.
+func (ix *positionIndex) recordValue(path []string, pos token.Pos) {
+	key, rest := splitEntity(path)
+	if key == "" || !pos.IsValid() || rest == "" {
+		return
+	}
+	ps := ix.entities[key]
+	if ps == nil {
+		return
+	}
+	ps[rest] = ix.pos(pos)
+}
+
+func (ix *positionIndex) pos(p token.Pos) Pos {
+	return Pos{File: relPath(ix.root, p.Filename()), Line: p.Line(), Col: p.Column()}
+}
+
+// labelName returns a regular field's name; definitions, hidden fields,
+// pattern constraints and dynamic labels are not data and are skipped.
+func labelName(l ast.Label) (string, bool) {
+	switch l := l.(type) {
+	case *ast.Ident:
+		if strings.HasPrefix(l.Name, "#") || strings.HasPrefix(l.Name, "_") {
+			return "", false
+		}
+	case *ast.BasicLit:
+	default:
+		return "", false
+	}
+	name, isIdent, err := ast.LabelName(l)
+	if err != nil || (!isIdent && name == "") {
+		return "", false
+	}
+	return name, true
+}
