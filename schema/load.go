@@ -155,9 +155,31 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 			pos = ix.lookup(e.Path())
 		}
 		msg := cueMessage(e)
+		if strings.Contains(msg, "errors in empty disjunction") {
+			continue // a heading; its alternatives follow as errors of their own
+		}
 		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: msg})
 	}
-	return ds.Sort()
+	return dropMismatchedAlternatives(ds).Sort()
+}
+
+// dropMismatchedAlternatives removes, for a value that matched no
+// alternative of a disjunction, the alternatives of another type ("a
+// string is not a struct"): the remaining message says what is wrong.
+func dropMismatchedAlternatives(ds Diagnostics) Diagnostics {
+	count := map[Pos]int{}
+	for _, d := range ds {
+		count[d.Pos]++
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if count[d.Pos] > 1 && strings.Contains(d.Message, "(mismatched types") {
+			count[d.Pos]--
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // cueMessage is CUE's message with the path in front, as CUE prints it,

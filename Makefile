@@ -1,0 +1,31 @@
+# portschema: one CUE source of truth, every config file generated.
+#
+#   make regen   regenerate out/ from schema/
+#   make check   fail if out/ is stale, missing or orphaned (CI)
+#   make test    run every test
+#   make bench   time regen and check on generated platforms of 100,
+#                1,000 and 10,000 services (and `cue export` when on PATH)
+
+GO ?= go
+
+.PHONY: regen check vet test bench fuzz
+
+regen:
+	$(GO) run . regen
+
+check:
+	$(GO) run . check
+
+vet:
+	$(GO) vet ./...
+	$(GO) run . vet
+
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 60m ./generators/
+
+fuzz:
+	@echo "see README.md, Fuzzing"

@@ -1,0 +1,51 @@
+// Package generators is the ordered registry of everything portschema
+// generates from the model. Each generator is a pure function from the
+// model to files, in a package of its own; Run calls them all and only
+// returns when every one succeeded, so a failing generator never leaves
+// half a set of outputs behind.
+package generators
+
+import (
+	"fmt"
+	"sort"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+// Generator is one output of the tool.
+type Generator struct {
+	Name     string
+	Generate func(*schema.Platform) ([]output.File, error)
+}
+
+// All returns the generators in the order they run.
+func All() []Generator {
+	return []Generator{}
+}
+
+// Run calls every generator and returns all files, sorted by path. A
+// path produced twice is an error; so is any generator's error, which
+// keeps its type (schema.Diagnostics stays a source problem).
+func Run(p *schema.Platform) ([]output.File, error) {
+	var files []output.File
+	owner := map[string]string{}
+	for _, g := range All() {
+		out, err := g.Generate(p)
+		if err != nil {
+			if _, ok := err.(schema.Diagnostics); ok {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
+		}
+		for _, f := range out {
+			if prev, ok := owner[f.Path]; ok {
+				return nil, fmt.Errorf("%s: output %s is also produced by %s", g.Name, f.Path, prev)
+			}
+			owner[f.Path] = g.Name
+			files = append(files, f)
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}

@@ -1,0 +1,288 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/lockedfile"
+)
+
+// ManifestPath is where the tool records the files it owns, relative to
+// the project root. Files it generated before and no longer produces are
+// found through it and removed.
+const ManifestPath = "out/.portschema-manifest"
+
+// LockPath serialises runs on one root: a second regen waits for the
+// first instead of interleaving its writes.
+const LockPath = "out/.portschema.lock"
+
+// Change is how one path differs between the generated set and the disk.
+type Change struct {
+	Path string
+	Kind ChangeKind
+	// Old and New are the contents on disk and the generated contents;
+	// Old is nil for a missing file, New for an orphan.
+	Old, New []byte
+	// Local is copied from File.Local.
+	Local bool
+}
+
+// ChangeKind classifies a Change.
+type ChangeKind int
+
+const (
+	// Unchanged files keep their bytes and mtime.
+	Unchanged ChangeKind = iota
+	// Missing files are generated but absent on disk.
+	Missing
+	// Stale files differ from what the source generates.
+	Stale
+	// Orphaned files were generated before but no longer are.
+	Orphaned
+)
+
+func (k ChangeKind) String() string {
+	return [...]string{"unchanged", "missing", "stale", "orphaned"}[k]
+}
+
+// Tree is a project root that generated files are compared with and
+// written to.
+type Tree struct {
+	Root string
+	// writeTemp writes data to a new temporary file in dir and returns
+	// its path; tests replace it to simulate a full disk.
+	writeTemp func(dir string, data []byte) (string, error)
+}
+
+// NewTree returns the tree rooted at root.
+func NewTree(root string) *Tree {
+	return &Tree{Root: root, writeTemp: writeTemp}
+}
+
+// Plan validates the generated files (paths inside the root, each
+// produced once, nothing without the generated header in the way) and
+// compares them with the disk. It writes nothing. The manifest is added
+// to files as one more generated file.
+func (t *Tree) Plan(files []File) ([]Change, error) {
+	files, err := t.withManifest(files)
+	if err != nil {
+		return nil, err
+	}
+	produced := map[string]bool{}
+	var changes []Change
+	for _, f := range files {
+		old, err := t.read(f.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			changes = append(changes, Change{Path: f.Path, Kind: Missing, New: f.Data, Local: f.Local})
+		case err != nil:
+			return nil, err
+		case !HasHeader(old):
+			return nil, fmt.Errorf("%s exists and lacks the generated header %q; portschema never overwrites a file it did not write: move it away or delete it", f.Path, HeaderText)
+		case bytes.Equal(old, f.Data):
+			changes = append(changes, Change{Path: f.Path, Kind: Unchanged, Old: old, New: f.Data, Local: f.Local})
+		default:
+			changes = append(changes, Change{Path: f.Path, Kind: Stale, Old: old, New: f.Data, Local: f.Local})
+		}
+		produced[f.Path] = true
+	}
+	owned, err := t.readManifest()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range owned {
+		if produced[p] {
+			continue
+		}
+		old, err := t.read(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if HasHeader(old) {
+			changes = append(changes, Change{Path: p, Kind: Orphaned, Old: old})
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+	return changes, nil
+}
+
+// Write makes the disk match the generated files: each new or changed
+// file is written to a temporary file and renamed over the old one, so
+// every file is always either its old or its new version; unchanged
+// files are not touched; orphans are removed; the manifest goes last. A
+// lock on the root keeps two runs from interleaving. Nothing is written
+// unless every file passed Plan's checks.
+func (t *Tree) Write(files []File) ([]Change, error) {
+	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockedfile.MutexAt(filepath.Join(t.Root, LockPath)).Lock()
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", LockPath, err)
+	}
+	defer unlock()
+	changes, err := t.Plan(files)
+	if err != nil {
+		return nil, err
+	}
+	// The manifest is written last: until then the old one still names
+	// every file a previous run owned, so an interrupted run leaves no
+	// file unaccounted for.
+	sort.SliceStable(changes, func(i, j int) bool {
+		return changes[i].Path != ManifestPath && changes[j].Path == ManifestPath
+	})
+	for _, c := range changes {
+		switch c.Kind {
+		case Missing, Stale:
+			if err := t.replace(c.Path, c.New); err != nil {
+				return nil, err
+			}
+		case Orphaned:
+			if err := os.Remove(t.abs(c.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
+	return changes, nil
+}
+
+// replace writes data to path through a temporary file and a rename.
+func (t *Tree) replace(rel string, data []byte) error {
+	dst := t.abs(rel)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	tmp, err := t.writeTemp(filepath.Dir(dst), data)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	return nil
+}
+
+// writeTemp writes and syncs a temporary file next to its destination,
+// so that the rename is atomic and the data is on disk before it.
+func writeTemp(dir string, data []byte) (string, error) {
+	f, err := os.CreateTemp(dir, ".portschema-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(name, 0o644)
+	}
+	if err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// withManifest checks every path and appends the manifest naming them.
+func (t *Tree) withManifest(files []File) ([]File, error) {
+	seen := map[string]bool{}
+	var paths []string
+	for _, f := range files {
+		if err := t.checkPath(f.Path); err != nil {
+			return nil, err
+		}
+		if seen[f.Path] {
+			return nil, fmt.Errorf("output %s is produced twice", f.Path)
+		}
+		seen[f.Path] = true
+		paths = append(paths, f.Path)
+	}
+	if seen[ManifestPath] {
+		return nil, fmt.Errorf("output %s is reserved for the manifest", ManifestPath)
+	}
+	sort.Strings(paths)
+	var b strings.Builder
+	b.WriteString(Header(HashComment))
+	b.WriteString("# The files portschema owns; regen removes those it no longer produces.\n")
+	for _, p := range paths {
+		b.WriteString(p + "\n")
+	}
+	return append(files[:len(files):len(files)], File{Path: ManifestPath, Data: []byte(b.String())}), nil
+}
+
+// readManifest lists the paths the previous run owned.
+func (t *Tree) readManifest() ([]string, error) {
+	data, err := t.read(ManifestPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		// A hand-edited manifest must not make regen delete files
+		// outside the root.
+		if t.checkPath(line) == nil {
+			out = append(out, line)
+		}
+	}
+	return out, nil
+}
+
+// checkPath refuses paths that are absolute, leave the root through
+// "..", or pass through a symbolic link that leads outside the root.
+func (t *Tree) checkPath(rel string) error {
+	if rel == "" || path.IsAbs(rel) || filepath.IsAbs(rel) || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
+		return fmt.Errorf("output path %q must be a clean relative path inside the project root", rel)
+	}
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("output path %q leaves the project root", rel)
+	}
+	root, err := filepath.EvalSymlinks(t.Root)
+	if err != nil {
+		return err
+	}
+	// Resolve the deepest existing ancestor (or the file itself): a
+	// symlink anywhere on the way must stay inside the root.
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	for {
+		resolved, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			if resolved != root && !strings.HasPrefix(resolved, root+string(filepath.Separator)) {
+				return fmt.Errorf("output path %q leads outside the project root through a symbolic link (to %s)", rel, resolved)
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
+}
+
+func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }
+
+func (t *Tree) read(rel string) ([]byte, error) { return os.ReadFile(t.abs(rel)) }

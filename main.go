@@ -1,0 +1,358 @@
+// Command portschema turns one CUE source of truth about a self-hosted
+// platform (port ranges, hosts, services) into every config file that
+// used to be copied by hand: docker compose files, the Prometheus scrape
+// config, cloudflared tunnel ingress, per-service .env files and the
+// PORT_SCHEMA.md port table.
+//
+// Usage:
+//
+//	portschema [-C DIR] <command> [flags]
+//
+// Commands:
+//
+//	regen    write every output from DIR/schema; unchanged files are not touched
+//	check    write nothing; report stale, missing and orphaned outputs with a diff
+//	vet      check the source and print errors and warnings
+//
+// DIR is the project root (default "."): the source is DIR/schema/*.cue
+// and output paths are relative to DIR.
+//
+// Exit status: 0 fine, 1 findings (invalid source, stale output, drift),
+// 2 usage or I/O error. NO_COLOR is honoured; with GITHUB_ACTIONS=true
+// errors are also printed as workflow annotations.
+//
+// Only this file prints; every other package returns values and errors.
+package main
+
+//go:generate go run . regen
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/diff"
+
+	"portschema/generators"
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: portschema [-C DIR] <command> [flags]
+
+commands:
+  regen    write every output from DIR/schema; unchanged files are not touched
+  check    write nothing; report stale, missing and orphaned outputs
+  vet      check the source; print errors and warnings
+
+DIR is the project root (default "."): the source is DIR/schema/*.cue.
+`
+
+// run is the whole command line, returning the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("portschema", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.Usage = func() { fmt.Fprint(stderr, usage) }
+	dir := global.String("C", ".", "project root")
+	if err := global.Parse(args); err != nil {
+		return exitUsage
+	}
+	if global.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := global.Arg(0), global.Args()[1:]
+	commands := map[string]func(*cli, []string) int{
+		"regen": (*cli).regen,
+		"check": (*cli).check,
+		"vet":   (*cli).vet,
+	}
+	f, ok := commands[cmd]
+	if !ok {
+		if cmd == "help" || cmd == "-h" {
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "portschema: unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+	c := newCLI(*dir, stdout, stderr)
+	return f(c, rest)
+}
+
+// cli carries what every command prints with.
+type cli struct {
+	root           string
+	stdout, stderr io.Writer
+	color          bool
+	github         bool
+	// display is the root as the user reaches it from the working
+	// directory, so printed paths can be opened as they are.
+	display string
+}
+
+func newCLI(root string, stdout, stderr io.Writer) *cli {
+	c := &cli{root: root, stdout: stdout, stderr: stderr, display: root}
+	if abs, err := filepath.Abs(root); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil {
+				c.display = rel
+			}
+		}
+	}
+	c.github = os.Getenv("GITHUB_ACTIONS") == "true"
+	if f, ok := stderr.(*os.File); ok && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			c.color = true
+		}
+	}
+	return c
+}
+
+// flags parses a command's flags; -C may also follow the command.
+func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	dir := fs.String("C", "", "project root")
+	if err := fs.Parse(args); err != nil {
+		return nil, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "portschema %s: unexpected argument %q\n", name, fs.Arg(0))
+		return nil, false
+	}
+	if *dir != "" {
+		*c = *newCLI(*dir, c.stdout, c.stderr)
+	}
+	return fs, true
+}
+
+// load reads and validates the source; it returns an exit code when the
+// command cannot go on.
+func (c *cli) load() (*schema.Platform, int) {
+	p, err := schema.Load(c.root)
+	var ds schema.Diagnostics
+	if errors.As(err, &ds) {
+		c.printDiagnostics(ds)
+		c.failf("%d %s in the source", len(ds), plural(len(ds), "error", "errors"))
+		return nil, exitFindings
+	}
+	if err != nil {
+		c.failf("%v", err)
+		return nil, exitUsage
+	}
+	return p, exitOK
+}
+
+// generate runs every generator.
+func (c *cli) generate(p *schema.Platform) ([]output.File, int) {
+	files, err := generators.Run(p)
+	var ds schema.Diagnostics
+	if errors.As(err, &ds) {
+		c.printDiagnostics(ds)
+		c.failf("%d %s in the source", len(ds), plural(len(ds), "error", "errors"))
+		return nil, exitFindings
+	}
+	if err != nil {
+		c.failf("%v", err)
+		return nil, exitUsage
+	}
+	return files, exitOK
+}
+
+func (c *cli) regen(args []string) int {
+	if _, ok := c.flags("regen", args); !ok {
+		return exitUsage
+	}
+	p, code := c.load()
+	if p == nil {
+		return code
+	}
+	files, code := c.generate(p)
+	if code != exitOK {
+		return code
+	}
+	changes, err := output.NewTree(c.root).Write(files)
+	if err != nil {
+		c.failf("%v", err)
+		return exitUsage
+	}
+	counts := map[output.ChangeKind]int{}
+	for _, ch := range changes {
+		counts[ch.Kind]++
+		switch ch.Kind {
+		case output.Missing:
+			fmt.Fprintf(c.stdout, "wrote   %s\n", c.path(ch.Path))
+		case output.Stale:
+			fmt.Fprintf(c.stdout, "updated %s\n", c.path(ch.Path))
+		case output.Orphaned:
+			fmt.Fprintf(c.stdout, "removed %s\n", c.path(ch.Path))
+		}
+	}
+	fmt.Fprintf(c.stderr, "regen: %d written, %d updated, %d removed, %d unchanged\n",
+		counts[output.Missing], counts[output.Stale], counts[output.Orphaned], counts[output.Unchanged])
+	return exitOK
+}
+
+func (c *cli) check(args []string) int {
+	if _, ok := c.flags("check", args); !ok {
+		return exitUsage
+	}
+	p, code := c.load()
+	if p == nil {
+		return code
+	}
+	files, code := c.generate(p)
+	if code != exitOK {
+		return code
+	}
+	changes, err := output.NewTree(c.root).Plan(files)
+	if err != nil {
+		c.failf("%v", err)
+		return exitUsage
+	}
+	bad := 0
+	for _, ch := range changes {
+		if ch.Kind == output.Unchanged || (ch.Kind == output.Missing && ch.Local) {
+			continue
+		}
+		bad++
+		name := c.path(ch.Path)
+		switch ch.Kind {
+		case output.Missing:
+			fmt.Fprintf(c.stdout, "%s: missing\n", name)
+		case output.Orphaned:
+			fmt.Fprintf(c.stdout, "%s: orphaned (no longer generated)\n", name)
+		case output.Stale:
+			fmt.Fprintf(c.stdout, "%s: stale\n", name)
+		}
+		c.annotate(ch.Path, 0, 0, fmt.Sprintf("%s is %s; run portschema regen", ch.Path, ch.Kind))
+		c.stdout.Write(diff.Diff(name+" (on disk)", ch.Old, name+" (generated)", ch.New))
+	}
+	if bad > 0 {
+		fix := "portschema regen"
+		if c.display != "." {
+			fix = "portschema -C " + c.display + " regen"
+		}
+		c.failf("%d generated %s out of date; run `%s` (or `make regen`) and commit the result",
+			bad, plural(bad, "file is", "files are"), fix)
+		return exitFindings
+	}
+	return exitOK
+}
+
+func (c *cli) vet(args []string) int {
+	if _, ok := c.flags("vet", args); !ok {
+		return exitUsage
+	}
+	p, code := c.load()
+	if p == nil {
+		return code
+	}
+	c.printDiagnostics(p.Warnings)
+	if _, code := c.generate(p); code != exitOK {
+		return code
+	}
+	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
+		len(p.Services), len(p.Hosts), len(p.Ranges), len(p.Warnings), plural(len(p.Warnings), "warning", "warnings"))
+	return exitOK
+}
+
+// printDiagnostics prints each diagnostic at a path the user can open
+// from the working directory, and as a GitHub annotation where asked.
+func (c *cli) printDiagnostics(ds schema.Diagnostics) {
+	for _, d := range ds {
+		d.Pos = c.rebase(d.Pos)
+		for i := range d.Related {
+			d.Related[i] = c.rebase(d.Related[i])
+		}
+		line := d.String()
+		if c.color {
+			line = c.colorize(d, line)
+		}
+		fmt.Fprintln(c.stderr, line)
+		if d.Severity == schema.Error {
+			c.annotate(d.Pos.File, d.Pos.Line, d.Pos.Col, d.Message)
+		}
+	}
+}
+
+func (c *cli) colorize(d schema.Diagnostic, line string) string {
+	pos := d.Pos.String()
+	if pos == "" {
+		return line
+	}
+	code := "31" // red
+	if d.Severity == schema.Warning {
+		code = "33" // yellow
+	}
+	return "\x1b[1m" + pos + "\x1b[0m" + "\x1b[" + code + "m" + strings.TrimPrefix(line, pos) + "\x1b[0m"
+}
+
+// annotate prints a GitHub Actions error annotation.
+func (c *cli) annotate(file string, line, col int, msg string) {
+	if !c.github {
+		return
+	}
+	props := "file=" + escapeProperty(file)
+	if line > 0 {
+		props += fmt.Sprintf(",line=%d,col=%d", line, col)
+	}
+	fmt.Fprintf(c.stdout, "::error %s::%s\n", props, escapeData(msg))
+}
+
+// escapeData and escapeProperty follow the workflow command rules.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// rebase turns a root-relative position into one relative to the
+// working directory.
+func (c *cli) rebase(p schema.Pos) schema.Pos {
+	if p.File != "" {
+		p.File = c.path(p.File)
+	}
+	return p
+}
+
+func (c *cli) path(rel string) string {
+	if c.display == "." || filepath.IsAbs(rel) {
+		return rel
+	}
+	return filepath.ToSlash(filepath.Join(c.display, rel))
+}
+
+// failf prints the one-line summary of a failed command.
+func (c *cli) failf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if c.color {
+		msg = "\x1b[31m" + msg + "\x1b[0m"
+	}
+	fmt.Fprintln(c.stderr, "portschema: "+msg)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
