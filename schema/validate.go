@@ -166,7 +166,7 @@ func checkPlans(c *collector, p *Platform) {
 		}
 	}
 	for _, r := range p.Ranges {
-		if n := used[r.Name]; float64(n) > r.WarnFull*float64(r.Size()) {
+		if n := used[r.Name]; n > 0 && float64(n) >= r.WarnFull*float64(r.Size()) {
 			c.warnf(r.At(""), nil, "range %s is nearly full: %d of %d ports used", r.Name, n, r.Size())
 		}
 	}
