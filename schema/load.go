@@ -65,7 +65,8 @@ func Load(root string) (*Platform, error) {
 		if verr == nil {
 			verr = err
 		}
-		return nil, cueDiagnostics(absRoot, ix, verr)
+		ds := cueDiagnostics(absRoot, ix, verr)
+		return nil, append(ds, shapeDiagnostics(ix, ds)...).Sort()
 	}
 	p, err := decode(data, ix)
 	if err != nil {

@@ -179,9 +179,12 @@ services: a: {host: "gpu", port: 3001, range: "core", compose: image: "x"}`,
 			[]string{"schema/services.cue:3:55: a: compose keys on host gpu, which is not a compose host"}},
 		{"cue errors point at the user's value", `
 services: a: {host: "mini", port: 70000, range: "core"}
-services: b: {host: "mini", port: 3002, range: "core", bogus: 1, public: ["Upper.example.com"]}`,
+services: b: {host: "mini", port: 3002, range: "core", bogus: 1, public: ["Upper.example.com"]}
+services: c: {host: "mini", range: "core"}`,
 			[]string{
 				"schema/services.cue:3:35: services.a.port: invalid value 70000 (out of bound <=65535)",
+				"schema/services.cue:4:63: services.b.bogus: field not allowed",
+				"schema/services.cue:5:11: services.c: missing required field port",
 				`schema/services.cue:4:75: services.b.public.0: invalid value "Upper.example.com" (out of bound =~"^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")`,
 			}},
 	}

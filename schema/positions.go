@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,10 @@ import (
 type positionIndex struct {
 	root     string
 	entities map[string]Positions // "services.x" -> {"port": …}
+	// dynamic is set when the files hold pattern constraints,
+	// comprehensions or embeddings: fields may then come from elsewhere
+	// than where an entity is written.
+	dynamic bool
 }
 
 // entityKind are the top-level fields whose children are named entities.
@@ -31,6 +36,9 @@ var singletons = map[string]bool{"platform": true, "outputs": true, "prometheus"
 func newPositionIndex(root string, files []*ast.File) *positionIndex {
 	ix := &positionIndex{root: root, entities: map[string]Positions{}}
 	for _, f := range files {
+		if filepath.Base(f.Filename) == DefinitionsFile {
+			continue // positions are the user's, never the definitions'
+		}
 		ix.walkDecls(f.Decls, nil)
 	}
 	return ix
@@ -89,14 +97,19 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, path []string) {
 		case *ast.Field:
 			name, ok := labelName(d.Label)
 			if !ok {
+				if _, isPattern := d.Label.(*ast.ListLit); isPattern || len(path) > 0 {
+					ix.dynamic = true
+				}
 				continue
 			}
 			p := append(path[:len(path):len(path)], name)
 			ix.record(p, d.Label.Pos())
 			ix.walkExpr(d.Value, p)
 		case *ast.EmbedDecl:
+			ix.dynamic = true
 			ix.walkExpr(d.Expr, path)
 		case *ast.Comprehension:
+			ix.dynamic = true
 			ix.walkExpr(d.Value, path)
 		}
 	}
