@@ -1,0 +1,116 @@
+package prometheus
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.yaml.in/yaml/v4"
+
+	"portschema/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// loadSmall loads the small platform of testdata/small afresh, so that
+// a test may change the model.
+func loadSmall(t *testing.T) *schema.Platform {
+	t.Helper()
+	p, err := schema.Load("testdata/small")
+	if err != nil {
+		t.Fatalf("loading testdata/small: %v", err)
+	}
+	return p
+}
+
+// generate returns the one generated file's bytes.
+func generate(t *testing.T, p *schema.Platform) []byte {
+	t.Helper()
+	files, err := Generate(p)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	if len(files) != 1 {
+		t.Fatalf("Generate returned %d files, want 1", len(files))
+	}
+	return files[0].Data
+}
+
+// parsed is prometheus.yml as a reader sees it.
+type parsed struct {
+	Global        map[string]any `yaml:"global"`
+	Alerting      map[string]any `yaml:"alerting"`
+	RuleFiles     []string       `yaml:"rule_files"`
+	ScrapeConfigs []parsedJob    `yaml:"scrape_configs"`
+}
+
+type parsedJob struct {
+	JobName        string              `yaml:"job_name"`
+	ScrapeInterval string              `yaml:"scrape_interval"`
+	MetricsPath    string              `yaml:"metrics_path"`
+	Scheme         string              `yaml:"scheme"`
+	HonorLabels    bool                `yaml:"honor_labels"`
+	Params         map[string][]string `yaml:"params"`
+	StaticConfigs  []struct {
+		Targets []string          `yaml:"targets"`
+		Labels  map[string]string `yaml:"labels"`
+	} `yaml:"static_configs"`
+	RelabelConfigs []map[string]any `yaml:"relabel_configs"`
+}
+
+func parse(t *testing.T, data []byte) parsed {
+	t.Helper()
+	var cfg parsed
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("generated file does not parse: %v\n%s", err, data)
+	}
+	return cfg
+}
+
+func (c parsed) job(name string) (parsedJob, bool) {
+	for _, j := range c.ScrapeConfigs {
+		if j.JobName == name {
+			return j, true
+		}
+	}
+	return parsedJob{}, false
+}
+
+// targets lists every target of a job.
+func (j parsedJob) targets() []string {
+	var out []string
+	for _, sc := range j.StaticConfigs {
+		out = append(out, sc.Targets...)
+	}
+	return out
+}
+
+// golden compares data with testdata/<name>, or rewrites it with -update.
+func golden(t *testing.T, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != string(data) {
+		t.Errorf("%s differs from the generated file (go test -update rewrites it):\n--- generated\n%s", path, data)
+	}
+}
+
+// diagnosticsOf asserts that err is schema.Diagnostics and returns them.
+func diagnosticsOf(t *testing.T, err error) schema.Diagnostics {
+	t.Helper()
+	ds, ok := err.(schema.Diagnostics)
+	if !ok {
+		t.Fatalf("error %v (%T) is not schema.Diagnostics", err, err)
+	}
+	return ds
+}
