@@ -1,7 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,5 +27,50 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Cmds:                scriptCmds,
 	})
+}
+
+// scriptCmds are the scenario commands beyond testscript's own.
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// snapshot DIR records the bytes of every file below DIR.
+	"snapshot": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: snapshot DIR")
+		}
+		snap := treeDigest(ts, ts.MkAbs(args[0]))
+		ts.Check(os.WriteFile(ts.MkAbs(".snapshot"), []byte(snap), 0o644))
+	},
+	// unchanged DIR fails unless every file below DIR has the bytes it
+	// had at the last snapshot: no output is half written or changed.
+	"unchanged": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: unchanged DIR")
+		}
+		want, err := os.ReadFile(ts.MkAbs(".snapshot"))
+		ts.Check(err)
+		got := treeDigest(ts, ts.MkAbs(args[0]))
+		if (got == string(want)) == neg {
+			ts.Fatalf("tree %s: changed = %v\nbefore:\n%s\nafter:\n%s", args[0], got != string(want), want, got)
+		}
+	},
+}
+
+// treeDigest lists every regular file below dir with a hash of its bytes.
+func treeDigest(ts *testscript.TestScript, dir string) string {
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".lock") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(&b, "%x %s\n", sha256.Sum256(data), filepath.ToSlash(rel))
+		return nil
+	})
+	ts.Check(err)
+	return b.String()
 }

@@ -116,12 +116,16 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 	return changes, nil
 }
 
-// Write makes the disk match the generated files: each new or changed
-// file is written to a temporary file and renamed over the old one, so
-// every file is always either its old or its new version; unchanged
-// files are not touched; orphans are removed; the manifest goes last. A
-// lock on the root keeps two runs from interleaving. Nothing is written
-// unless every file passed Plan's checks.
+// Write makes the disk match the generated files, in two phases. First
+// every new or changed file is written to a temporary file beside its
+// destination; if any of that fails (a full disk, a read-only
+// directory), the temporary files are removed and no output has
+// changed. Then each is renamed over its destination, so every file is
+// always either its old or its new version; orphans are removed; the
+// manifest goes last, so that until then the old one still names every
+// file a previous run owned. Unchanged files are not touched. A lock on
+// the root keeps two runs from interleaving. Nothing is written unless
+// every file passed Plan's checks.
 func (t *Tree) Write(files []File) ([]Change, error) {
 	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
 		return nil, err
@@ -135,20 +139,23 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The manifest is written last: until then the old one still names
-	// every file a previous run owned, so an interrupted run leaves no
-	// file unaccounted for.
 	sort.SliceStable(changes, func(i, j int) bool {
 		return changes[i].Path != ManifestPath && changes[j].Path == ManifestPath
 	})
-	for _, c := range changes {
-		switch c.Kind {
-		case Missing, Stale:
-			if err := t.replace(c.Path, c.New); err != nil {
-				return nil, err
+	staged, err := t.stage(changes)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range changes {
+		switch {
+		case staged[i] != "":
+			if err := os.Rename(staged[i], t.abs(c.Path)); err != nil {
+				removeAll(staged[i:])
+				return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 			}
-		case Orphaned:
+		case c.Kind == Orphaned:
 			if err := os.Remove(t.abs(c.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				removeAll(staged[i:])
 				return nil, err
 			}
 		}
@@ -156,21 +163,34 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 	return changes, nil
 }
 
-// replace writes data to path through a temporary file and a rename.
-func (t *Tree) replace(rel string, data []byte) error {
-	dst := t.abs(rel)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+// stage writes every new or changed file to a temporary file beside its
+// destination and returns their paths ("" for changes with nothing to
+// write). On failure it removes what it wrote.
+func (t *Tree) stage(changes []Change) ([]string, error) {
+	staged := make([]string, len(changes))
+	for i, c := range changes {
+		if c.Kind != Missing && c.Kind != Stale {
+			continue
+		}
+		dir := filepath.Dir(t.abs(c.Path))
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			staged[i], err = t.writeTemp(dir, c.New)
+		}
+		if err != nil {
+			removeAll(staged)
+			return nil, fmt.Errorf("writing %s: %w", c.Path, err)
+		}
 	}
-	tmp, err := t.writeTemp(filepath.Dir(dst), data)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
+	return staged, nil
+}
+
+func removeAll(paths []string) {
+	for _, p := range paths {
+		if p != "" {
+			os.Remove(p)
+		}
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", rel, err)
-	}
-	return nil
 }
 
 // writeTemp writes and syncs a temporary file next to its destination,

@@ -2,6 +2,7 @@ package output
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,7 +176,7 @@ func TestProducedTwiceIsAnError(t *testing.T) {
 	}
 }
 
-// A disk that fills up mid-write leaves every file either old or new.
+// A disk that fills up mid-write leaves every output as it was.
 func TestFailedWriteLeavesOldOrNew(t *testing.T) {
 	root := t.TempDir()
 	tree := NewTree(root)
@@ -201,9 +202,8 @@ func TestFailedWriteLeavesOldOrNew(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	for i, p := range []string{"out/a.yml", "out/b.yml", "out/c.yml"} {
-		got := readFile(t, root, p)
-		if got != string(v1[i].Data) && got != string(v2[i].Data) {
-			t.Errorf("%s is neither old nor new: %q", p, got)
+		if got := readFile(t, root, p); got != string(v1[i].Data) {
+			t.Errorf("%s changed although the write failed: %q", p, got)
 		}
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(root, "out", ".portschema-*.tmp"))
@@ -255,5 +255,41 @@ func mustWrite(t *testing.T, path, data string) {
 	}
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A run killed between two renames leaves some outputs new and the
+// manifest old: check reports what is stale, and the next regen repairs
+// it, removing what the old manifest owned and is no longer produced.
+func TestInterruptedWriteIsRepaired(t *testing.T) {
+	root := t.TempDir()
+	tree := NewTree(root)
+	v1 := []File{gen("out/a.yml", "a: 1\n"), gen("out/b.yml", "b: 1\n"), gen("out/old.yml", "o\n")}
+	if _, err := tree.Write(v1); err != nil {
+		t.Fatal(err)
+	}
+	v2 := []File{gen("out/a.yml", "a: 2\n"), gen("out/b.yml", "b: 2\n"), gen("out/new.yml", "n\n")}
+	// The killed run got as far as renaming a.yml and new.yml.
+	mustWrite(t, filepath.Join(root, "out/a.yml"), string(v2[0].Data))
+	mustWrite(t, filepath.Join(root, "out/new.yml"), string(v2[2].Data))
+	changes, err := tree.Plan(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]ChangeKind{"out/a.yml": Unchanged, "out/b.yml": Stale, "out/new.yml": Unchanged, "out/old.yml": Orphaned, ManifestPath: Stale}
+	if got := kinds(changes); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("plan after interruption: %v, want %v", got, want)
+	}
+	if _, err := tree.Write(v2); err != nil {
+		t.Fatal(err)
+	}
+	changes, _ = tree.Plan(v2)
+	for _, c := range changes {
+		if c.Kind != Unchanged {
+			t.Errorf("after repair %s is %s", c.Path, c.Kind)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "out/old.yml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("orphan of the interrupted run survived: %v", err)
 	}
 }
