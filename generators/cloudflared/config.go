@@ -1,0 +1,41 @@
+package cloudflared
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// config is a cloudflared configuration file: the tunnel, its
+// credentials, default origin settings and the ingress rules in the
+// order cloudflared tries them.
+type config struct {
+	Tunnel          string         `yaml:"tunnel"`
+	CredentialsFile string         `yaml:"credentials-file"`
+	OriginRequest   map[string]any `yaml:"originRequest,omitempty"`
+	Ingress         []ingressRule  `yaml:"ingress"`
+}
+
+// ingressRule is one rule of the ingress list. Comment is written above
+// the rule, so a reviewer sees which service a route belongs to.
+type ingressRule struct {
+	Hostname      string         `yaml:"hostname,omitempty"`
+	Path          string         `yaml:"path,omitempty"`
+	Service       string         `yaml:"service"`
+	OriginRequest map[string]any `yaml:"originRequest,omitempty"`
+	Comment       string         `yaml:"-"`
+}
+
+// MarshalYAML writes the rule with its comment above it.
+func (r ingressRule) MarshalYAML() (any, error) {
+	type plain ingressRule
+	var n yaml.Node
+	if err := n.Encode(plain(r)); err != nil {
+		return nil, err
+	}
+	n.HeadComment = strings.Join(strings.Fields(r.Comment), " ")
+	return &n, nil
+}
+
+// catchAll is the last rule: whatever no other rule matched gets a 404.
+var catchAll = ingressRule{Service: "http_status:404", Comment: "anything no rule above matched"}

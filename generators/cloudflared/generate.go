@@ -1,0 +1,137 @@
+// Package cloudflared generates one cloudflared configuration file per
+// host that runs a tunnel (hosts.X.tunnel): out/cloudflared-<host>.yml,
+// or the path tunnel.output names.
+//
+// Each file has the tunnel's id and credentials file, its originRequest
+// defaults, and the ingress rules in this order:
+//
+//  1. the extra rules written by hand (tunnel.rules: ssh, unix sockets,
+//     http_status), in source order;
+//  2. one rule per public hostname (and path) of every deployed service
+//     the tunnel routes, rules with a path before the bare hostname and
+//     exact names before wildcards, so that no rule hides another;
+//  3. the catch-all http_status:404.
+//
+// Which tunnel routes a service: its own host's tunnel; otherwise the
+// platform's only tunnel; otherwise it is an error (see tunnelFor). The
+// origin URL is never typed: it is the model's answer to "where is this
+// port reached from the tunnel's host" (schema.Platform.Reach, from the
+// host itself): http://localhost:<host port> on the tunnel's own host,
+// the LAN address and port on another host. Services that are not
+// deployed get no route, so a removed service cannot leave one behind.
+package cloudflared
+
+import (
+	"fmt"
+	"sort"
+
+	"portschema/generators/output"
+	"portschema/generators/yamlout"
+	"portschema/schema"
+)
+
+// OutputPath is where a tunnel host's file goes.
+func OutputPath(h *schema.Host) string {
+	if h.Tunnel.Output != "" {
+		return h.Tunnel.Output
+	}
+	return "out/cloudflared-" + h.Name + ".yml"
+}
+
+// Generate returns one file per tunnel. Problems in the source come
+// back as schema.Diagnostics at the offending value.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	tunnels := tunnelHosts(p)
+	routed := map[string][]*schema.Service{}
+	var diags schema.Diagnostics
+	for _, s := range p.Services {
+		if !s.Deployed || len(s.Public) == 0 {
+			continue
+		}
+		h, ds := tunnelFor(p, tunnels, s)
+		diags = append(diags, ds...)
+		if h != nil {
+			routed[h.Name] = append(routed[h.Name], s)
+		}
+	}
+	var files []output.File
+	for _, h := range tunnels {
+		cfg, ds := tunnelConfig(p, h, routed[h.Name])
+		diags = append(diags, ds...)
+		if len(diags) > 0 {
+			continue
+		}
+		data, err := yamlout.Marshal(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("cloudflared: host %s: %w", h.Name, err)
+		}
+		files = append(files, output.File{Path: OutputPath(h), Data: data})
+	}
+	if len(diags) > 0 {
+		return nil, diags.Sort()
+	}
+	return files, nil
+}
+
+// tunnelConfig is the configuration of the tunnel on host h, routing
+// the public hostnames of services.
+func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service) (*config, schema.Diagnostics) {
+	cfg := &config{Tunnel: h.Tunnel.ID, CredentialsFile: h.Tunnel.CredentialsFile}
+	var diags schema.Diagnostics
+	cfg.OriginRequest, diags = originRequest(h, "tunnel.origin_request", h.Tunnel.OriginRequest)
+	var rules []ingressRule
+	var at []schema.Pos
+	for i := range h.Tunnel.Rules {
+		rule, ds := extraRule(h, i)
+		diags = append(diags, ds...)
+		rules = append(rules, rule)
+		at = append(at, h.At(fmt.Sprintf("tunnel.rules[%d]", i)))
+	}
+	type generated struct {
+		rule ingressRule
+		pos  schema.Pos
+	}
+	var gen []generated
+	for _, s := range services {
+		for i := range s.Public {
+			rule, ds := route(p, h, s, i)
+			diags = append(diags, ds...)
+			gen = append(gen, generated{rule, s.At(fmt.Sprintf("public[%d]", i))})
+		}
+	}
+	sort.SliceStable(gen, func(i, j int) bool { return rank(gen[i].rule) < rank(gen[j].rule) })
+	for _, g := range gen {
+		rules = append(rules, g.rule)
+		at = append(at, g.pos)
+	}
+	diags = append(diags, shadowed(h, rules, at)...)
+	cfg.Ingress = append(rules, catchAll)
+	return cfg, diags
+}
+
+// shadowed reports every rule that an earlier rule hides, at the hidden
+// rule, naming the earlier one.
+func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagnostics {
+	var diags schema.Diagnostics
+	for j := range rules {
+		for i := range j {
+			if shadows(rules[i], rules[j]) {
+				d := errorAt(at[j], "tunnel on %s: the route of %s%s is never used: an earlier rule for %s%s matches first",
+					h.Name, rules[j].Hostname, rules[j].Path, rules[i].Hostname, rules[i].Path)
+				d.Related = []schema.Pos{at[i]}
+				diags = append(diags, d)
+				break
+			}
+		}
+	}
+	return diags
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,154 @@
+package cloudflared
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func load(t *testing.T, root string) *schema.Platform {
+	t.Helper()
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatalf("loading %s: %v", root, err)
+	}
+	return p
+}
+
+func generate(t *testing.T, p *schema.Platform) []output.File {
+	t.Helper()
+	files, err := Generate(p)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	return files
+}
+
+func golden(t *testing.T, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != string(data) {
+		t.Errorf("%s differs from the generated file (go test -update rewrites it):\n--- generated\n%s", path, data)
+	}
+}
+
+// tunnelOf returns the host whose tunnel file is at path.
+func tunnelOf(t *testing.T, p *schema.Platform, path string) *schema.Host {
+	t.Helper()
+	for _, h := range p.Hosts {
+		if h.Tunnel != nil && OutputPath(h) == path {
+			return h
+		}
+	}
+	t.Fatalf("no tunnel host writes %s", path)
+	return nil
+}
+
+// checkGeneratedFile holds one generated tunnel file to every property
+// a route must have: cloudflared's own ingress rules; the tunnel's id and
+// credentials; the hand-written rules first and the catch-all last; no
+// hostname and path routed twice; and every generated route owned by a
+// deployed service and pointing at a port that service listens on, as
+// the model says, from the tunnel's host.
+func checkGeneratedFile(t *testing.T, p *schema.Platform, f output.File) {
+	t.Helper()
+	if err := validateIngress(f.Data); err != nil {
+		t.Errorf("%s: cloudflared would refuse it: %v", f.Path, err)
+		return
+	}
+	h := tunnelOf(t, p, f.Path)
+	cfg, _ := parseConfig(f.Data)
+	if cfg.Tunnel != h.Tunnel.ID || cfg.CredentialsFile != h.Tunnel.CredentialsFile {
+		t.Errorf("%s: tunnel %q credentials %q", f.Path, cfg.Tunnel, cfg.CredentialsFile)
+	}
+	rules := cfg.Ingress[:len(cfg.Ingress)-1]
+	if cfg.Ingress[len(cfg.Ingress)-1].Service != "http_status:404" {
+		t.Errorf("%s: the catch-all is %+v", f.Path, cfg.Ingress[len(cfg.Ingress)-1])
+	}
+	seen := map[string]bool{}
+	for i, r := range rules {
+		key := r.Hostname + " " + r.Path
+		if seen[key] {
+			t.Errorf("%s: %s routed twice", f.Path, key)
+		}
+		seen[key] = true
+		if i < len(h.Tunnel.Rules) {
+			if x := h.Tunnel.Rules[i]; x.Hostname != r.Hostname || x.Service != r.Service {
+				t.Errorf("%s: rule %d is %+v, want the hand-written %+v first", f.Path, i, r, x)
+			}
+			continue
+		}
+		if err := reachesListener(p, h, r); err != nil {
+			t.Errorf("%s: %s%s -> %s: %v", f.Path, r.Hostname, r.Path, r.Service, err)
+		}
+	}
+}
+
+// reachesListener finds the deployed service that owns a route's
+// hostname and path, and checks that the route's origin is a port it
+// listens on: on the tunnel's host, a published host port on localhost;
+// on another host, a port at that host's address.
+func reachesListener(p *schema.Platform, tunnel *schema.Host, r parsedRule) error {
+	owner, port := ownerOf(p, r)
+	if owner == nil {
+		return fmt.Errorf("no service has this public hostname")
+	}
+	if !owner.Deployed {
+		return fmt.Errorf("%s is not deployed", owner.Name)
+	}
+	u, err := url.Parse(r.Service)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return fmt.Errorf("no port in %s", r.Service)
+	}
+	pr, _ := owner.PortNamed(port)
+	host := p.Host(owner.Host)
+	wantHost := host.Address
+	if owner.Host == tunnel.Name {
+		wantHost = "localhost"
+	}
+	switch {
+	case u.Hostname() != wantHost:
+		return fmt.Errorf("host %s, but %s runs on %s (%s)", u.Hostname(), owner.Name, owner.Host, wantHost)
+	case pr.Port != n:
+		return fmt.Errorf("port %d, but %s listens on %d", n, pr.Label(), pr.Port)
+	case host.Kind == schema.KindCompose && !pr.Publish:
+		return fmt.Errorf("%s is not published on %s", pr.Label(), owner.Host)
+	}
+	return nil
+}
+
+// ownerOf is the service with a public entry for the rule's hostname
+// and path, and the port that entry names.
+func ownerOf(p *schema.Platform, r parsedRule) (*schema.Service, string) {
+	for _, s := range p.Services {
+		for _, pub := range s.Public {
+			if pub.Hostname == r.Hostname && pub.Path == r.Path {
+				return s, pub.Port
+			}
+		}
+	}
+	return nil, ""
+}

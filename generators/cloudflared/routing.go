@@ -1,0 +1,107 @@
+package cloudflared
+
+import (
+	"fmt"
+	"strings"
+
+	"portschema/schema"
+)
+
+// tunnelHosts are the hosts that run a tunnel, sorted by name.
+func tunnelHosts(p *schema.Platform) []*schema.Host {
+	var out []*schema.Host
+	for _, h := range p.Hosts {
+		if h.Tunnel != nil {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// tunnelFor decides which tunnel routes a service's public hostnames:
+//
+//  1. the tunnel of the service's own host, if it runs one;
+//  2. otherwise the platform's only tunnel, which reaches the service
+//     the way its host is reached from other machines (LAN address);
+//  3. otherwise, with several tunnels and none on its host, nothing can
+//     choose for the user: an error at the service's public hostnames.
+//
+// A platform without any tunnel routes nothing and is not an error: its
+// public hostnames are served some other way.
+func tunnelFor(p *schema.Platform, tunnels []*schema.Host, s *schema.Service) (*schema.Host, schema.Diagnostics) {
+	if h := p.Host(s.Host); h != nil && h.Tunnel != nil {
+		return h, nil
+	}
+	switch len(tunnels) {
+	case 0:
+		return nil, nil
+	case 1:
+		return tunnels[0], nil
+	}
+	names := make([]string, len(tunnels))
+	for i, h := range tunnels {
+		names[i] = h.Name
+	}
+	return nil, schema.Diagnostics{errorAt(s.At("public"),
+		"%s: no tunnel routes its public hostnames: host %s runs none and the platform has several (%s); run a tunnel on %s or move the hostnames to a service behind one",
+		s.Name, s.Host, strings.Join(names, ", "), s.Host)}
+}
+
+// route is the ingress rule of one public hostname of a service.
+func route(p *schema.Platform, tunnel *schema.Host, s *schema.Service, i int) (ingressRule, schema.Diagnostics) {
+	pub := s.Public[i]
+	pos := s.At(fmt.Sprintf("public[%d]", i))
+	rule := ingressRule{Hostname: pub.Hostname, Path: pub.Path, Comment: s.Name}
+	if s.Description != "" {
+		rule.Comment += ": " + s.Description
+	}
+	if s.Host != tunnel.Name {
+		rule.Comment += " (on " + s.Host + ")"
+	}
+	var diags schema.Diagnostics
+	if err := checkPath(pub.Path); err != nil {
+		diags = append(diags, errorAt(s.At(fmt.Sprintf("public[%d].path", i)), "%s: %v", s.Name, err))
+	}
+	if h := p.Host(s.Host); h != nil && s.Host != tunnel.Name && h.Reach == schema.ReachPublic {
+		// Reach would answer with the public hostname itself: the
+		// tunnel would route the name to itself.
+		return rule, append(diags, errorAt(pos, "%s: the tunnel on %s cannot reach host %s, which is reached only through public hostnames (reach: %q)",
+			s.Name, tunnel.Name, h.Name, schema.ReachPublic))
+	}
+	ep, err := p.Reach(schema.Vantage{Kind: schema.OnHost, Host: tunnel.Name}, s, pub.Port)
+	if err != nil {
+		return rule, append(diags, errorAt(pos, "%s: the tunnel on %s cannot reach %s: %v", s.Name, tunnel.Name, pub.Hostname, err))
+	}
+	rule.Service = ep.URL()
+	return rule, diags
+}
+
+// rank orders generated rules so that none hides another: cloudflared
+// takes the first match, so for one hostname the rules with a path come
+// before the one without, and wildcards come after exact names.
+func rank(r ingressRule) int {
+	n := 0
+	if strings.HasPrefix(r.Hostname, "*") {
+		n += 2
+	}
+	if r.Path == "" {
+		n++
+	}
+	return n
+}
+
+// shadows reports whether rule a, placed earlier, matches every request
+// rule b matches, so that b is never used.
+func shadows(a, b ingressRule) bool {
+	if a.Path != "" && a.Path != b.Path {
+		return false
+	}
+	if a.Hostname == "" || a.Hostname == "*" {
+		// Without a path this is a catch-all, reported on its own.
+		return a.Path != ""
+	}
+	if strings.HasPrefix(a.Hostname, "*.") {
+		return strings.HasSuffix(b.Hostname, a.Hostname[1:])
+	}
+	return a.Hostname == b.Hostname
+}
