@@ -163,7 +163,7 @@ ingress:
     service: http_status:410
   - service: http_status:404
 `,
-		"only a catch-all":  "ingress:\n  - service: hello_world\n",
+		"only a catch-all":   "ingress:\n  - service: hello_world\n",
 		"wildcard catch-all": "ingress:\n  - hostname: a.example.com\n    service: http://a:1\n  - hostname: '*'\n    service: http_status:404\n",
 	}
 	for name, cfg := range good {
