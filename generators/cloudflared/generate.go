@@ -100,7 +100,11 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 		}
 	}
 	sort.SliceStable(gen, func(i, j int) bool { return rank(gen[i].rule) < rank(gen[j].rule) })
-	for _, g := range gen {
+	for k, g := range gen {
+		if k > 0 && gen[k-1].rule.Comment == g.rule.Comment {
+			// One comment heads a run of one service's rules.
+			g.rule.Comment = ""
+		}
 		rules = append(rules, g.rule)
 		at = append(at, g.pos)
 	}
