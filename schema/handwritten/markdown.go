@@ -42,6 +42,10 @@ type Section struct {
 type ListItem struct {
 	Text string
 	Pos  Pos
+	// Lead is the paragraph that introduces the item's list, such as
+	// "Windows GPU server (192.168.178.11):", or "" when the list follows
+	// a heading directly.
+	Lead string
 }
 
 // Table is one GFM table.
@@ -112,6 +116,7 @@ type docReader struct {
 	src   []byte
 	lines []int
 	doc   *Doc
+	lead  string // the last paragraph read, the lead-in of a list after it
 }
 
 func (r *docReader) current() *Section { return &r.doc.Sections[len(r.doc.Sections)-1] }
@@ -130,7 +135,8 @@ func (r *docReader) block(n ast.Node, inQuote bool) {
 			if cur.Text != "" {
 				cur.Text += "\n"
 			}
-			cur.Text += r.plain(c)
+			r.lead = r.plain(c)
+			cur.Text += r.lead
 		case *ast.Blockquote:
 			r.block(c, true)
 		default:
@@ -147,6 +153,7 @@ func (r *docReader) heading(h *ast.Heading, inQuote bool) {
 	if parent == 0 {
 		parent = -1
 	}
+	r.lead = ""
 	r.doc.Sections = append(r.doc.Sections, Section{
 		Title: r.plain(h), Level: h.Level, Pos: r.pos(h), Parent: parent, InQuote: inQuote,
 	})
@@ -163,10 +170,12 @@ func (r *docReader) listItem(li *ast.ListItem, inQuote bool) {
 		parts = append(parts, r.plain(c))
 	}
 	cur := r.current()
-	cur.Items = append(cur.Items, ListItem{Text: strings.Join(parts, " "), Pos: r.pos(li)})
+	lead := r.lead
+	cur.Items = append(cur.Items, ListItem{Text: strings.Join(parts, " "), Pos: r.pos(li), Lead: lead})
 	for _, l := range nested {
 		r.block(l, inQuote)
 	}
+	r.lead = lead
 }
 
 func (r *docReader) table(t *extast.Table) {

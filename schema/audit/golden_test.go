@@ -1,0 +1,71 @@
+package audit
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fixtureRoot is the folder holding before/ and after/, the real files of
+// the mana platform at two commits, kept in the shared folder beside the
+// repository.
+func fixtureRoot(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", "mana"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("fixtures not present: %v", err)
+	}
+	return root
+}
+
+// fixtureInputs names one commit's files relative to the fixture root, so
+// golden files read "after/prometheus.yml:131", not a machine's path.
+func fixtureInputs(commit string) Inputs {
+	return Inputs{
+		Compose:     []string{filepath.Join(commit, "docker-compose.macmini.yml")},
+		Cloudflared: []string{filepath.Join(commit, "cloudflared-config.yml")},
+		Prometheus:  filepath.Join(commit, "prometheus.yml"),
+		Doc:         filepath.Join(commit, "PORT_SCHEMA.md"),
+	}
+}
+
+func TestAuditOfTheFixturesMatchesGolden(t *testing.T) {
+	root := fixtureRoot(t)
+	for _, commit := range []string{"before", "after"} {
+		t.Run(commit, func(t *testing.T) {
+			goldenPath, err := filepath.Abs(filepath.Join("testdata", commit+".golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(root)
+			findings, err := Audit(fixtureInputs(commit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := findings.WriteHuman(&got); err != nil {
+				t.Fatal(err)
+			}
+			if *update {
+				if err := os.WriteFile(goldenPath, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(goldenPath)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("audit of %s differs from %s (go test -update rewrites it):\n%s", commit, goldenPath, got.String())
+			}
+		})
+	}
+}
