@@ -44,7 +44,9 @@ func (a *auditor) checkCollisions(f *handwritten.ComposeFile) {
 			groups[k] = append(groups[k], publication{svc: s, mapping: m})
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].port < keys[j].port || keys[i].port == keys[j].port && keys[i].proto < keys[j].proto })
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].port < keys[j].port || keys[i].port == keys[j].port && keys[i].proto < keys[j].proto
+	})
 	for _, k := range keys {
 		pubs := clashing(groups[k])
 		if len(pubs) < 2 {
