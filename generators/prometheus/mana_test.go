@@ -20,7 +20,7 @@ import (
 // correctedTargets are the fixture's drift: targets on ports nothing
 // listens on, and where the services really listen (compose file).
 var correctedTargets = map[string][2]string{
-	"mana-llm":  {"mana-llm:3020", "mana-llm:3025"},       // mana-llm listens on 3025 ("3025:3025", PORT 3025)
+	"mana-llm":  {"mana-llm:3020", "mana-llm:3025"},        // mana-llm listens on 3025 ("3025:3025", PORT 3025)
 	"mana-sync": {"mana-core-sync:3051", "mana-sync:3010"}, // mana-sync listens on 3010 ("3010:3010")
 }
 
