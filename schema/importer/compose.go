@@ -1,0 +1,161 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"portschema/schema"
+	"portschema/schema/handwritten"
+)
+
+var (
+	projectRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	containerRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+)
+
+// composeHostName derives a host name from a compose file name:
+// docker-compose.macmini.yml is host "macmini".
+func composeHostName(path, project string) string {
+	base := strings.ToLower(baseName(path))
+	for _, ext := range []string{".yml", ".yaml"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	for _, prefix := range []string{"docker-compose.", "docker-compose-", "compose.", "compose-"} {
+		base = strings.TrimPrefix(base, prefix)
+	}
+	if base == "docker-compose" || base == "compose" || base == "" {
+		base = project
+	}
+	return SanitizeName(base, "compose")
+}
+
+// addComposeFile adds a compose host and its services.
+func (b *builder) addComposeFile(c *ComposeInput) {
+	f := c.File
+	project := strings.ToLower(f.Name)
+	hostName := composeHostName(f.Path, project)
+	if !projectRE.MatchString(project) {
+		if project != "" {
+			b.finding("project-name", handwritten.Pos{File: f.Path}, "compose project name %q is not valid; using %q", f.Name, hostName)
+		}
+		project = hostName
+	}
+	h := b.addHost(&Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
+		Compose: &ComposeHost{Project: project, Blocks: map[string]any{}}})
+	h.Notes.Add("", "From "+baseName(f.Path)+".")
+	for _, block := range []string{"volumes", "networks", "secrets", "configs"} {
+		if fl := lookupField(c.Raw, block); fl != nil && fl.Value != nil {
+			v, stripped := stripAllSecretDefaults(plainValue(fl.Value))
+			if stripped {
+				h.Notes.Add("compose."+block, "default values of secrets were removed from this block")
+			}
+			h.Compose.Blocks[block] = v
+		}
+	}
+	rawServices := fieldsOf(fieldValue(c.Raw, "services"))
+	b.dns[h.Name] = map[string]*svc{}
+	for i := range f.Services {
+		cs := &f.Services[i]
+		s := &svc{Service: &Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
+			origin: cs, raw: fieldsOf(fieldValue(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]bool{}}
+		b.addService(s, cs.Name)
+		b.readComposeKeys(h, s)
+		b.readPorts(h, s)
+		for _, n := range append(cs.DNSNames(), s.Name) {
+			if _, taken := b.dns[h.Name][n]; !taken {
+				b.dns[h.Name][n] = s
+			}
+		}
+	}
+}
+
+// fieldValue returns the value of key in an ordered mapping, or nil.
+func fieldValue(fs []Field, key string) any {
+	if f := lookupField(fs, key); f != nil {
+		return f.Value
+	}
+	return nil
+}
+
+// readComposeKeys splits a compose service's keys into those passed
+// through and those portschema owns, which become fields of the service.
+func (b *builder) readComposeKeys(h *Host, s *svc) {
+	cs := s.origin
+	for _, f := range s.raw {
+		switch f.Key {
+		case "ports", "environment":
+			// read from the reader's structured form
+		case "container_name":
+			b.readContainerName(s)
+		case "depends_on":
+			for _, d := range dependsTargets(f.Value) {
+				s.dependsOn[d] = true
+			}
+		case "profiles":
+			s.Deployed = false
+			s.Notes.Add("deployed", fmt.Sprintf("compose profiles %v: started only on request, so not deployed by default", cs.Profiles))
+		default:
+			v, stripped := stripAllSecretDefaults(f.Value)
+			if stripped {
+				s.Notes.Add("compose."+f.Key, "default values of secrets were removed here; set them on the host")
+				b.finding("secret-default", cs.Pos, "%s: %s held the default value of a secret; it is not copied", s.Name, f.Key)
+			}
+			if f.Key == "labels" {
+				v = b.dropOwnedLabels(s, v)
+			}
+			s.Compose = append(s.Compose, Field{Key: f.Key, Value: v})
+		}
+	}
+}
+
+// readContainerName keeps container_name as the container override when
+// it differs from the service name and is a valid container name.
+func (b *builder) readContainerName(s *svc) {
+	name := s.origin.ContainerName
+	switch {
+	case name == "" || name == s.Name:
+	case containerRE.MatchString(name):
+		s.Container = name
+	default:
+		s.Notes.Add("", fmt.Sprintf("container_name %q is not a valid container name and was dropped", name))
+		b.finding("container-name", s.origin.ContainerNamePos, "%s: container_name %q is not valid; the default name is used", s.Name, name)
+	}
+}
+
+// dependsTargets reads depends_on in its list and mapping forms.
+func dependsTargets(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if name, ok := e.(string); ok {
+				out = append(out, name)
+			}
+		}
+	case []Field:
+		for _, f := range x {
+			out = append(out, f.Key)
+		}
+	}
+	return out
+}
+
+// dropOwnedLabels removes labels in portschema's own namespace, which
+// the generator writes.
+func (b *builder) dropOwnedLabels(s *svc, v any) any {
+	fs, ok := v.([]Field)
+	if !ok {
+		return v
+	}
+	var kept []Field
+	for _, f := range fs {
+		if strings.HasPrefix(f.Key, schema.LabelPrefix) {
+			s.Notes.Add("compose.labels", fmt.Sprintf("label %s was dropped: portschema generates its own %s labels", f.Key, schema.LabelPrefix))
+			b.finding("owned-label", s.pos, "%s: label %s is generated by portschema and was dropped", s.Name, f.Key)
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}

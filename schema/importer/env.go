@@ -1,0 +1,172 @@
+package importer
+
+import (
+	"fmt"
+
+	"portschema/schema"
+	"portschema/schema/handwritten"
+)
+
+// readEnvironment sorts each environment entry of a compose service into
+// what the source says about it:
+//
+//   - PORT becomes port_env (the generator writes the container port);
+//   - a reference to the host's environment (`${NAME}`, or a default of
+//     a secret-looking variable) becomes a secret, without its default;
+//   - a URL naming another service becomes a need;
+//   - a value that looks like a credential becomes a secret, its value
+//     dropped;
+//   - anything else stays a plain value, as written.
+//
+// depends_on targets that no URL names become needs too, so the start
+// order survives.
+func (b *builder) readEnvironment(s *svc) {
+	used := map[string]bool{}
+	for _, e := range s.origin.Environment {
+		if used[e.Name] {
+			continue
+		}
+		used[e.Name] = true
+		if !IsEnvName(e.Name) {
+			s.Notes.Add("", fmt.Sprintf("environment entry %q is not a valid variable name and was dropped", e.Name))
+			b.finding("env-name", e.Pos, "%s: environment entry %q is not a valid variable name and was dropped", s.Name, e.Name)
+			continue
+		}
+		b.readEnvVar(s, e)
+	}
+	b.addDependsNeeds(s, used)
+}
+
+func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
+	switch {
+	case !e.HasValue:
+		s.addSecret(e.Name, e.Name, "taken from the environment compose runs in")
+		return
+	case e.Name == "PORT" && listenPort(s.origin) == s.ContainerPort && !s.portless:
+		s.PortEnv = "PORT"
+		if _, complete := handwritten.ExpandDefaults(e.Value); e.Value != fmt.Sprint(s.ContainerPort) && complete {
+			s.Notes.Add("port_env", fmt.Sprintf("PORT was written %q; the generator writes the container port", e.Value))
+		}
+		return
+	}
+	value := e.Value
+	if ref, ok := wholeRef(value); ok {
+		b.readRef(s, e, ref)
+		return
+	}
+	value, stripped := StripSecretDefaults(value)
+	if stripped {
+		b.finding("secret-default", e.Pos, "%s: %s held the default value of a secret; it is not copied", s.Name, e.Name)
+	}
+	if n, notes, ok := b.needFromURL(s, e.Name, value); ok {
+		b.addNeed(s, e.Name, value, n, notes)
+		return
+	}
+	if schema.LooksSecret(e.Name, value) {
+		s.addSecret(e.Name, e.Name, "its value was written in plain text and looks like a credential; set "+e.Name+" on the host")
+		b.finding("secret-value", e.Pos, "%s: %s looks like a credential; it becomes a secret and its value is not copied", s.Name, e.Name)
+		return
+	}
+	if stripped {
+		s.Notes.Add("env."+e.Name, "default values of secrets were removed from this value")
+	}
+	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: value})
+}
+
+// readRef handles a value that is one `${NAME...}` reference.
+func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
+	if !ref.HasDefault() {
+		from := ref.Name
+		s.addSecret(e.Name, from, "")
+		return
+	}
+	if secretName(ref.Name) || secretName(e.Name) || schema.LooksSecret(e.Name, ref.Default) {
+		s.addSecret(e.Name, ref.Name, "the default value written in compose is not copied; set "+ref.Name+" on the host")
+		b.finding("secret-default", e.Pos, "%s: %s: the default value of secret %s is not copied", s.Name, e.Name, ref.Name)
+		return
+	}
+	if _, nested := wholeRef(ref.Default); !nested {
+		if n, notes, ok := b.needFromURL(s, e.Name, ref.Default); ok {
+			notes = append(notes, fmt.Sprintf("was %s: the default became this need; the variable %s no longer overrides it", e.Value, ref.Name))
+			b.finding("override-dropped", e.Pos, "%s: %s defaulted to a URL of %s; it is a need now and %s no longer overrides it", s.Name, e.Name, n.Service, ref.Name)
+			b.addNeed(s, e.Name, e.Value, n, notes)
+			return
+		}
+	}
+	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: e.Value})
+}
+
+// addSecret appends a secret with an optional comment.
+func (s *svc) addSecret(env, from, note string) {
+	if note != "" {
+		s.Notes.Add(fmt.Sprintf("secrets[%d]", len(s.Secrets)), note)
+	}
+	s.Secrets = append(s.Secrets, Secret{Env: env, From: from})
+}
+
+// addNeed appends a need, naming its variable only where it differs
+// from the default and starting the target first only where compose did.
+func (b *builder) addNeed(s *svc, env, value string, n Need, notes []string) {
+	t := b.service(n.Service)
+	if env != envNameOf(n.Service)+"_URL" {
+		n.Env = env
+	}
+	n.Depends = t != nil && t.origin != nil && s.dependsOn[t.origin.Name] && t.Host == s.Host
+	for _, note := range notes {
+		s.Notes.Add(fmt.Sprintf("needs[%d]", len(s.Needs)), note)
+	}
+	s.Needs = append(s.Needs, n)
+	s.needValues = append(s.needValues, EnvVar{Name: env, Value: value})
+}
+
+// addDependsNeeds turns depends_on targets that no URL named into needs:
+// a need is the only way the source says "start this first", and it
+// adds the target's URL to the environment.
+func (b *builder) addDependsNeeds(s *svc, used map[string]bool) {
+	covered := map[string]bool{}
+	for _, n := range s.Needs {
+		if n.Depends {
+			covered[n.Service] = true
+		}
+	}
+	for _, dep := range sortedKeys(s.dependsOn) {
+		t := b.dns[s.Host][dep]
+		if t == nil || t == s {
+			s.Notes.Add("", fmt.Sprintf("depends_on %q names no service of this file and was dropped", dep))
+			b.finding("unknown-dependency", s.pos, "%s: depends_on %q names no service", s.Name, dep)
+			continue
+		}
+		if covered[t.Name] {
+			continue
+		}
+		covered[t.Name] = true
+		env := envNameOf(t.Name) + "_URL"
+		for i := 2; used[env]; i++ {
+			env = fmt.Sprintf("%s_URL_%d", envNameOf(t.Name), i)
+		}
+		used[env] = true
+		n := Need{Service: t.Name, Depends: true}
+		if env != envNameOf(t.Name)+"_URL" {
+			n.Env = env
+		}
+		if t.portless {
+			s.Notes.Add("", fmt.Sprintf("depends_on %s, which listens on no known port: the start order is not kept", t.Name))
+			b.finding("dependency-dropped", s.pos, "%s: depends_on %s cannot be a need (it has no port); the start order is lost", s.Name, t.Name)
+			continue
+		}
+		s.Notes.Add(fmt.Sprintf("needs[%d]", len(s.Needs)), fmt.Sprintf("from depends_on; this adds %s to the environment", n.EnvNameOrDefault()))
+		s.Needs = append(s.Needs, n)
+		s.needValues = append(s.needValues, EnvVar{})
+	}
+}
+
+// EnvNameOrDefault is the variable a need fills.
+func (n Need) EnvNameOrDefault() string {
+	if n.Env != "" {
+		return n.Env
+	}
+	return envNameOf(n.Service) + "_URL"
+}
+
+// service returns the service called name, or nil.
+func (b *builder) service(name string) *svc { return b.byName[name] }
