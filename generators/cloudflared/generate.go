@@ -130,12 +130,3 @@ func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagn
 	}
 	return diags
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

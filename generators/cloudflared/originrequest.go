@@ -2,6 +2,8 @@ package cloudflared
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"portschema/generators/yamlout"
 	"portschema/schema"
@@ -26,7 +28,7 @@ func originRequest(h *schema.Host, field string, block map[string]any) (map[stri
 		return nil, nil
 	}
 	var diags schema.Diagnostics
-	for _, key := range sortedKeys(block) {
+	for _, key := range slices.Sorted(maps.Keys(block)) {
 		if !originRequestKeys[key] {
 			diags = append(diags, errorAt(h.At(field+"."+key),
 				"host %s: %q is not an originRequest setting of cloudflared (settings are camelCase, e.g. noTLSVerify)", h.Name, key))

@@ -25,6 +25,8 @@ package prometheus
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"portschema/generators/output"
 	"portschema/generators/yamlout"
@@ -84,7 +86,7 @@ func build(p *schema.Platform) (*config, schema.Diagnostics) {
 		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, job)
 		diags = append(diags, ds...)
 	}
-	for _, name := range sortedKeys(pr.Probes) {
+	for _, name := range slices.Sorted(maps.Keys(pr.Probes)) {
 		job, ok, ds := probeJob(p, v, name)
 		if ok {
 			cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, job)

@@ -2,7 +2,8 @@ package prometheus
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"portschema/schema"
@@ -39,7 +40,7 @@ func serviceJob(p *schema.Platform, v schema.Vantage, s *schema.Service) (scrape
 	job := scrapeConfig{JobName: JobName(s), ScrapeInterval: m.Interval, MetricsPath: m.Path, Scheme: m.Scheme}
 	var diags schema.Diagnostics
 	labels := labelsOf(s)
-	for _, name := range sortedKeys(m.Labels) {
+	for _, name := range slices.Sorted(maps.Keys(m.Labels)) {
 		switch {
 		case isTargetLabel(name):
 			diags = append(diags, errorAt(s.At("metrics.labels."+name),
@@ -139,13 +140,4 @@ func probeTargets(s *schema.Service, job string) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
