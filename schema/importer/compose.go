@@ -63,6 +63,8 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 		b.readComposeKeys(h, s)
 		b.readPorts(h, s)
 		for _, n := range append(cs.DNSNames(), s.Name) {
+			// Docker's DNS ignores case; URLs are matched lower-cased.
+			n = strings.ToLower(n)
 			if _, taken := b.dns[h.Name][n]; !taken {
 				b.dns[h.Name][n] = s
 			}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strings"
 
 	"portschema/schema"
 	"portschema/schema/handwritten"
@@ -67,11 +68,19 @@ func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
 		b.finding("secret-value", e.Pos, "%s: %s looks like a credential; it becomes a secret and its value is not copied", s.Name, e.Name)
 		return
 	}
-	if stripped {
-		s.Notes.Add("env."+e.Name, "default values of secrets were removed from this value")
+	if len(findRefs(value)) > 0 {
+		// Plain values are literal text to the generator, so a value
+		// that interpolates variables is filled on the host instead.
+		s.addSecret(e.Name, e.Name, fmt.Sprintf("was %s; env values are literal, so set %s on the host", value, e.Name))
+		b.finding("interpolated-value", e.Pos, "%s: %s interpolates variables; it becomes a secret set on the host", s.Name, e.Name)
+		return
 	}
-	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: value})
+	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: unescapeDollars(value)})
 }
+
+// unescapeDollars turns compose's `$$` into the `$` it stands for: env
+// values in the source are literal text.
+func unescapeDollars(s string) string { return strings.ReplaceAll(s, "$$", "$") }
 
 // readRef handles a value that is one `${NAME...}` reference.
 func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
@@ -93,7 +102,14 @@ func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 			return
 		}
 	}
-	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: e.Value})
+	dflt, complete := handwritten.ExpandDefaults(ref.Default)
+	if dflt == "" || !complete {
+		s.addSecret(e.Name, ref.Name, "")
+		return
+	}
+	s.Notes.Add("env."+e.Name, fmt.Sprintf("was %s: the default is kept and %s no longer overrides it (make it a secret to keep the override)", e.Value, ref.Name))
+	b.finding("override-dropped", e.Pos, "%s: %s keeps its default %q; %s no longer overrides it", s.Name, e.Name, dflt, ref.Name)
+	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: dflt})
 }
 
 // addSecret appends a secret with an optional comment.
@@ -130,7 +146,7 @@ func (b *builder) addDependsNeeds(s *svc, used map[string]bool) {
 		}
 	}
 	for _, dep := range sortedKeys(s.dependsOn) {
-		t := b.dns[s.Host][dep]
+		t := b.dns[s.Host][strings.ToLower(dep)]
 		if t == nil || t == s {
 			s.Notes.Add("", fmt.Sprintf("depends_on %q names no service of this file and was dropped", dep))
 			b.finding("unknown-dependency", s.pos, "%s: depends_on %q names no service", s.Name, dep)

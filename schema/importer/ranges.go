@@ -35,7 +35,7 @@ func (b *builder) assignRanges() {
 		}
 		s.Exception = fmt.Sprintf("imported: port %d lies outside every range of the port plan", s.Port)
 		if s.docRow != nil && s.docRow.Range == r {
-			s.Exception = fmt.Sprintf("imported: the port doc lists it under %s (%d-%d), which does not hold %d", r.Name, r.From, r.To, s.Port)
+			s.Exception = fmt.Sprintf("imported: the port doc lists it in %d-%d, which does not hold %d", r.From, r.To, s.Port)
 		}
 		b.finding("outside-range", s.pos, "%s: port %d is in no range; it is put in %s with an exception", s.Name, s.Port, r.Name)
 	}

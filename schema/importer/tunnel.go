@@ -28,7 +28,7 @@ func (b *builder) lanService(address string, port int, hostHint, nameHint string
 		}
 		name := SanitizeName(hostHint, "")
 		if name == "" {
-			name = "lan-" + SanitizeName(address, "host")
+			name = SanitizeName("lan-"+address, "lan-host")
 		}
 		h = b.addHost(&Host{Name: name, Title: "Host at " + address, Kind: schema.KindManual, Address: address})
 		h.Notes.Add("", fmt.Sprintf("Inferred from %s, which reaches %s on the LAN.", where(pos), address))

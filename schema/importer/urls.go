@@ -23,7 +23,7 @@ type serviceURL struct {
 }
 
 var (
-	urlRE  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:([^:@/?#\s]*)(?::([^@/?#\s]*))?@)?([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?([/?][^#\s]*)?$`)
+	urlRE  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:([^:@/?#\s]*)(?::([^@/?#\s]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?([/?][^#\s]*)?$`)
 	userRE = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 )
 
@@ -69,7 +69,7 @@ func (b *builder) needFromURL(s *svc, env, value string) (Need, []string, bool) 
 	if !ok {
 		return Need{}, nil, false
 	}
-	if t := b.dns[s.Host][u.Host]; t != nil && b.hosts[s.Host].Compose != nil {
+	if t := b.dns[s.Host][u.Host]; t != nil && !t.portless && b.hosts[s.Host].Compose != nil {
 		return b.networkNeed(s, t, env, value, u)
 	}
 	if h := b.lan[u.Host]; h != nil && u.Port != 0 {

@@ -1,0 +1,232 @@
+package importer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"portschema/generators"
+	"portschema/generators/output"
+	"portschema/schema"
+	"portschema/schema/handwritten"
+)
+
+// regenerate loads an imported project and runs every registered
+// generator on it, as `portschema regen` would.
+func regenerate(t *testing.T, root string) map[string]output.File {
+	t.Helper()
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatalf("imported source does not load: %v", err)
+	}
+	files, err := generators.Run(p)
+	if err != nil {
+		t.Fatalf("generators fail on the imported source: %v", err)
+	}
+	out := map[string]output.File{}
+	for _, f := range files {
+		out[f.Path] = f
+	}
+	return out
+}
+
+// findOutput returns the generated file whose path contains part.
+func findOutput(files map[string]output.File, part string) (output.File, bool) {
+	for _, path := range sortedKeys(files) {
+		if strings.Contains(path, part) {
+			return files[path], true
+		}
+	}
+	return output.File{}, false
+}
+
+// loadCompose loads a compose file with compose-go as written:
+// no interpolation, no normalization, nothing read from disk.
+func loadCompose(t *testing.T, name string, data []byte) *types.Project {
+	t.Helper()
+	details := types.ConfigDetails{WorkingDir: "/project", Environment: types.Mapping{},
+		ConfigFiles: []types.ConfigFile{{Filename: name, Content: data}}}
+	p, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
+		o.SkipInterpolation = true
+		o.SkipNormalization = true
+		o.SkipResolveEnvironment = true
+		o.ResolvePaths = false
+		o.SetProjectName("roundtrip", true)
+	})
+	if err != nil {
+		t.Fatalf("compose-go rejects %s: %v", name, err)
+	}
+	return p
+}
+
+// passThrough is what import must carry over unchanged: compared after
+// compose-go has loaded both files, so only meaning counts.
+type passThrough struct {
+	Image       string
+	Build       *types.BuildConfig
+	Command     types.ShellCommand
+	Entrypoint  types.ShellCommand
+	HealthCheck *types.HealthCheckConfig
+	Volumes     []types.ServiceVolumeConfig
+	Labels      types.Labels
+	MemLimit    types.UnitBytes
+	Restart     string
+}
+
+// passThroughOf picks the pass-through keys, without the labels
+// portschema adds in its own namespace.
+func passThroughOf(s types.ServiceConfig) passThrough {
+	labels := types.Labels{}
+	for k, v := range s.Labels {
+		if !strings.HasPrefix(k, schema.LabelPrefix) {
+			labels[k] = v
+		}
+	}
+	return passThrough{Image: s.Image, Build: s.Build, Command: s.Command, Entrypoint: s.Entrypoint,
+		HealthCheck: s.HealthCheck, Volumes: s.Volumes, Labels: labels, MemLimit: s.MemLimit, Restart: s.Restart}
+}
+
+// withoutSecretDefaults is the original file as import promises to
+// carry it: defaults of secrets are never copied.
+func withoutSecretDefaults(data []byte) []byte {
+	out, _ := StripSecretDefaults(string(data))
+	return []byte(out)
+}
+
+func TestImportRoundTrip(t *testing.T) {
+	for _, commit := range []string{"before", "after"} {
+		t.Run(commit, func(t *testing.T) {
+			dir := fixtureDir(t, commit)
+			root, rep := importInto(t, manaInputs(dir))
+			files := regenerate(t, root)
+			if len(files) == 0 {
+				t.Skip("no generator is registered yet")
+			}
+			moved := map[string]bool{}
+			for _, f := range rep.Findings {
+				if f.Kind == "host-port-collision" {
+					moved[strings.SplitN(f.Message, ":", 2)[0]] = true
+				}
+			}
+			checkCompose(t, filepath.Join(dir, "docker-compose.macmini.yml"), files, moved)
+			checkTunnel(t, filepath.Join(dir, "cloudflared-config.yml"), files)
+			checkPrometheus(t, filepath.Join(dir, "prometheus.yml"), files)
+		})
+	}
+}
+
+func checkCompose(t *testing.T, path string, files map[string]output.File, moved map[string]bool) {
+	gen, ok := findOutput(files, "docker-compose")
+	if !ok {
+		t.Log("no compose output: the compose generator is not registered")
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := loadCompose(t, "original.yml", withoutSecretDefaults(data))
+	got := loadCompose(t, "generated.yml", gen.Data)
+	for name, want := range orig.Services {
+		have, ok := got.Services[name]
+		if !ok {
+			t.Errorf("service %s is missing from the generated compose file", name)
+			continue
+		}
+		if w, h := passThroughOf(want), passThroughOf(have); !reflect.DeepEqual(w, h) {
+			t.Errorf("service %s changed:\n want %+v\n have %+v", name, w, h)
+		}
+		for key := range want.Environment {
+			if _, ok := have.Environment[key]; !ok {
+				t.Errorf("service %s lost environment variable %s", name, key)
+			}
+		}
+		if !reflect.DeepEqual(targets(want), targets(have)) {
+			t.Errorf("service %s: container ports %v, generated %v", name, targets(want), targets(have))
+		}
+		if !moved[name] && !reflect.DeepEqual(published(want), published(have)) {
+			t.Errorf("service %s: host ports %v, generated %v", name, published(want), published(have))
+		}
+	}
+}
+
+func targets(s types.ServiceConfig) map[uint32]bool {
+	out := map[uint32]bool{}
+	for _, p := range s.Ports {
+		out[p.Target] = true
+	}
+	return out
+}
+
+func published(s types.ServiceConfig) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range s.Ports {
+		out[p.Published] = true
+	}
+	return out
+}
+
+func checkTunnel(t *testing.T, path string, files map[string]output.File) {
+	gen, ok := findOutput(files, "cloudflared")
+	if !ok {
+		t.Log("no cloudflared output: the generator is not registered")
+		return
+	}
+	orig, err := handwritten.ReadCloudflared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := handwritten.ParseCloudflared("generated", gen.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routed := map[string]bool{}
+	for _, r := range have.Rules {
+		routed[r.Hostname+r.Path] = true
+	}
+	for _, r := range orig.Rules {
+		if !r.IsCatchAll() && !routed[r.Hostname+r.Path] {
+			t.Errorf("tunnel route %s%s is missing", r.Hostname, r.Path)
+		}
+	}
+	if have.Tunnel != orig.Tunnel || have.CredentialsFile != orig.CredentialsFile {
+		t.Errorf("tunnel %s (%s), generated %s (%s)", orig.Tunnel, orig.CredentialsFile, have.Tunnel, have.CredentialsFile)
+	}
+}
+
+func checkPrometheus(t *testing.T, path string, files map[string]output.File) {
+	gen, ok := findOutput(files, "prometheus.yml")
+	if !ok {
+		t.Log("no prometheus output: the generator is not registered")
+		return
+	}
+	orig, err := handwritten.ReadPrometheus(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := handwritten.ParsePrometheus("generated", gen.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[string]handwritten.ScrapeJob{}
+	for _, j := range have.Jobs {
+		jobs[j.Name] = j
+	}
+	for _, j := range orig.Jobs {
+		h, ok := jobs[j.Name]
+		switch {
+		case !ok:
+			t.Errorf("scrape job %s is missing", j.Name)
+		case h.MetricsPath != j.MetricsPath:
+			t.Errorf("scrape job %s: metrics_path %s, generated %s", j.Name, j.MetricsPath, h.MetricsPath)
+		case j.Probe != nil && (h.Probe == nil || h.Probe.Module != j.Probe.Module || len(h.Targets) != len(j.Targets)):
+			t.Errorf("probe job %s: generated %+v with %d targets, want module %s and %d targets", j.Name, h.Probe, len(h.Targets), j.Probe.Module, len(j.Targets))
+		}
+	}
+}
