@@ -166,14 +166,21 @@ func ParseCompose(name string, data []byte) (*ComposeFile, error) {
 }
 
 // loadComposeModel runs compose-go's loader for its validation and
-// canonical model, reading nothing but data.
-func loadComposeModel(name string, data []byte) (map[string]any, error) {
+// canonical model, reading nothing but data. A panic inside the loader
+// on strange input becomes an error: the reader's promise is an error,
+// never a crash.
+func loadComposeModel(name string, data []byte) (model map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			model, err = nil, fmt.Errorf("compose %s: the compose loader failed on this file: %v", name, r)
+		}
+	}()
 	details := types.ConfigDetails{
 		WorkingDir:  filepath.Dir(name),
 		ConfigFiles: []types.ConfigFile{{Filename: name, Content: data}},
 		Environment: types.Mapping{},
 	}
-	model, err := loader.LoadModelWithContext(context.Background(), details, func(o *loader.Options) {
+	model, err = loader.LoadModelWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SkipInterpolation = true
 		o.SkipInclude = true
 		o.SkipExtends = true

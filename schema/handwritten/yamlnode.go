@@ -37,18 +37,28 @@ func parseYAML(kind, name string, data []byte) (*yamlDoc, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s %s:%d: the top level is %s, not a mapping", kind, name, root.Line, kindName(root))
 	}
-	if err := checkDuplicateKeys(kind, name, &doc); err != nil {
+	if err := checkTree(kind, name, &doc, nil); err != nil {
 		return nil, err
 	}
 	d.root = root
 	return d, nil
 }
 
-// checkDuplicateKeys walks the tree once (aliases are not followed, so an
-// alias bomb costs nothing) and reports the first key written twice in one
-// mapping.
-func checkDuplicateKeys(kind, name string, n *yaml.Node) error {
-	if n == nil || n.Kind == yaml.AliasNode {
+// checkTree walks the tree once (aliases are not followed, so an alias
+// bomb costs nothing) and reports the first key written twice in one
+// mapping, and any alias to a node that contains it: such a cycle has no
+// meaning, and compose-go's loader spends seconds expanding it before it
+// gives up.
+func checkTree(kind, name string, n *yaml.Node, ancestors []*yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		for _, a := range ancestors {
+			if n.Alias == a {
+				return fmt.Errorf("%s %s:%d: alias *%s refers to a node that contains it", kind, name, n.Line, n.Value)
+			}
+		}
 		return nil
 	}
 	if n.Kind == yaml.MappingNode {
@@ -63,8 +73,9 @@ func checkDuplicateKeys(kind, name string, n *yaml.Node) error {
 			}
 		}
 	}
+	ancestors = append(ancestors, n)
 	for _, c := range n.Content {
-		if err := checkDuplicateKeys(kind, name, c); err != nil {
+		if err := checkTree(kind, name, c, ancestors); err != nil {
 			return err
 		}
 	}
@@ -118,18 +129,21 @@ type field struct {
 // `<<: [*x, *y]`) contribute the merged mapping's keys unless n writes them
 // itself, as YAML 1.1 merge semantics say. A non-mapping gives nothing.
 func fields(n *yaml.Node) []field {
-	return mergedFields(resolve(n), 0)
+	return mergedFields(resolve(n), map[*yaml.Node]bool{})
 }
 
-func mergedFields(n *yaml.Node, depth int) []field {
-	if n == nil || n.Kind != yaml.MappingNode || depth > maxAliasDepth {
+// mergedFields reads one mapping; visited makes each mapping contribute
+// once, so merge chains cost linear time however they fan out.
+func mergedFields(n *yaml.Node, visited map[*yaml.Node]bool) []field {
+	if n == nil || n.Kind != yaml.MappingNode || visited[n] {
 		return nil
 	}
+	visited[n] = true
 	var own, merged []field
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 {
-			merged = append(merged, mergeSources(v, depth)...)
+			merged = append(merged, mergeSources(v, visited)...)
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
@@ -156,7 +170,7 @@ func mergedFields(n *yaml.Node, depth int) []field {
 
 // mergeSources expands the value of a merge key: one mapping or a list of
 // them, earlier ones winning.
-func mergeSources(v *yaml.Node, depth int) []field {
+func mergeSources(v *yaml.Node, visited map[*yaml.Node]bool) []field {
 	v = resolve(v)
 	if v == nil {
 		return nil
@@ -164,11 +178,11 @@ func mergeSources(v *yaml.Node, depth int) []field {
 	if v.Kind == yaml.SequenceNode {
 		var out []field
 		for _, item := range v.Content {
-			out = append(out, mergedFields(resolve(item), depth+1)...)
+			out = append(out, mergedFields(resolve(item), visited)...)
 		}
 		return out
 	}
-	return mergedFields(v, depth+1)
+	return mergedFields(v, visited)
 }
 
 // lookup finds key in mapping n; nil when absent.

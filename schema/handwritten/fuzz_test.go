@@ -1,0 +1,111 @@
+package handwritten
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The fuzz targets feed each reader arbitrary bytes. A reader may return
+// an error, but must not panic, and what it returns must point inside the
+// file it read. Seeds: testdata/fuzz/<target>/ plus the real fixtures
+// when the shared folder is present.
+
+func FuzzComposeReader(f *testing.F) {
+	addFixtureSeeds(f, "docker-compose.macmini.yml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCompose("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, s := range c.Services {
+			checkPos(t, lines, s.Pos)
+			for _, p := range s.Ports {
+				checkPos(t, lines, p.Pos)
+			}
+			for _, e := range s.Environment {
+				checkPos(t, lines, e.Pos)
+			}
+		}
+	})
+}
+
+func FuzzCloudflaredReader(f *testing.F) {
+	addFixtureSeeds(f, "cloudflared-config.yml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCloudflared("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, r := range c.Rules {
+			checkPos(t, lines, r.Pos)
+		}
+		for _, p := range c.Validate() {
+			checkPos(t, lines, p.Pos)
+		}
+	})
+}
+
+func FuzzPrometheusReader(f *testing.F) {
+	addFixtureSeeds(f, "prometheus.yml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePrometheus("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, j := range p.Jobs {
+			checkPos(t, lines, j.Pos)
+			for _, tg := range j.Targets {
+				checkPos(t, lines, tg.Pos)
+				ParseAddress(tg.Address)
+			}
+		}
+	})
+}
+
+func FuzzDocReader(f *testing.F) {
+	addFixtureSeeds(f, "PORT_SCHEMA.md")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := ParseDoc("in.md", data)
+		lines := lineCount(data)
+		for _, s := range d.Sections[1:] {
+			checkPos(t, lines, s.Pos)
+		}
+		for _, tb := range d.Tables {
+			for _, r := range tb.Rows {
+				if len(r.Cells) != len(tb.Columns) {
+					t.Fatalf("row of %d cells in a table of %d columns", len(r.Cells), len(tb.Columns))
+				}
+			}
+		}
+		for _, r := range d.PortRows() {
+			if r.Ports.From > r.Ports.To {
+				t.Fatalf("port range %+v", r.Ports)
+			}
+		}
+	})
+}
+
+// addFixtureSeeds adds the real files of both fixture commits, when the
+// shared folder is beside the repository.
+func addFixtureSeeds(f *testing.F, name string) {
+	for _, commit := range []string{"before", "after"} {
+		if data, err := os.ReadFile(filepath.Join(fixtureDir(f, commit), name)); err == nil {
+			f.Add(data)
+		}
+	}
+}
+
+func lineCount(data []byte) int { return bytes.Count(data, []byte("\n")) + 1 }
+
+// checkPos fails when a position given for a read value is outside the file.
+func checkPos(t *testing.T, lines int, p Pos) {
+	t.Helper()
+	if p.Line < 0 || p.Line > lines || (p.Line > 0 && p.File == "") {
+		t.Fatalf("position %+v outside a file of %d lines", p, lines)
+	}
+}
