@@ -24,7 +24,7 @@ func IsName(s string) bool { return nameRE.MatchString(s) && len(s) <= maxNameLe
 func SanitizeName(s, fallback string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFKD.String(s) {
+	for _, r := range norm.NFKD.String(undecomposable.Replace(s)) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue // combining accent of a decomposed letter
@@ -50,6 +50,10 @@ func SanitizeName(s, fallback string) string {
 	}
 	return out
 }
+
+// undecomposable spells the letters that Unicode does not decompose
+// into a base letter and an accent.
+var undecomposable = strings.NewReplacer("ß", "ss", "æ", "ae", "Æ", "AE", "ø", "o", "Ø", "O", "œ", "oe", "Œ", "OE", "ł", "l", "Ł", "L", "đ", "d", "Đ", "D")
 
 // nameSet hands out unique names: a second "web" becomes "web-2".
 type nameSet map[string]bool
