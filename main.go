@@ -108,7 +108,7 @@ type cli struct {
 
 func newCLI(root string, stdout, stderr io.Writer) *cli {
 	c := &cli{root: root, stdout: stdout, stderr: stderr, display: root}
-	if abs, err := filepath.Abs(root); err == nil {
+	if abs, err := filepath.Abs(root); err == nil && !filepath.IsAbs(root) {
 		if wd, err := os.Getwd(); err == nil {
 			if rel, err := filepath.Rel(wd, abs); err == nil {
 				c.display = rel

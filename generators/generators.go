@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"sort"
 
+	"portschema/generators/cloudflared"
 	"portschema/generators/output"
+	"portschema/generators/portdoc"
+	"portschema/generators/prometheus"
 	"portschema/schema"
 )
 
@@ -21,7 +24,11 @@ type Generator struct {
 
 // All returns the generators in the order they run.
 func All() []Generator {
-	return []Generator{}
+	return []Generator{
+		{Name: "portdoc", Generate: portdoc.Generate},
+		{Name: "prometheus", Generate: prometheus.Generate},
+		{Name: "cloudflared", Generate: cloudflared.Generate},
+	}
 }
 
 // Run calls every generator and returns all files, sorted by path. A

@@ -277,7 +277,10 @@ func (t *Tree) checkPath(rel string) error {
 	if rel == ".." || strings.HasPrefix(rel, "../") {
 		return fmt.Errorf("output path %q leaves the project root", rel)
 	}
-	root, err := filepath.EvalSymlinks(t.Root)
+	root, err := filepath.Abs(t.Root)
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root)
+	}
 	if err != nil {
 		return err
 	}

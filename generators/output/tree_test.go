@@ -169,6 +169,17 @@ func TestPathsMustStayInsideTheRoot(t *testing.T) {
 	}
 }
 
+// The root may be given relative to the working directory.
+func TestRelativeRoot(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := NewTree(".").Write([]File{gen("out/a.yml", "a\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewTree(".").Write([]File{gen("../a.yml", "a\n")}); err == nil {
+		t.Error("a path leaving a relative root was accepted")
+	}
+}
+
 func TestProducedTwiceIsAnError(t *testing.T) {
 	_, err := NewTree(t.TempDir()).Plan([]File{gen("out/a", "1"), gen("out/a", "2")})
 	if err == nil || !strings.Contains(err.Error(), "produced twice") {
