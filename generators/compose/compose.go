@@ -1,0 +1,97 @@
+// Package compose writes one docker compose file per compose host.
+//
+// For every service on the host the generator owns the keys that repeat
+// what the source already says: the service name, container_name, ports,
+// environment (the port variable, the URL of every need, plain values
+// and secret references), depends_on, profiles and the portschema.*
+// labels. Every other key of the service's compose block (image, build,
+// command, healthcheck, volumes, mem_limit, ...) passes through as
+// written, and the host's top-level blocks (volumes, networks, secrets,
+// configs) pass through too.
+//
+// The file is built as a compose document, loaded through compose-go's
+// loader into a types.Project (which checks it against the compose JSON
+// schema and for consistency) and marshalled by compose-go. A last pass
+// over the YAML tree puts each service's keys in the order people write
+// them (image, build, container_name, ...) and keeps sizes and durations
+// spelled as the source wrote them, so that a PR diff reads like a hand
+// edit and two runs give the same bytes.
+//
+// Services that are not deployed stay in the file under the profile
+// "not-deployed": `docker compose up` does not start them, their
+// definition stays reviewable and validated, and deploying one is a
+// one-line diff.
+package compose
+
+import (
+	"errors"
+	"fmt"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+// NotDeployedProfile is the compose profile of services that are not
+// deployed. No one enables it in normal operation, so `docker compose up`
+// leaves them alone; `--profile not-deployed` starts them on purpose.
+const NotDeployedProfile = "not-deployed"
+
+// OutputPath is where a compose host's file goes: the path the source
+// sets (hosts.X.compose.output), else out/docker-compose.<host>.yml.
+func OutputPath(h *schema.Host) string {
+	if h.Compose != nil && h.Compose.Output != "" {
+		return h.Compose.Output
+	}
+	return "out/docker-compose." + h.Name + ".yml"
+}
+
+// Generate returns the compose file of every compose host, in host name
+// order. Problems in the source (a compose block compose rejects) come
+// back together as schema.Diagnostics at the offending positions.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	var files []output.File
+	var diags schema.Diagnostics
+	for _, h := range p.Hosts {
+		if h.Kind != schema.KindCompose {
+			continue
+		}
+		data, err := generateHost(p, h)
+		var ds schema.Diagnostics
+		switch {
+		case errors.As(err, &ds):
+			diags = append(diags, ds...)
+		case err != nil:
+			return nil, fmt.Errorf("compose: host %s: %w", h.Name, err)
+		default:
+			files = append(files, output.File{Path: OutputPath(h), Data: data})
+		}
+	}
+	if len(diags) > 0 {
+		return nil, diags.Sort()
+	}
+	return files, nil
+}
+
+// generateHost builds, validates and renders one host's compose file.
+func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
+	if h.Compose == nil {
+		return nil, schema.Diagnostics{{Pos: h.At("kind"), Message: fmt.Sprintf("host %s: a compose host needs a compose block", h.Name)}}
+	}
+	doc, err := document(p, h)
+	if err != nil {
+		return nil, err
+	}
+	project, err := loadProject(h, doc)
+	if err != nil {
+		return nil, diagnose(p, h, doc, err)
+	}
+	body, err := project.MarshalYAML()
+	if err != nil {
+		return nil, fmt.Errorf("marshalling: %w", err)
+	}
+	body, err = tidy(body, p.ServicesOn(h.Name))
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(output.Header(output.HashComment)), body...), nil
+}

@@ -1,0 +1,152 @@
+package compose
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"portschema/generators/yamlout"
+	"portschema/schema"
+)
+
+// document is the compose document of a host as plain maps and slices,
+// the shape compose-go's loader reads: the host's top-level blocks and
+// one block per service, pass-through keys and owned keys together.
+func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
+	services := map[string]any{}
+	var diags schema.Diagnostics
+	for _, s := range p.ServicesOn(h.Name) {
+		block, err := serviceBlock(p, h, s)
+		if err != nil {
+			diags = append(diags, err...)
+			continue
+		}
+		services[s.Name] = block
+	}
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	doc := map[string]any{"name": h.Compose.Project, "services": services}
+	for key, block := range map[string]map[string]any{
+		"volumes":  h.Compose.Volumes,
+		"networks": h.Compose.Networks,
+		"secrets":  h.Compose.Secrets,
+		"configs":  h.Compose.Configs,
+	} {
+		if len(block) > 0 {
+			doc[key] = yamlout.PassThrough(block)
+		}
+	}
+	return doc, nil
+}
+
+// serviceBlock is a service's compose block: a copy of the pass-through
+// keys, whole numbers made integers again (compose rejects 65536.0
+// where it wants an integer), with the owned keys added.
+func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[string]any, schema.Diagnostics) {
+	block := yamlout.PassThrough(s.Compose).(map[string]any)
+	block["container_name"] = schema.ContainerName(h, s)
+	if ports := ports(s); len(ports) > 0 {
+		block["ports"] = ports
+	}
+	env, diags := environment(p, s)
+	if len(env) > 0 {
+		block["environment"] = env
+	}
+	if deps := dependsOn(p, s); len(deps) > 0 {
+		block["depends_on"] = deps
+	}
+	block["labels"] = labels(s, block["labels"])
+	if !s.Deployed {
+		block["profiles"] = []any{NotDeployedProfile}
+	}
+	return block, diags
+}
+
+// ports publishes the main port and the named ports of a service, host
+// port to container port, except those marked publish: false. Named
+// ports carry their name, so a reader sees what each one is for. A
+// service in the host's network listens on the host itself and
+// publishes nothing.
+func ports(s *schema.Service) []any {
+	if s.HostNetwork() {
+		return nil
+	}
+	var out []any
+	for _, pr := range s.AllPorts() {
+		if !pr.Publish {
+			continue
+		}
+		port := map[string]any{
+			"target":    pr.ContainerPort,
+			"published": strconv.Itoa(pr.Port),
+			"protocol":  pr.Protocol,
+		}
+		if pr.Name != schema.MainPort {
+			port["name"] = pr.Name
+		}
+		out = append(out, port)
+	}
+	return out
+}
+
+// dependsOn starts each needed service on the same host first: once it
+// is healthy where its compose block has a healthcheck, once it has
+// started otherwise. Needs with depends: false are left out.
+func dependsOn(p *schema.Platform, s *schema.Service) map[string]any {
+	deps := map[string]any{}
+	for _, n := range s.Needs {
+		t := p.Service(n.Service)
+		if t == nil || t.Host != s.Host || !n.Depends {
+			continue
+		}
+		condition := "service_started"
+		if hasHealthcheck(t) {
+			condition = "service_healthy"
+		}
+		deps[t.Name] = map[string]any{"condition": condition}
+	}
+	return deps
+}
+
+// hasHealthcheck reports whether a service's compose block defines a
+// healthcheck that is not switched off. A healthcheck built into the
+// image is invisible here, so such a target is only waited for to start.
+func hasHealthcheck(s *schema.Service) bool {
+	hc, ok := s.Compose["healthcheck"].(map[string]any)
+	if !ok {
+		return false
+	}
+	if disabled, _ := hc["disable"].(bool); disabled {
+		return false
+	}
+	if test, ok := hc["test"].([]any); ok && len(test) > 0 && test[0] == "NONE" {
+		return false
+	}
+	return hc["test"] != nil
+}
+
+// labels merges the generated portschema.* labels, which let monitoring
+// and log shipping select containers by service, tier and range rather
+// than by name patterns, with the labels of the compose block, written
+// as a map or as a list of "key=value".
+func labels(s *schema.Service, written any) map[string]any {
+	out := map[string]any{}
+	switch user := written.(type) {
+	case map[string]any:
+		for k, v := range user {
+			out[k] = v
+		}
+	case []any:
+		for _, item := range user {
+			k, v, _ := strings.Cut(fmt.Sprint(item), "=")
+			out[k] = v
+		}
+	}
+	out[schema.LabelPrefix+"service"] = s.Name
+	out[schema.LabelPrefix+"range"] = s.Range
+	if s.Tier != "" {
+		out[schema.LabelPrefix+"tier"] = s.Tier
+	}
+	return out
+}

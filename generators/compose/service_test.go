@@ -1,0 +1,206 @@
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v4"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+func TestContainerNames(t *testing.T) {
+	_, project := labFile(t)
+	for service, want := range map[string]string{
+		"api":    "lab-core-api",   // the host's rule lab-{tier}-{name}
+		"status": "lab-mon-status", // another tier
+	} {
+		if got := project.Services[service].ContainerName; got != want {
+			t.Errorf("%s: container_name %q, want %q", service, got, want)
+		}
+	}
+	if !hasProjectSource() {
+		return
+	}
+	p := loadPlatform(t, projectRoot)
+	// mana-auth overrides the rule with container: "mana-auth".
+	data := generate(t, p)[OutputPath(p.Host("macmini"))]
+	mana := loadAsWritten(t, "macmini.yml", data)
+	if got := mana.Services["mana-auth"].ContainerName; got != p.Service("mana-auth").Container || got == "" {
+		t.Errorf("mana-auth: container_name %q, want the override %q", got, p.Service("mana-auth").Container)
+	}
+}
+
+// portsOf renders a service's published ports as "published:target/protocol name".
+func portsOf(project *types.Project, service string) []string {
+	var out []string
+	for _, p := range project.Services[service].Ports {
+		out = append(out, strings.TrimSpace(fmt.Sprintf("%s:%d/%s %s", p.Published, p.Target, p.Protocol, p.Name)))
+	}
+	return out
+}
+
+func TestPorts(t *testing.T) {
+	_, project := labFile(t)
+	for service, want := range map[string][]string{
+		"api":    {"3001:8080/tcp", "9464:9464/tcp metrics"}, // debug has publish: false
+		"dns":    {"8053:8053/tcp", "53:53/udp dns"},
+		"cache":  nil, // publish: false
+		"status": nil, // network_mode: host listens on the host itself
+	} {
+		if got := portsOf(project, service); !slices.Equal(got, want) {
+			t.Errorf("%s: ports %q, want %q", service, got, want)
+		}
+	}
+}
+
+func TestDependsOnNeedsOnTheSameHost(t *testing.T) {
+	_, project := labFile(t)
+	for service, want := range map[string]map[string]string{
+		// db has a healthcheck, cache has none; stt and auth are on
+		// other hosts.
+		"api": {"db": "service_healthy", "cache": "service_started"},
+		// the need of cache says depends: false.
+		"worker": {"db": "service_healthy"},
+		"web":    {"api": "service_healthy"},
+		"db":     {},
+	} {
+		got := map[string]string{}
+		for name, dep := range project.Services[service].DependsOn {
+			got[name] = dep.Condition
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: depends_on %v, want %v", service, got, want)
+		}
+	}
+}
+
+func TestLabelsMergeGeneratedAndWritten(t *testing.T) {
+	_, project := labFile(t)
+	for service, want := range map[string]types.Labels{
+		"api": { // written as a list
+			"portschema.service": "api", "portschema.range": "core", "portschema.tier": "core",
+			"traefik.enable": "true", "traefik.http.routers.api.rule": "Host(`api.example.org`)",
+		},
+		"web": { // written as a map
+			"portschema.service": "web", "portschema.range": "web", "portschema.tier": "app",
+			"com.example.team": "web",
+		},
+	} {
+		if got := project.Services[service].Labels; !maps.Equal(got, want) {
+			t.Errorf("%s: labels %v, want %v", service, got, want)
+		}
+	}
+	edge := loadAsWritten(t, "edge.yml", generate(t, loadPlatform(t, labRoot))["deploy/edge.yml"])
+	if _, ok := edge.Services["proxy"].Labels["portschema.tier"]; ok {
+		t.Error("proxy has no tier, yet has a portschema.tier label")
+	}
+}
+
+func TestNotDeployedServicesAreNotStarted(t *testing.T) {
+	p := loadPlatform(t, labRoot)
+	data := generate(t, p)["out/docker-compose.nas.yml"]
+	// `docker compose up` with no profile: what it would start.
+	project, err := loadAsDocker(t, "nas.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.ServicesOn("nas") {
+		_, started := project.Services[s.Name]
+		_, kept := project.DisabledServices[s.Name]
+		switch {
+		case s.Deployed && !started:
+			t.Errorf("%s is deployed but would not start", s.Name)
+		case !s.Deployed && started:
+			t.Errorf("%s is not deployed but would start", s.Name)
+		case !s.Deployed && !kept:
+			t.Errorf("%s is not deployed and missing from the file", s.Name)
+		}
+	}
+	if p.Service("worker").Deployed {
+		t.Fatal("the lab's worker must not be deployed for this test to mean anything")
+	}
+	if got := project.DisabledServices["worker"].Profiles; !slices.Equal(got, []string{NotDeployedProfile}) {
+		t.Errorf("worker: profiles %v", got)
+	}
+}
+
+func TestServiceKeysInConventionalOrder(t *testing.T) {
+	for name, p := range platforms(t) {
+		for path, data := range generate(t, p) {
+			var doc yaml.Node
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			services := mappingValue(doc.Content[0], "services")
+			for i := 0; i < len(services.Content); i += 2 {
+				var keys []string
+				block := services.Content[i+1]
+				for j := 0; j < len(block.Content); j += 2 {
+					keys = append(keys, block.Content[j].Value)
+				}
+				last := -1
+				for _, key := range keys {
+					rank := slices.Index(serviceKeyOrder, key)
+					if rank < 0 {
+						rank = len(serviceKeyOrder)
+					}
+					if rank < last {
+						t.Errorf("%s: %s: %s: keys out of order: %v", name, path, services.Content[i].Value, keys)
+						break
+					}
+					last = rank
+				}
+			}
+		}
+	}
+}
+
+func TestTidyingChangesNoValue(t *testing.T) {
+	// What compose-go built, marshalled as it is, against the file after
+	// reordering keys and restoring sizes and durations as written.
+	for name, p := range platforms(t) {
+		for _, h := range p.Hosts {
+			if h.Kind != schema.KindCompose {
+				continue
+			}
+			doc, err := document(p, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			built, err := loadProject(h, doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := built.MarshalYAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := generate(t, p)[OutputPath(h)]
+			reread := loadAsWritten(t, "tidied.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
+			reread.Name = built.Name
+			got, err := reread.MarshalYAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: host %s: the file means something else than the project compose-go built", name, h.Name)
+			}
+		}
+	}
+}
+
+func TestSizesAndDurationsAsWritten(t *testing.T) {
+	data := string(generate(t, loadPlatform(t, labRoot))["out/docker-compose.nas.yml"])
+	for _, want := range []string{"mem_limit: 512m", "interval: 120s", "start_period: 1m30s", "stop_grace_period: 90s"} {
+		if !strings.Contains(data, "\n    "+want+"\n") && !strings.Contains(data, "\n      "+want+"\n") {
+			t.Errorf("the file lacks %q as the source writes it", want)
+		}
+	}
+}
