@@ -68,8 +68,27 @@ func (a *auditor) checkCollisions(f *handwritten.ComposeFile) {
 		if len(names) == 1 {
 			msg = fmt.Sprintf("host port %d%s is published twice by %s", k.port, proto, names[0])
 		}
+		if hosts, routes := a.routesTo(k.port); len(hosts) > 0 && k.proto == "tcp" {
+			msg += fmt.Sprintf("; the tunnel sends %s there", andList(hosts))
+			locs = append(locs, routes...)
+		}
 		a.add(HostPortCollision, msg, locs...)
 	}
+}
+
+// routesTo lists the tunnel hostnames routed to a loopback port, so a
+// collision says which service the public name was meant for.
+func (a *auditor) routesTo(port int) (hosts []string, locs []Location) {
+	for _, f := range a.files.Cloudflared {
+		for _, r := range f.Rules {
+			addr, ok := handwritten.ParseAddress(r.Service)
+			if ok && addr.IsLoopback() && addr.Port == port && r.Hostname != "" {
+				hosts = append(hosts, r.Hostname)
+				locs = append(locs, r.ServicePos)
+			}
+		}
+	}
+	return hosts, locs
 }
 
 // clashing keeps the publications that can be up at the same time on the

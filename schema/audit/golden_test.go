@@ -39,33 +39,43 @@ func fixtureInputs(commit string) Inputs {
 func TestAuditOfTheFixturesMatchesGolden(t *testing.T) {
 	root := fixtureRoot(t)
 	for _, commit := range []string{"before", "after"} {
-		t.Run(commit, func(t *testing.T) {
-			goldenPath, err := filepath.Abs(filepath.Join("testdata", commit+".golden"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Chdir(root)
-			findings, err := Audit(fixtureInputs(commit))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got bytes.Buffer
-			if err := findings.WriteHuman(&got); err != nil {
-				t.Fatal(err)
-			}
-			if *update {
-				if err := os.WriteFile(goldenPath, got.Bytes(), 0o644); err != nil {
+		for _, format := range []struct {
+			suffix string
+			format Format
+		}{{".golden", Human}, {".json.golden", JSON}} {
+			t.Run(commit+format.suffix, func(t *testing.T) {
+				goldenPath, err := filepath.Abs(filepath.Join("testdata", commit+format.suffix))
+				if err != nil {
 					t.Fatal(err)
 				}
-				return
-			}
-			want, err := os.ReadFile(goldenPath)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("audit of %s differs from %s (go test -update rewrites it):\n%s", commit, goldenPath, got.String())
-			}
-		})
+				t.Chdir(root)
+				findings, err := Audit(fixtureInputs(commit))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got bytes.Buffer
+				if err := Write(&got, findings, format.format); err != nil {
+					t.Fatal(err)
+				}
+				compareGolden(t, goldenPath, got.Bytes())
+			})
+		}
+	}
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
 	}
 }

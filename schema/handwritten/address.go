@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Address is what a URL or a host:port written in a config file connects
@@ -36,10 +37,11 @@ var defaultPorts = map[string]int{
 
 // ParseAddress reads a URL (scheme://[user[:pass]@]host[:port][/path]) or
 // a bare host:port. It reports false for text that names no host, such as
-// an unresolved `${VAR}`, a path, or a port out of range.
+// an unexpanded `${VAR}` (see ExpandDefaults), a path, or a port out of
+// range.
 func ParseAddress(s string) (Address, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s, " \t\r\n${}") {
+	if s == "" || strings.ContainsAny(s, " \t\r\n") || strings.Contains(s, "${") {
 		return Address{}, false
 	}
 	if !strings.Contains(s, "://") {
@@ -50,7 +52,7 @@ func ParseAddress(s string) (Address, bool) {
 		return Address{}, false
 	}
 	a := Address{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Hostname())}
-	if a.Host == "" {
+	if !plausibleHost(a.Host) {
 		return Address{}, false
 	}
 	if u.User != nil {
@@ -83,13 +85,28 @@ func parseHostPort(s string) (Address, bool) {
 		if strings.Contains(s, ":") && !strings.HasPrefix(s, "[") {
 			return Address{}, false
 		}
-		return Address{Host: strings.ToLower(strings.Trim(s, "[]"))}, s != ""
+		host := strings.ToLower(strings.Trim(s, "[]"))
+		return Address{Host: host}, plausibleHost(host)
 	}
 	n, ok := parsePort(port)
-	if !ok || host == "" {
+	if !ok || !plausibleHost(host) {
 		return Address{}, false
 	}
 	return Address{Host: strings.ToLower(host), Port: n, PortWritten: true}, true
+}
+
+// plausibleHost rejects host text no resolver would accept: empty, or
+// holding spaces, control or invisible format characters.
+func plausibleHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, r := range h {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func parsePort(s string) (int, bool) {
