@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/rogpeppe/go-internal/lockedfile"
 )
@@ -80,7 +81,7 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 	for _, f := range files {
 		old, err := t.read(f.Path)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 			changes = append(changes, Change{Path: f.Path, Kind: Missing, New: f.Data, Local: f.Local})
 		case err != nil:
 			return nil, err
@@ -295,8 +296,10 @@ func (t *Tree) checkPath(rel string) error {
 			}
 			return nil
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return err
+		// A file where a directory should be (ENOTDIR) is left for the
+		// write to report, with the path it blocks.
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("output path %q: %w", rel, err)
 		}
 		parent := filepath.Dir(p)
 		if parent == p {
