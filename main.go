@@ -13,6 +13,8 @@
 //	regen    write every output from DIR/schema; unchanged files are not touched
 //	check    write nothing; report stale, missing and orphaned outputs with a diff
 //	vet      check the source and print errors and warnings
+//	import   write a CUE source from hand-written compose, tunnel, Prometheus and doc files
+//	audit    cross-check hand-written files and report their inconsistencies
 //
 // DIR is the project root (default "."): the source is DIR/schema/*.cue
 // and output paths are relative to DIR.
@@ -40,6 +42,8 @@ import (
 	"portschema/generators"
 	"portschema/generators/output"
 	"portschema/schema"
+	"portschema/schema/audit"
+	"portschema/schema/importer"
 )
 
 // Exit codes.
@@ -59,6 +63,10 @@ commands:
   regen    write every output from DIR/schema; unchanged files are not touched
   check    write nothing; report stale, missing and orphaned outputs
   vet      check the source; print errors and warnings
+  import   [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]
+           write a CUE source (DIR, usually ROOT/schema) from hand-written files
+  audit    [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]
+           cross-check hand-written files; exit 1 when they disagree
 
 DIR is the project root (default "."): the source is DIR/schema/*.cue.
 `
@@ -78,9 +86,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := global.Arg(0), global.Args()[1:]
 	commands := map[string]func(*cli, []string) int{
-		"regen": (*cli).regen,
-		"check": (*cli).check,
-		"vet":   (*cli).vet,
+		"regen":  (*cli).regen,
+		"check":  (*cli).check,
+		"vet":    (*cli).vet,
+		"import": (*cli).importFiles,
+		"audit":  (*cli).audit,
 	}
 	f, ok := commands[cmd]
 	if !ok {
@@ -104,6 +114,9 @@ type cli struct {
 	// display is the root as the user reaches it from the working
 	// directory, so printed paths can be opened as they are.
 	display string
+	// tool names the running binary in check stamps (stamp.go); nil
+	// means toolIdentity. Tests stand in a rebuilt tool with it.
+	tool func() string
 }
 
 func newCLI(root string, stdout, stderr io.Writer) *cli {
@@ -192,6 +205,7 @@ func (c *cli) regen(args []string) int {
 		c.failf("%v", err)
 		return exitUsage
 	}
+	c.saveStamp(p, changes, true)
 	counts := map[output.ChangeKind]int{}
 	for _, ch := range changes {
 		counts[ch.Kind]++
@@ -212,6 +226,9 @@ func (c *cli) regen(args []string) int {
 func (c *cli) check(args []string) int {
 	if _, ok := c.flags("check", args); !ok {
 		return exitUsage
+	}
+	if c.stampHolds() {
+		return exitOK // nothing changed since a run found the tree up to date
 	}
 	p, code := c.load()
 	if p == nil {
@@ -253,6 +270,7 @@ func (c *cli) check(args []string) int {
 			bad, plural(bad, "file is", "files are"), fix)
 		return exitFindings
 	}
+	c.saveStamp(p, changes, false)
 	return exitOK
 }
 
@@ -270,6 +288,97 @@ func (c *cli) vet(args []string) int {
 	}
 	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
 		len(p.Services), len(p.Hosts), len(p.Ranges), len(p.Warnings), plural(len(p.Warnings), "warning", "warnings"))
+	return exitOK
+}
+
+// handwrittenFlags are the inputs import and audit read.
+type handwrittenFlags struct {
+	compose, cloudflared stringList
+	prometheus, doc      string
+}
+
+func (h *handwrittenFlags) register(fs *flag.FlagSet) {
+	fs.Var(&h.compose, "compose", "a docker compose file (repeatable)")
+	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
+	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
+	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
+}
+
+func (h *handwrittenFlags) empty() bool {
+	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == ""
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func (c *cli) importFiles(args []string) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var in handwrittenFlags
+	in.register(fs)
+	dir := fs.String("o", "", "directory to write the source into (usually ROOT/schema)")
+	force := fs.Bool("force", false, "write into a directory that already holds files")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *dir == "" || in.empty() || fs.NArg() > 0 {
+		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]")
+		return exitUsage
+	}
+	report, err := importer.Import(importer.Inputs{Compose: in.compose, Cloudflared: in.cloudflared,
+		Prometheus: in.prometheus, Doc: in.doc, Force: *force}, *dir)
+	if err != nil {
+		c.failf("import: %v", err)
+		return exitUsage
+	}
+	for _, f := range report.Findings {
+		fmt.Fprintln(c.stderr, f)
+	}
+	for _, f := range report.Files {
+		fmt.Fprintf(c.stdout, "wrote   %s\n", f)
+	}
+	fmt.Fprintf(c.stderr, "import: %d files written, %d %s to review (each also a comment in the source); next: portschema -C %s regen\n",
+		len(report.Files), len(report.Findings), plural(len(report.Findings), "decision", "decisions"), filepath.Dir(filepath.Clean(*dir)))
+	return exitOK
+}
+
+func (c *cli) audit(args []string) int {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var in handwrittenFlags
+	in.register(fs)
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if in.empty() || fs.NArg() > 0 {
+		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]")
+		return exitUsage
+	}
+	findings, err := audit.Audit(audit.Inputs{Compose: in.compose, Cloudflared: in.cloudflared, Prometheus: in.prometheus, Doc: in.doc})
+	if err != nil {
+		c.failf("audit: %v", err)
+		return exitUsage
+	}
+	format := audit.Human
+	if *asJSON {
+		format = audit.JSON
+	}
+	if err := audit.Write(c.stdout, findings, format); err != nil {
+		c.failf("audit: %v", err)
+		return exitUsage
+	}
+	for _, f := range findings {
+		if len(f.Locations) > 0 {
+			c.annotate(f.Locations[0].File, f.Locations[0].Line, 0, string(f.Kind)+": "+f.Message)
+		}
+	}
+	if len(findings) > 0 {
+		return exitFindings
+	}
 	return exitOK
 }
 
