@@ -2,7 +2,9 @@ package schema
 
 import (
 	"fmt"
+	"net"
 	"strconv"
+	"strings"
 )
 
 // VantageKind is where a URL is read from.
@@ -28,8 +30,9 @@ func (k VantageKind) String() string {
 	return [...]string{"compose network", "host", "LAN", "internet", "laptop"}[k]
 }
 
-// Vantage is a place URLs are read from. Host matters for InNetwork and
-// OnHost (and, for OnLAN, names the machine the reader is on, if any).
+// Vantage is a place URLs are read from. Host names the machine for
+// InNetwork and OnHost. For OnLAN it may name the machine the reader is
+// on: that machine's own services are then read as from OnHost.
 type Vantage struct {
 	Kind VantageKind
 	Host string
@@ -48,23 +51,44 @@ type Endpoint struct {
 	Host   string
 	// Port is 0 where the scheme's default applies (public hostnames).
 	Port int
+	// Public is true behind a public hostname, where the tunnel
+	// terminates TLS.
+	Public bool
 }
 
-// HostPort is "host:port", or "host" when the port is the default.
+// HostPort is "host:port", or "host" when the port is the default. An
+// IPv6 address is bracketed, as URLs and scrape targets need it.
 func (e Endpoint) HostPort() string {
 	if e.Port == 0 {
+		if strings.Contains(e.Host, ":") {
+			return "[" + e.Host + "]"
+		}
 		return e.Host
 	}
-	return e.Host + ":" + strconv.Itoa(e.Port)
+	return net.JoinHostPort(e.Host, strconv.Itoa(e.Port))
 }
 
 // URL is "scheme://host[:port]".
 func (e Endpoint) URL() string { return e.Scheme + "://" + e.HostPort() }
 
+// NetworkModeHost is the compose network_mode of a service that shares
+// its host's network instead of joining the compose network.
+const NetworkModeHost = "host"
+
+// HostNetwork reports whether a compose service runs in its host's
+// network (compose network_mode: host): it is then not on the compose
+// network, it sees its host's ports on localhost, and it listens on the
+// host directly, published or not.
+func (s *Service) HostNetwork() bool {
+	mode, _ := s.Compose["network_mode"].(string)
+	return mode == NetworkModeHost
+}
+
 // HomeVantage is where a service itself runs: inside its host's compose
-// network for compose hosts, on the host otherwise.
+// network for compose hosts, on the host otherwise (and for compose
+// services that share the host's network).
 func (p *Platform) HomeVantage(s *Service) Vantage {
-	if h := p.Host(s.Host); h != nil && h.Kind == KindCompose {
+	if p.isCompose(s.Host) && !s.HostNetwork() {
 		return Vantage{Kind: InNetwork, Host: s.Host}
 	}
 	return Vantage{Kind: OnHost, Host: s.Host}
@@ -80,22 +104,37 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 	}
 	switch v.Kind {
 	case Laptop:
+		// Everything runs on one machine, each service on its host port.
 		return Endpoint{Scheme: pr.Scheme, Host: "localhost", Port: pr.Port}, nil
 	case Internet:
-		return p.publicEndpoint(target, port)
+		return p.publicEndpoint(pr)
 	case InNetwork:
-		if target.Host == v.Host {
+		if !p.isCompose(v.Host) {
+			return Endpoint{}, fmt.Errorf("host %s has no compose network", v.Host)
+		}
+		if target.Host == v.Host && !target.HostNetwork() {
 			return Endpoint{Scheme: pr.Scheme, Host: target.Name, Port: pr.ContainerPort}, nil
 		}
-	case OnHost:
+		// A service in the host's own network is not on the compose
+		// network: containers reach it as other machines do.
+	case OnHost, OnLAN:
 		if target.Host == v.Host {
-			if !pr.Publish && p.isCompose(target.Host) {
-				return Endpoint{}, fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), target.Host)
+			if err := p.checkPublished(pr); err != nil {
+				return Endpoint{}, err
 			}
 			return Endpoint{Scheme: pr.Scheme, Host: "localhost", Port: pr.Port}, nil
 		}
 	}
 	return p.fromOtherHost(target, pr)
+}
+
+// checkPublished fails for a port that only exists inside its compose
+// network, so that nothing outside the network points at it.
+func (p *Platform) checkPublished(pr PortRef) error {
+	if pr.Publish || !p.isCompose(pr.Service.Host) || pr.Service.HostNetwork() {
+		return nil
+	}
+	return fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), pr.Service.Host)
 }
 
 // fromOtherHost is the endpoint of a port seen from another machine,
@@ -107,26 +146,59 @@ func (p *Platform) fromOtherHost(target *Service, pr PortRef) (Endpoint, error) 
 	}
 	switch h.Reach {
 	case ReachPublic:
-		return p.publicEndpoint(target, pr.Name)
+		return p.publicEndpoint(pr)
 	case ReachNone:
 		return Endpoint{}, fmt.Errorf("host %s is not reachable from other hosts (reach: \"none\")", h.Name)
 	}
 	if h.Address == "" {
-		return Endpoint{}, fmt.Errorf("host %s has no address, so %s cannot be reached from other hosts", h.Name, target.Name)
+		return Endpoint{}, fmt.Errorf("host %s has no address, so %s cannot be reached from other hosts", h.Name, pr.Label())
 	}
-	if !pr.Publish && h.Kind == KindCompose {
-		return Endpoint{}, fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), h.Name)
+	if err := p.checkPublished(pr); err != nil {
+		return Endpoint{}, err
 	}
 	return Endpoint{Scheme: pr.Scheme, Host: h.Address, Port: pr.Port}, nil
 }
 
-func (p *Platform) publicEndpoint(target *Service, port string) (Endpoint, error) {
-	for _, pub := range target.Public {
-		if pub.Port == port && pub.Hostname[0] != '*' {
-			return Endpoint{Scheme: "https", Host: pub.Hostname}, nil
+// publicEndpoint is a port's public hostname, behind the tunnel's TLS.
+// A hostname that routes the whole host wins over one that only routes
+// a path; wildcards name no single host and are skipped.
+func (p *Platform) publicEndpoint(pr PortRef) (Endpoint, error) {
+	host := ""
+	for _, pub := range pr.Service.Public {
+		if pub.Port != pr.Name || strings.HasPrefix(pub.Hostname, "*") {
+			continue
+		}
+		if host == "" || pub.Path == "" {
+			host = pub.Hostname
+		}
+		if pub.Path == "" {
+			break
 		}
 	}
-	return Endpoint{}, fmt.Errorf("%s has no public hostname", target.Name)
+	switch {
+	case host == "" && pr.Name != MainPort:
+		return Endpoint{}, fmt.Errorf("%s has no public hostname for port %q", pr.Service.Name, pr.Name)
+	case host == "":
+		return Endpoint{}, fmt.Errorf("%s has no public hostname", pr.Service.Name)
+	}
+	scheme, ok := tlsScheme(pr.Scheme)
+	if !ok {
+		return Endpoint{}, fmt.Errorf("%s speaks %s, which its public hostname (HTTPS) does not carry", pr.Label(), pr.Scheme)
+	}
+	return Endpoint{Scheme: scheme, Host: host, Public: true}, nil
+}
+
+// tlsScheme is the scheme a URL takes through a public hostname, where
+// the tunnel terminates TLS: http becomes https and ws becomes wss.
+// Other protocols do not pass an HTTP tunnel.
+func tlsScheme(scheme string) (string, bool) {
+	switch scheme {
+	case "http", "https":
+		return "https", true
+	case "ws", "wss":
+		return "wss", true
+	}
+	return "", false
 }
 
 func (p *Platform) isCompose(host string) bool {
@@ -134,35 +206,107 @@ func (p *Platform) isCompose(host string) bool {
 	return h != nil && h.Kind == KindCompose
 }
 
+// SecretURL is a URL that may carry one secret by reference: the text
+// Head, then the secret named Secret, then Tail. Writers that quote for
+// a syntax with interpolation (dotenv, compose) keep the reference live
+// and everything else literal; Head and Tail may contain any character.
+type SecretURL struct {
+	Head   string
+	Secret string
+	Tail   string
+}
+
+// String writes the reference as `${NAME}`, the form compose and dotenv
+// files interpolate.
+func (u SecretURL) String() string {
+	if u.Secret == "" {
+		return u.Head + u.Tail
+	}
+	return u.Head + "${" + u.Secret + "}" + u.Tail
+}
+
 // NeedURL is the URL of a need of service s as seen from vantage v,
 // with the need's scheme, user, password reference and path. The
 // password is a `${NAME}` reference to a secret, never a value.
-// A need that asks for another vantage ("internet", "lan") gets it.
 func (p *Platform) NeedURL(v Vantage, n Need) (string, error) {
-	target := p.Service(n.Service)
-	if target == nil {
-		return "", fmt.Errorf("unknown service %q", n.Service)
-	}
-	switch n.From {
-	case FromInternet:
-		v = Vantage{Kind: Internet}
-	case FromLAN:
-		v = Vantage{Kind: OnLAN}
-	}
-	ep, err := p.Reach(v, target, n.Port)
+	u, err := p.NeedSecretURL(v, n)
 	if err != nil {
 		return "", err
 	}
-	if n.Scheme != "" {
-		ep.Scheme = n.Scheme
+	return u.String(), nil
+}
+
+// NeedSecretURL is NeedURL with the password reference kept apart.
+//
+// A need that asks for another vantage ("internet" for URLs handed to
+// browsers, "lan" for URLs handed to other machines) gets it, except on
+// a laptop: there the browser and every machine are the laptop itself.
+func (p *Platform) NeedSecretURL(v Vantage, n Need) (SecretURL, error) {
+	target := p.Service(n.Service)
+	if target == nil {
+		return SecretURL{}, fmt.Errorf("unknown service %q", n.Service)
 	}
-	userinfo := ""
-	if n.User != "" {
-		userinfo = n.User
-		if n.Password != "" {
-			userinfo += ":${" + n.Password + "}"
+	if v.Kind != Laptop {
+		switch n.From {
+		case FromInternet:
+			v = Vantage{Kind: Internet}
+		case FromLAN:
+			v = Vantage{Kind: OnLAN}
 		}
-		userinfo += "@"
 	}
-	return ep.Scheme + "://" + userinfo + ep.HostPort() + n.Path, nil
+	ep, err := p.Reach(v, target, n.Port)
+	if err != nil {
+		return SecretURL{}, err
+	}
+	scheme := ep.Scheme
+	if n.Scheme != "" {
+		scheme = n.Scheme
+		if ep.Public {
+			tls, ok := tlsScheme(n.Scheme)
+			if !ok {
+				return SecretURL{}, fmt.Errorf("scheme %s does not pass the public hostname of %s (HTTPS)", n.Scheme, target.Name)
+			}
+			scheme = tls
+		}
+	}
+	rest := ep.HostPort() + n.Path
+	switch {
+	case n.Password != "":
+		// A password without a user is valid: redis://:secret@host.
+		return SecretURL{Head: scheme + "://" + n.User + ":", Secret: n.Password, Tail: "@" + rest}, nil
+	case n.User != "":
+		return SecretURL{Head: scheme + "://" + n.User + "@" + rest}, nil
+	}
+	return SecretURL{Head: scheme + "://" + rest}, nil
+}
+
+// LaptopClashes are warnings for ports that two deployed services share
+// on a laptop that runs every service on localhost: the same port on
+// two hosts, or an unpublished one, is fine in production, but there
+// both services' .env files set it and their URLs cannot tell them
+// apart. Each warning is at the later port and names the earlier.
+func (p *Platform) LaptopClashes() Diagnostics {
+	type slot struct {
+		port     int
+		protocol string
+	}
+	first := map[slot]PortRef{}
+	var warns Diagnostics
+	for _, s := range p.Services {
+		if !s.Deployed {
+			continue
+		}
+		for _, pr := range s.AllPorts() {
+			k := slot{pr.Port, pr.Protocol}
+			other, taken := first[k]
+			if !taken {
+				first[k] = pr
+				continue
+			}
+			warns = append(warns, Diagnostic{Severity: Warning, Pos: pr.Pos, Related: []Pos{other.Pos}, Message: fmt.Sprintf(
+				"%s: on a laptop running every service on localhost, port %d is also %s's (host %s)",
+				pr.Label(), pr.Port, other.Label(), other.Service.Host)})
+		}
+	}
+	return warns.Sort()
 }

@@ -1,0 +1,204 @@
+package env
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func generate(t *testing.T, dir string) (*schema.Platform, map[string]output.File) {
+	t.Helper()
+	p, err := schema.Load(dir)
+	if err != nil {
+		t.Fatalf("loading %s: %v", dir, err)
+	}
+	files, err := Generate(p)
+	if err != nil {
+		t.Fatalf("generating: %v", err)
+	}
+	byPath := map[string]output.File{}
+	for _, f := range files {
+		if _, dup := byPath[f.Path]; dup {
+			t.Errorf("%s is generated twice", f.Path)
+		}
+		byPath[f.Path] = f
+	}
+	return p, byPath
+}
+
+// TestEnvFilesAgreeWithTheModel reads every generated .env back with
+// compose's dotenv parser and compares it with what the model says the
+// service's environment is on a laptop: exactly its port variable, its
+// needs' URLs, its plain values and its secrets, no more.
+func TestEnvFilesAgreeWithTheModel(t *testing.T) {
+	p, files := generate(t, "testdata/platform")
+	for _, s := range p.Services {
+		paths := append([]string{path.Join(p.Outputs.EnvDir, s.Name+".env")}, s.EnvFiles...)
+		for i, name := range paths {
+			f, ok := files[name]
+			if !ok {
+				t.Errorf("%s: no %s", s.Name, name)
+				continue
+			}
+			if f.Local != (i > 0) {
+				t.Errorf("%s: Local is %v; only the paths of env_files are kept out of version control", name, f.Local)
+			}
+			if !bytes.HasPrefix(f.Data, []byte(output.Header(output.HashComment))) {
+				t.Errorf("%s does not start with the header", name)
+			}
+			if got, want := parse(t, f.Data, nil), expectedEnv(t, p, s, nil); !maps.Equal(got, want) {
+				t.Errorf("%s reads back as\n%q\nwant\n%q", name, got, want)
+			}
+			// With the secrets set, the URLs carry them.
+			secrets := secretValues(s)
+			if got, want := parse(t, f.Data, secrets), expectedEnv(t, p, s, secrets); !maps.Equal(got, want) {
+				t.Errorf("%s with secrets set reads back as\n%q\nwant\n%q", name, got, want)
+			}
+		}
+	}
+}
+
+// expectedEnv is a service's laptop environment according to the model,
+// with secrets taking their values from secrets (or "" as the file says).
+func expectedEnv(t *testing.T, p *schema.Platform, s *schema.Service, secrets map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	if s.PortEnv != "" {
+		env[s.PortEnv] = strconv.Itoa(s.Port) // the host port: a laptop has no containers
+	}
+	for _, sec := range s.Secrets {
+		env[sec.Env] = ""
+	}
+	for _, n := range s.Needs {
+		u, err := p.NeedURL(schema.Vantage{Kind: schema.Laptop}, n)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+		if n.Password != "" {
+			env[n.Password] = ""
+			u = strings.Replace(u, "${"+n.Password+"}", secrets[n.Password], 1)
+		}
+		env[n.EnvName()] = u
+	}
+	for name, v := range s.Env {
+		env[name] = v.Value
+	}
+	return env
+}
+
+// secretValues gives every secret variable of a service a value that
+// dotenv would mangle if it re-read it.
+func secretValues(s *schema.Service) map[string]string {
+	values := map[string]string{}
+	for _, sec := range s.Secrets {
+		values[sec.Env] = "v-" + sec.Env + "-$x\"'#"
+	}
+	for _, n := range s.Needs {
+		if n.Password != "" {
+			values[n.Password] = "p-" + n.Password + "@:/$y"
+		}
+	}
+	return values
+}
+
+func TestEnvFilePaths(t *testing.T) {
+	_, files := generate(t, "testdata/platform")
+	want := []string{
+		"deploy/shop.env.example",
+		"out/env.box.example",
+		"out/env/api.env", "out/env/cache.env", "out/env/db.env", "out/env/legacy.env",
+		"out/env/shopfront.env", "out/env/stt.env", "out/env/web.env",
+		"services/api/.env",
+	}
+	if got := slices.Sorted(maps.Keys(files)); !slices.Equal(got, want) {
+		t.Errorf("generated\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestGolden pins the layout people read: sections, comments, order.
+// `go test ./generators/env -update` rewrites the golden files.
+func TestGolden(t *testing.T) {
+	_, files := generate(t, "testdata/platform")
+	for name, f := range files {
+		golden := filepath.Join("testdata", "golden", filepath.FromSlash(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: %v (run with -update)", name, err)
+			continue
+		}
+		if !bytes.Equal(f.Data, want) {
+			t.Errorf("%s differs from %s:\n%s", name, golden, f.Data)
+		}
+	}
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	p, first := generate(t, "testdata/platform")
+	for range 5 {
+		again, err := Generate(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range again {
+			if !bytes.Equal(f.Data, first[f.Path].Data) {
+				t.Fatalf("%s changed between two runs", f.Path)
+			}
+		}
+	}
+}
+
+// TestPasswordReadFromTheWrongVariable: a need's password is read from
+// the variable named after its host secret; when the service's .env
+// sets that variable to something else, generating fails at the need.
+func TestPasswordReadFromTheWrongVariable(t *testing.T) {
+	p, err := schema.Load("testdata/conflict")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Generate(p)
+	var diags schema.Diagnostics
+	if !errors.As(err, &diags) {
+		t.Fatalf("want Diagnostics, got %v", err)
+	}
+	want := "schema/platform.cue:15:43: app: the password of DB_URL is read from variable DB_PASSWORD, which holds secret APP_DB_PASSWORD (schema/platform.cue:18:13)\n" +
+		"schema/platform.cue:16:50: app: the password of REPLICA_URL is read from variable DB_PASS, which env.DB_PASS sets to something else (schema/platform.cue:19:17)"
+	if got := diags.Error(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestCommentKeepsSourceTextOnOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                 "plain",
+		"two\nlines":            "two lines",
+		" spaced \t out\r\n":    "spaced out",
+		"sep\u2028line\u0085x":  "sep line x",
+		"nul\x00and\x1b escape": "nul and escape",
+	} {
+		if got := comment(in); got != want {
+			t.Errorf("comment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

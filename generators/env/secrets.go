@@ -1,0 +1,181 @@
+package env
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/template"
+
+	"portschema/schema"
+)
+
+// SecretsPath is where a compose host's secrets template goes: the
+// source's compose.secrets_output, or out/env.<host>.example.
+func SecretsPath(h *schema.Host) string {
+	if h.Compose != nil && h.Compose.SecretsOutput != "" {
+		return h.Compose.SecretsOutput
+	}
+	return "out/env." + h.Name + ".example"
+}
+
+// use is one place a host variable is read: a service ("" for the
+// host's own compose blocks) and how, when it needs saying.
+type use struct {
+	service string
+	note    string
+}
+
+// hostVariables finds every variable a compose host's compose file reads
+// from the host's environment: the services' secrets, the passwords of
+// their need URLs, and the `${NAME}` references written in compose keys
+// passed through from the source (`$${NAME}` is the container's and is
+// left out). Each name maps to its uses in service order.
+func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
+	vars := map[string][]use{}
+	add := func(name string, u use) { vars[name] = append(vars[name], u) }
+	for _, s := range p.ServicesOn(h.Name) {
+		for _, sec := range s.Secrets {
+			note := ""
+			if sec.Env != sec.From {
+				note = "as " + sec.Env
+			}
+			add(sec.From, use{s.Name, note})
+		}
+		for _, n := range s.Needs {
+			if n.Password != "" {
+				add(n.Password, use{s.Name, "the password in " + n.EnvName()})
+			}
+		}
+		for _, name := range referencedIn(s.Compose) {
+			add(name, use{s.Name, "read by its compose keys"})
+		}
+	}
+	blocks := map[string]any{"volumes": h.Compose.Volumes, "networks": h.Compose.Networks,
+		"secrets": h.Compose.Secrets, "configs": h.Compose.Configs}
+	for _, name := range referencedIn(blocks) {
+		add(name, use{"", "read by the host's compose blocks"})
+	}
+	for _, name := range environmentSecrets(h.Compose.Secrets) {
+		add(name, use{"", "a compose secret from the environment"})
+	}
+	return vars
+}
+
+// referencedIn lists, sorted, the variables a block of compose keys
+// interpolates.
+func referencedIn(block map[string]any) []string {
+	var names []string
+	for name := range template.ExtractVariables(block, nil) {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// environmentSecrets lists, sorted, the variables that top-level compose
+// secrets read with `environment: NAME`.
+func environmentSecrets(secrets map[string]any) []string {
+	var names []string
+	for _, def := range secrets {
+		if m, ok := def.(map[string]any); ok {
+			if name, ok := m["environment"].(string); ok && name != "" {
+				names = append(names, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// secretsDocument is a compose host's secrets template. A variable that
+// several services read is listed once, at the top, with their names;
+// every other one under the one service that reads it.
+func secretsDocument(p *schema.Platform, h *schema.Host) document {
+	doc := document{About: []string{
+		"Host " + h.Name + ": " + h.Title + ".",
+		"Every variable its compose file reads from the host's environment, without",
+		"values. Copy this file to the .env file compose reads on that host, fill in",
+		"the values, and keep that copy out of version control.",
+	}}
+	vars := hostVariables(p, h)
+	var shared []assignment
+	own := map[string][]assignment{}
+	for name, uses := range vars {
+		readers := serviceNames(uses)
+		if len(readers) > 1 {
+			shared = append(shared, assignment{Name: name, Comments: wrap("used by "+strings.Join(readers, ", "), 76)})
+			continue
+		}
+		own[readers[0]] = append(own[readers[0]], assignment{Name: name, Comments: notes(uses)})
+	}
+	doc.add("Shared by several services", shared...)
+	doc.add("The host's own compose blocks", own[""]...)
+	for _, s := range p.ServicesOn(h.Name) {
+		title := s.Name
+		if s.Description != "" {
+			title += ": " + s.Description
+		}
+		if !s.Deployed {
+			title += " (not deployed)"
+		}
+		doc.add(title, own[s.Name]...)
+	}
+	return doc
+}
+
+// serviceNames are the distinct readers of a variable, sorted; the host
+// itself reads as "the host".
+func serviceNames(uses []use) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range uses {
+		if !seen[u.service] {
+			seen[u.service] = true
+			out = append(out, u.service)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 1 && out[0] == "" {
+		out[0] = "the host"
+	}
+	return out
+}
+
+// notes are the distinct notes of a variable's uses, in order.
+func notes(uses []use) []string {
+	var out []string
+	for _, u := range uses {
+		if u.note != "" && !contains(out, u.note) {
+			out = append(out, u.note)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// wrap breaks text at spaces into lines of at most width bytes (a longer
+// word stands alone).
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case len(line)+1+len(word) > width:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += " " + word
+		}
+	}
+	return append(lines, line)
+}
