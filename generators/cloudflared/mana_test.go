@@ -12,7 +12,7 @@ import (
 // The project's own platform (schema/ at the repository root) was
 // written from the mana platform's hand-written files. Its tunnel file
 // must route every hostname of the hand-written cloudflared-config.yml
-// (copies of fixtures/mana/{before,after} under testdata/mana) to the
+// (testdata/fixtures/mana/{before,after} at the repository root) to the
 // same origin, except for the differences listed here, each with its
 // reason. Anything else that differs fails the test.
 
@@ -55,7 +55,7 @@ func TestManaRoutesWhatTheFixtureRoutes(t *testing.T) {
 	p, f := manaTunnelFile(t)
 	gen, _ := parseConfig(f.Data)
 	for _, commit := range []string{"before", "after"} {
-		data, err := os.ReadFile("testdata/mana/" + commit + "-cloudflared-config.yml")
+		data, err := os.ReadFile("../../testdata/fixtures/mana/" + commit + "/cloudflared-config.yml")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ import (
 // fixtureFile is the hand-written compose file of the mana platform's
 // Mac Mini (fixtures/mana/after in the shared notes), which the
 // project's own source was written from.
-const fixtureFile = "testdata/mana/docker-compose.macmini.yml"
+const fixtureFile = "../../testdata/fixtures/mana/after/docker-compose.macmini.yml"
 
 // difference is one value that differs between the fixture and the
 // generated file, by service and path ("environment.PORT",

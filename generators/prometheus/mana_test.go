@@ -13,7 +13,7 @@ import (
 // The project's own platform (schema/ at the repository root) was
 // written from the mana platform's hand-written files. Its
 // prometheus.yml must scrape everything the hand-written one
-// (testdata/mana/prometheus.yml, a copy of fixtures/mana/after) scrapes,
+// (testdata/fixtures/mana/after/prometheus.yml at the repository root) scrapes,
 // the same way, except for the differences listed here, each with its
 // reason. Anything else that differs fails the test.
 
@@ -47,7 +47,7 @@ func loadMana(t *testing.T) *schema.Platform {
 
 func readFixture(t *testing.T) parsed {
 	t.Helper()
-	data, err := os.ReadFile("testdata/mana/prometheus.yml")
+	data, err := os.ReadFile("../../testdata/fixtures/mana/after/prometheus.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestManaPassesPromtool(t *testing.T) {
 func TestManaAlertsAgainstTheGeneratedJobs(t *testing.T) {
 	p := loadMana(t)
 	p.Outputs.AlertRules = []string{"alerts.yml"}
-	ds, err := CheckAlerts(p, readFrom("testdata/mana"))
+	ds, err := CheckAlerts(p, readFrom("../../testdata/fixtures/mana/after"))
 	if err != nil {
 		t.Fatal(err)
 	}
