@@ -10,6 +10,8 @@ import (
 	"sort"
 
 	"portschema/generators/cloudflared"
+	"portschema/generators/compose"
+	"portschema/generators/env"
 	"portschema/generators/output"
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
@@ -26,8 +28,10 @@ type Generator struct {
 func All() []Generator {
 	return []Generator{
 		{Name: "portdoc", Generate: portdoc.Generate},
+		{Name: "compose", Generate: compose.Generate},
 		{Name: "prometheus", Generate: prometheus.Generate},
 		{Name: "cloudflared", Generate: cloudflared.Generate},
+		{Name: "env", Generate: env.Generate},
 	}
 }
 
