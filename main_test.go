@@ -10,6 +10,10 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"portschema/generators"
+	"portschema/generators/output"
+	"portschema/schema"
 )
 
 // TestMain lets the CLI scenarios run the portschema command in-process.
@@ -79,4 +83,26 @@ func treeDigest(ts *testscript.TestScript, dir string) string {
 	})
 	ts.Check(err)
 	return b.String()
+}
+
+// TestOutIsFresh regenerates this project's own outputs in memory and
+// fails if a committed file in out/ is stale, missing or orphaned.
+func TestOutIsFresh(t *testing.T) {
+	p, err := schema.Load(".")
+	if err != nil {
+		t.Fatalf("the project's own source does not load:\n%v", err)
+	}
+	files, err := generators.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := output.NewTree(".").Plan(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		if c.Kind != output.Unchanged && !(c.Kind == output.Missing && c.Local) {
+			t.Errorf("%s is %s: run `make regen` and commit the result", c.Path, c.Kind)
+		}
+	}
 }
