@@ -8,8 +8,10 @@ import (
 
 	"portschema/generators"
 	"portschema/generators/cloudflared"
+	"portschema/generators/compose"
 	"portschema/generators/env"
 	"portschema/generators/output"
+	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
 	"portschema/schema"
 )
@@ -64,14 +66,16 @@ func TestNoSecretValueReachesAnOutput(t *testing.T) {
 	}
 }
 
-// allGenerators is the registry, and the generators this package can
-// name directly, so that the test covers them before they are
-// registered; one that is in both runs twice.
+// allGenerators is every generator package, and the registry, so that
+// a generator is covered before it is registered and one added to the
+// registry later is covered too; one in both runs twice.
 func allGenerators() []generators.Generator {
 	return append(generators.All(),
-		generators.Generator{Name: "env", Generate: env.Generate},
+		generators.Generator{Name: "compose", Generate: compose.Generate},
+		generators.Generator{Name: "portdoc", Generate: portdoc.Generate},
 		generators.Generator{Name: "prometheus", Generate: prometheus.Generate},
 		generators.Generator{Name: "cloudflared", Generate: cloudflared.Generate},
+		generators.Generator{Name: "env", Generate: env.Generate},
 	)
 }
 

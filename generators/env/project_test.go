@@ -14,7 +14,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"portschema/generators"
+	"portschema/generators/compose"
 	"portschema/generators/env"
 	"portschema/generators/output"
 	"portschema/schema"
@@ -97,7 +97,10 @@ func TestProjectURLsPointWhereTheirNeedsListen(t *testing.T) {
 	if checked == 0 {
 		t.Error("no need was checked")
 	}
-	t.Logf("%d need URLs checked; compose files of %d services read", checked, len(published))
+	if len(published) == 0 {
+		t.Error("the compose files publish no port")
+	}
+	t.Logf("%d need URLs checked against the ports of %d services in the compose files", checked, len(published))
 }
 
 // TestProjectPlainURLsNamingServices: a URL typed as a plain value
@@ -158,20 +161,15 @@ func hostPort(t *testing.T, raw string) (string, int) {
 	return u.Hostname(), port
 }
 
-// composePorts reads the compose files the registered compose generator
-// writes, as docker compose does, and returns for each service the host
+// composePorts reads the compose files the compose generator writes, as
+// docker compose does, and returns for each service the host
 // port published for each container port. It also checks the secrets
 // template: every variable compose looks up while reading the file is
 // listed there.
 func composePorts(t *testing.T, p *schema.Platform) map[string]map[uint32]int {
 	t.Helper()
 	out := map[string]map[uint32]int{}
-	gen := registered("compose")
-	if gen == nil {
-		t.Log("no compose generator is registered: URLs are checked against the model only")
-		return out
-	}
-	files, err := gen(p)
+	files, err := compose.Generate(p)
 	if err != nil {
 		t.Fatalf("compose: %v", err)
 	}
@@ -268,18 +266,5 @@ func TestSecretsTemplatesCoverTheComposeFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if registered("compose") == nil {
-		t.Skip("no compose generator is registered")
-	}
 	composePorts(t, p)
-}
-
-// registered returns a generator of the registry by name, or nil.
-func registered(name string) func(*schema.Platform) ([]output.File, error) {
-	for _, g := range generators.All() {
-		if g.Name == name {
-			return g.Generate
-		}
-	}
-	return nil
 }
