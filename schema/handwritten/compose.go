@@ -135,7 +135,9 @@ func ReadCompose(path string) (*ComposeFile, error) {
 // ParseCompose parses a compose file held in data; name is used in
 // positions and errors. The file is checked by compose-go's loader
 // (YAML, compose JSON schema) with interpolation, includes, extends and
-// env_file reading off, so it reads the file alone, as written.
+// env_file reading off, so it reads the file alone, as written: an
+// override file is read as its own file, not merged into another. A
+// YAML alias that refers to a node containing it is an error.
 func ParseCompose(name string, data []byte) (*ComposeFile, error) {
 	doc, err := parseYAML("compose", name, data)
 	if err != nil {
