@@ -24,6 +24,7 @@ func validate(p *Platform) (errs, warns Diagnostics) {
 	checkCompose(c, p)
 	checkMetrics(c, p)
 	checkOutputs(c, p)
+	c.diags = append(c.diags, p.LaptopClashes()...)
 	return c.split()
 }
 
