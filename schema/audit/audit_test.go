@@ -113,8 +113,8 @@ func TestAuditFindsEachKind(t *testing.T) {
 			want: "route-port-mismatch t.yml:3 c.yml:7 c.yml:15",
 		},
 		"route to a compose name on its host port": {
-			src:  sources{compose: baseCompose, tunnel: "ingress:\n  - hostname: web.example.com\n    service: http://web:8080\n  - service: http_status:404\n"},
-			want: "route-port-mismatch t.yml:3 c.yml:14 c.yml:15",
+			src:  sources{compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n", tunnel: "ingress:\n  - hostname: web.example.com\n    service: http://web:8080\n  - hostname: gone.example.com\n    service: http://synapse:8008\n  - service: http_status:404\n"},
+			want: "route-port-mismatch t.yml:3 c.yml:14 c.yml:15\nroute-port-mismatch t.yml:5",
 		},
 		"hostname routed twice": {
 			src:  sources{tunnel: "ingress:\n  - hostname: a.example.com\n    service: http://localhost:1\n  - hostname: a.example.com\n    service: http://localhost:2\n  - service: http_status:404\n"},
@@ -206,6 +206,8 @@ func TestAuditLeavesIntentionalThingsAlone(t *testing.T) {
   e: {image: e, ports: ["5000:5000/udp"]}
   f: {image: f, ports: ["5000:5000/tcp"]}
 `},
+		"host-native tunnel naming a LAN host": {compose: baseCompose, tunnel: "ingress:\n  - hostname: nas.example.com\n    service: http://nas:5000\n  - service: http_status:404\n"},
+		"tunnel in compose reaching localhost": {compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n", tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://localhost:4090\n  - service: http_status:404\n"},
 		"ssh and LAN routes, catch-all": {compose: baseCompose, tunnel: `ingress:
   - hostname: ssh.example.com
     service: ssh://localhost:22

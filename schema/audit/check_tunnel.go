@@ -69,20 +69,25 @@ func (a *auditor) checkDuplicateHostnames() {
 	}
 }
 
-// checkRoute follows a rule's service to what serves it: a loopback port
-// must be published by a compose service (the one the hostname names, if
-// it names one); a compose service name must be reached on a port it
-// listens on. LAN and public addresses are another machine's business.
+// checkRoute follows a rule's service to what serves it. A cloudflared
+// running on the host reaches compose services through published ports,
+// so a loopback port must be published (by the service the hostname
+// names, if it names one). A cloudflared running as a compose service
+// reaches them by name, so the name must exist and listen on the port.
+// LAN and public addresses are another machine's business.
 func (a *auditor) checkRoute(r handwritten.IngressRule) {
 	addr, ok := handwritten.ParseAddress(r.Service)
 	if !ok || !isWebScheme(addr.Scheme) || addr.Port == 0 || len(a.files.Compose) == 0 {
 		return
 	}
+	inCompose := a.world.tunnelInCompose()
 	if addr.IsLoopback() {
-		a.checkLoopbackRoute(r, addr)
+		if !inCompose {
+			a.checkLoopbackRoute(r, addr)
+		}
 		return
 	}
-	if !isBareName(addr.Host) {
+	if !isBareName(addr.Host) || !inCompose {
 		return
 	}
 	t := a.world.lookup(addr.Host, nil)
@@ -147,6 +152,17 @@ func (w *world) namedBy(hostname string) *service {
 		}
 	}
 	return match
+}
+
+// tunnelInCompose reports whether cloudflared itself is a compose service
+// on the compose network, which decides what its "localhost" means.
+func (w *world) tunnelInCompose() bool {
+	for _, s := range w.services {
+		if strings.Contains(strings.ToLower(s.Image), "cloudflared") && !s.hostNetwork {
+			return true
+		}
+	}
+	return false
 }
 
 func isWebScheme(s string) bool {
