@@ -41,6 +41,7 @@ import (
 
 	"portschema/generators"
 	"portschema/generators/output"
+	"portschema/generators/prometheus"
 	"portschema/schema"
 	"portschema/schema/audit"
 	"portschema/schema/importer"
@@ -282,12 +283,33 @@ func (c *cli) vet(args []string) int {
 	if p == nil {
 		return code
 	}
-	c.printDiagnostics(p.Warnings)
 	if _, code := c.generate(p); code != exitOK {
+		c.printDiagnostics(p.Warnings)
 		return code
 	}
+	// Alert rules the source names must select jobs that exist.
+	alerts, err := prometheus.CheckAlerts(p, func(path string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(c.root, filepath.FromSlash(path)))
+	})
+	if err != nil {
+		c.failf("%v", err)
+		return exitUsage
+	}
+	ds := append(append(schema.Diagnostics{}, p.Warnings...), alerts...).Sort()
+	c.printDiagnostics(ds)
+	errs := 0
+	for _, d := range ds {
+		if d.Severity == schema.Error {
+			errs++
+		}
+	}
+	warns := len(ds) - errs
+	if errs > 0 {
+		c.failf("%d %s in the source", errs, plural(errs, "error", "errors"))
+		return exitFindings
+	}
 	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
-		len(p.Services), len(p.Hosts), len(p.Ranges), len(p.Warnings), plural(len(p.Warnings), "warning", "warnings"))
+		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
 	return exitOK
 }
 
