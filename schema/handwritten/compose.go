@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -146,23 +147,25 @@ func ParseCompose(name string, data []byte) (*ComposeFile, error) {
 	if doc.root == nil {
 		return nil, fmt.Errorf("compose %s: the file is empty", name)
 	}
+	f := &ComposeFile{Path: name, Name: scalar(nodeOf(lookup(doc.root, "name")))}
+	if services := lookup(doc.root, "services"); services != nil {
+		for _, sf := range fields(services.value) {
+			s, err := readComposeService(doc, sf)
+			if err != nil {
+				return nil, err
+			}
+			f.Services = append(f.Services, s)
+		}
+	}
+	// The loader runs after the line pass, which refuses what would make
+	// it slow (a port range of thousands of ports) with a clearer error.
 	model, err := loadComposeModel(name, data)
 	if err != nil {
 		return nil, err
 	}
-	f := &ComposeFile{Path: name, Name: scalar(nodeOf(lookup(doc.root, "name")))}
 	models, _ := model["services"].(map[string]any)
-	services := lookup(doc.root, "services")
-	if services == nil {
-		return f, nil
-	}
-	for _, sf := range fields(services.value) {
-		s, err := readComposeService(doc, sf)
-		if err != nil {
-			return nil, err
-		}
-		s.Model, _ = models[s.Name].(map[string]any)
-		f.Services = append(f.Services, s)
+	for i := range f.Services {
+		f.Services[i].Model, _ = models[f.Services[i].Name].(map[string]any)
 	}
 	return f, nil
 }
@@ -324,12 +327,16 @@ func readShortPort(raw string) ([]PortMapping, error) {
 	if strings.Count(expanded, "-") > 2 || len(expanded) > 200 {
 		return nil, fmt.Errorf("not a port mapping")
 	}
+	for _, m := range portRange.FindAllStringSubmatch(expanded, -1) {
+		from, _ := strconv.Atoi(m[1])
+		to, _ := strconv.Atoi(m[2])
+		if to-from > 1000 {
+			return nil, fmt.Errorf("a range of %d ports is more than this reader expands", to-from+1)
+		}
+	}
 	parsed, err := types.ParsePortConfig(expanded)
 	if err != nil {
 		return nil, err
-	}
-	if len(parsed) > 1001 {
-		return nil, fmt.Errorf("range of %d ports is too large", len(parsed))
 	}
 	publishedRaw := writtenPublished(raw)
 	out := make([]PortMapping, 0, len(parsed))
@@ -346,6 +353,9 @@ func readShortPort(raw string) ([]PortMapping, error) {
 
 // writtenPublished is the host-port part of a short-syntax entry as
 // written: what precedes the last ":" outside ${...}, minus any host IP.
+// portRange finds "from-to" spans in a short-syntax port entry.
+var portRange = regexp.MustCompile(`(\d{1,9})-(\d{1,9})`)
+
 func writtenPublished(raw string) string {
 	raw, _, _ = strings.Cut(raw, "/")
 	colons := []int{}

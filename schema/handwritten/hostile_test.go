@@ -83,6 +83,13 @@ func TestCyclicAliasIsAnErrorWithItsLine(t *testing.T) {
 	}
 }
 
+func TestHugePortRangeIsAnErrorWithItsLine(t *testing.T) {
+	_, err := ParseCompose("in.yml", []byte("services:\n  a:\n    image: x\n    ports:\n      - \"1-65535:1-65535\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "in.yml:5") {
+		t.Errorf("err = %v, want one naming in.yml:5", err)
+	}
+}
+
 func TestReadersSurviveTruncatedFixtures(t *testing.T) {
 	for _, commit := range []string{"before", "after"} {
 		dir := fixtureDir(t, commit)
