@@ -13,9 +13,11 @@
 // loader into a types.Project (which checks it against the compose JSON
 // schema and for consistency) and marshalled by compose-go. A last pass
 // over the YAML tree puts each service's keys in the order people write
-// them (image, build, container_name, ...) and keeps sizes and durations
-// spelled as the source wrote them, so that a PR diff reads like a hand
-// edit and two runs give the same bytes.
+// them (image, build, container_name, ...), keeps sizes and durations
+// spelled as the source wrote them and writes ports, volumes and
+// depends_on in the short syntax wherever compose-go reads it back as
+// the same value, so that a PR diff reads like a hand edit and two runs
+// give the same bytes.
 //
 // Services that are not deployed stay in the file under the profile
 // "not-deployed": `docker compose up` does not start them, their
@@ -89,7 +91,7 @@ func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshalling: %w", err)
 	}
-	body, err = tidy(body, p.ServicesOn(h.Name))
+	body, err = tidy(body, project, p.ServicesOn(h.Name))
 	if err != nil {
 		return nil, err
 	}

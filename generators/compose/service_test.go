@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -163,8 +165,10 @@ func TestServiceKeysInConventionalOrder(t *testing.T) {
 }
 
 func TestTidyingChangesNoValue(t *testing.T) {
-	// What compose-go built, marshalled as it is, against the file after
-	// reordering keys and restoring sizes and durations as written.
+	// The project compose-go built, against the file after reordering
+	// keys, restoring sizes and durations as written and putting ports,
+	// volumes and depends_on in the short syntax, read back by
+	// compose-go: the typed values must be the same.
 	for name, p := range platforms(t) {
 		for _, h := range p.Hosts {
 			if h.Kind != schema.KindCompose {
@@ -178,22 +182,64 @@ func TestTidyingChangesNoValue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := built.MarshalYAML()
-			if err != nil {
-				t.Fatal(err)
-			}
 			data := generate(t, p)[OutputPath(h)]
 			reread := loadAsWritten(t, "tidied.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
-			reread.Name = built.Name
-			got, err := reread.MarshalYAML()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s: host %s: the file means something else than the project compose-go built", name, h.Name)
+			for _, diff := range typedDifferences(built, reread) {
+				t.Errorf("%s: host %s: the file means something else than the project compose-go built: %s", name, h.Name, diff)
 			}
 		}
 	}
+}
+
+// typedDifferences compares two projects' services field by field and
+// their top-level blocks whole, as compose-go typed them.
+func typedDifferences(want, got *types.Project) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(want.Services)) {
+		w, g := reflect.ValueOf(want.Services[name]), reflect.ValueOf(got.Services[name])
+		if _, ok := got.Services[name]; !ok {
+			out = append(out, name+": missing")
+			continue
+		}
+		out = append(out, fieldDifferences(name, w, g)...)
+	}
+	if len(got.Services) != len(want.Services) {
+		out = append(out, fmt.Sprintf("%d services read back, %d built", len(got.Services), len(want.Services)))
+	}
+	for block, pair := range map[string][2]any{
+		"volumes":  {want.Volumes, got.Volumes},
+		"networks": {want.Networks, got.Networks},
+		"secrets":  {want.Secrets, got.Secrets},
+		"configs":  {want.Configs, got.Configs},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			out = append(out, fmt.Sprintf("top-level %s: built %+v, read back %+v", block, pair[0], pair[1]))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fieldDifferences names the fields of two structs that differ, looking
+// into embedded structs (compose-go embeds a service's WorkloadSpec).
+func fieldDifferences(prefix string, want, got reflect.Value) []string {
+	var out []string
+	for i := range want.NumField() {
+		f := want.Type().Field(i)
+		w, g := want.Field(i), got.Field(i)
+		switch {
+		case reflect.DeepEqual(w.Interface(), g.Interface()):
+		case f.Anonymous && f.Type.Kind() == reflect.Struct:
+			out = append(out, fieldDifferences(prefix, w, g)...)
+		default:
+			built, read := render(tree(w.Interface())), render(tree(g.Interface()))
+			if built == read { // nil and empty look alike in JSON
+				built, read = fmt.Sprintf("%#v", w.Interface()), fmt.Sprintf("%#v", g.Interface())
+			}
+			out = append(out, fmt.Sprintf("%s: %s: built %s, read back %s", prefix, f.Name, built, read))
+		}
+	}
+	return out
 }
 
 func TestSizesAndDurationsAsWritten(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
 
 	"portschema/schema"
@@ -31,9 +32,11 @@ var writtenSpelling = map[string]bool{
 	"delay": true, "window": true, "monitor": true,
 }
 
-// tidy reorders each service's keys and restores the source's spelling
-// of sizes and durations in compose-go's YAML. It changes no value.
-func tidy(body []byte, services []*schema.Service) ([]byte, error) {
+// tidy reorders each service's keys, restores the source's spelling of
+// sizes and durations and writes ports, volumes and depends_on in the
+// short syntax (see shorten) in compose-go's YAML of project. It changes
+// no value.
+func tidy(body []byte, project *types.Project, services []*schema.Service) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("re-reading compose-go's output: %w", err)
@@ -45,6 +48,9 @@ func tidy(body []byte, services []*schema.Service) ([]byte, error) {
 				continue
 			}
 			restoreSpelling(block, s.Compose)
+			if svc, ok := project.Services[s.Name]; ok {
+				shorten(block, svc)
+			}
 			orderKeys(block, serviceKeyOrder)
 		}
 	}

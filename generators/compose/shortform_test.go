@@ -1,0 +1,141 @@
+package compose
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// The short form is chosen only where compose-go's loader reads it back
+// as the same typed value as the long form; everything else stays long.
+func TestShortPortsAreLossless(t *testing.T) {
+	cases := []struct{ long, short string }{
+		{"{target: 80, published: '8080'}", `8080:80`},
+		{"{target: 53, published: '53', protocol: udp}", `53:53/udp`},
+		{"{target: 9000, published: '9000', host_ip: 127.0.0.1}", `127.0.0.1:9000:9000`},
+		{"{target: 9000, published: '9001', host_ip: '::1'}", `[::1]:9001:9000`},
+		{"{target: 8080}", `8080`},
+		{"{target: 8080, protocol: udp}", `8080/udp`},
+		// The short syntax has no room for these.
+		{"{target: 22, published: '2222', name: ssh}", ""},
+		{"{target: 80, published: '80', mode: host}", ""},
+		{"{target: 80, published: '80', app_protocol: http}", ""},
+	}
+	for _, tc := range cases {
+		long := loadAsWritten(t, "long.yml", []byte("services: {a: {image: x, ports: ["+tc.long+"]}}")).Services["a"].Ports
+		if len(long) != 1 {
+			t.Fatalf("%s: %d ports", tc.long, len(long))
+		}
+		got, ok := shortPort(long[0])
+		if !ok {
+			got = ""
+		}
+		if got != tc.short {
+			t.Errorf("%s: short form %q, want %q", tc.long, got, tc.short)
+			continue
+		}
+		if got == "" {
+			continue
+		}
+		short := loadAsWritten(t, "short.yml", []byte(`services: {a: {image: x, ports: ["`+got+`"]}}`)).Services["a"].Ports
+		if !reflect.DeepEqual(short, long) {
+			t.Errorf("%s: %q reads back as %+v, not %+v", tc.long, got, short, long)
+		}
+	}
+}
+
+func TestShortVolumesAreLossless(t *testing.T) {
+	cases := []struct{ long, short string }{
+		{"{type: bind, source: ./conf/app.yml, target: /etc/app.yml, read_only: true, bind: {}}", "./conf/app.yml:/etc/app.yml:ro"},
+		{"{type: bind, source: /var/run/docker.sock, target: /var/run/docker.sock, bind: {}}", "/var/run/docker.sock:/var/run/docker.sock"},
+		{"{type: bind, source: ./certs, target: /certs, read_only: true, bind: {selinux: z}}", "./certs:/certs:ro,z"},
+		{"{type: bind, source: /mnt, target: /mnt, bind: {propagation: rshared}}", "/mnt:/mnt:rshared"},
+		{"{type: volume, source: data, target: /data, volume: {}}", "data:/data"},
+		{"{type: volume, source: data, target: /data, volume: {nocopy: true}}", "data:/data:nocopy"},
+		{"{type: volume, target: /scratch, volume: {}}", "/scratch"},
+		// The short syntax has no room for these, or means something else.
+		{"{type: bind, source: ./up, target: /up, bind: {create_host_path: false}}", ""},
+		{"{type: bind, source: ./up, target: /up}", ""}, // no bind block: compose would add one
+		{"{type: volume, source: data, target: /data, volume: {subpath: sub}}", ""},
+		{"{type: bind, source: ./src, target: /src, consistency: cached, bind: {}}", ""},
+		{"{type: tmpfs, target: /run}", ""},
+	}
+	for _, tc := range cases {
+		doc := "services: {a: {image: x, volumes: [" + tc.long + "]}}\nvolumes: {data: {}}\n"
+		long := loadAsWritten(t, "long.yml", []byte(doc)).Services["a"].Volumes
+		got, ok := shortVolume(long[0])
+		if !ok {
+			got = ""
+		}
+		if got != tc.short {
+			t.Errorf("%s: short form %q, want %q", tc.long, got, tc.short)
+			continue
+		}
+		if got == "" {
+			continue
+		}
+		doc = strings.Replace(doc, tc.long, `"`+got+`"`, 1)
+		short := loadAsWritten(t, "short.yml", []byte(doc)).Services["a"].Volumes
+		if !reflect.DeepEqual(short, long) {
+			t.Errorf("%s: %q reads back as %+v, not %+v", tc.long, got, short, long)
+		}
+	}
+}
+
+// Every port and volume of the generated files is short unless the
+// short syntax cannot say it, and no depends_on entry spells out the
+// default required: true.
+func TestGeneratedFilesUseTheShortSyntax(t *testing.T) {
+	for name, p := range platforms(t) {
+		for path, data := range generate(t, p) {
+			project := loadAsWritten(t, path, data)
+			var doc yaml.Node
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			services := mappingValue(doc.Content[0], "services")
+			for i := 0; i < len(services.Content); i += 2 {
+				svcName, block := services.Content[i].Value, services.Content[i+1]
+				svc := project.Services[svcName]
+				for j, port := range nodeItems(mappingValue(block, "ports")) {
+					if _, short := shortPort(svc.Ports[j]); short != (port.Kind == yaml.ScalarNode) {
+						t.Errorf("%s: %s: %s: port %d is long though the short syntax says it, or the reverse", name, path, svcName, j)
+					}
+				}
+				for j, volume := range nodeItems(mappingValue(block, "volumes")) {
+					if _, short := shortVolume(svc.Volumes[j]); short != (volume.Kind == yaml.ScalarNode) {
+						t.Errorf("%s: %s: %s: volume %d is long though the short syntax says it, or the reverse", name, path, svcName, j)
+					}
+				}
+				deps := mappingValue(block, "depends_on")
+				for _, dep := range mappingValues(deps) {
+					if mappingValue(dep, "required") != nil && mappingValue(dep, "required").Value == "true" {
+						t.Errorf("%s: %s: %s: depends_on spells out required: true", name, path, svcName)
+					}
+				}
+			}
+		}
+	}
+}
+
+// nodeItems are a sequence node's items, or none.
+func nodeItems(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+// mappingValues are a mapping node's values, or none.
+func mappingValues(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 1; i < len(n.Content); i += 2 {
+		out = append(out, n.Content[i])
+	}
+	return out
+}
