@@ -261,6 +261,21 @@ func TestAuditLeavesIntentionalThingsAlone(t *testing.T) {
 	}
 }
 
+func TestHostnameInTwoTunnelConfigs(t *testing.T) {
+	var f Files
+	for _, name := range []string{"a.yml", "b.yml"} {
+		c, err := handwritten.ParseCloudflared(name, []byte("ingress:\n  - hostname: x.example.com\n    service: http://10.0.0.1:80\n  - service: http_status:404\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Cloudflared = append(f.Cloudflared, c)
+	}
+	fs := Check(f)
+	if got, want := brief(fs), "duplicate-hostname b.yml:2 a.yml:2"; got != want || !strings.Contains(fs[0].Message, "two tunnel configs") {
+		t.Errorf("got %s (%v), want %s", got, fs, want)
+	}
+}
+
 func TestRealitySectionOfAPlanIsChecked(t *testing.T) {
 	doc := "# Plan\n\n> Aspirational.\n>\n> ### Real ports today\n>\n> - credits `3061`\n\n## Later\n\n| Port | Service |\n|---|---|\n| 3001 | credits |\n"
 	if got, want := brief(auditOf(t, sources{compose: baseCompose, doc: doc})), "doc-mismatch d.md:7 c.yml:6 c.yml:7"; got != want {

@@ -60,9 +60,14 @@ func (a *auditor) checkDuplicateHostnames() {
 			if r.Path != "" {
 				what += " path " + r.Path
 			}
-			msg := fmt.Sprintf("%s is routed again (to %s); the earlier rule (to %s) always wins", what, r.Service, prev.Service)
-			if prev.Service == r.Service {
+			var msg string
+			switch {
+			case prev.Pos.File != r.Pos.File:
+				msg = fmt.Sprintf("%s is routed by two tunnel configs (to %s and to %s); its DNS record can point at only one tunnel", what, prev.Service, r.Service)
+			case prev.Service == r.Service:
 				msg = fmt.Sprintf("%s is routed twice to %s; the second rule is never used", what, r.Service)
+			default:
+				msg = fmt.Sprintf("%s is routed again (to %s); the earlier rule (to %s) always wins", what, r.Service, prev.Service)
 			}
 			a.add(DuplicateHostname, msg, r.Pos, prev.Pos)
 		}
