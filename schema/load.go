@@ -262,14 +262,23 @@ func (pub *Public) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*plain)(pub))
 }
 
-// UnmarshalJSON accepts a service name or a need struct.
+// UnmarshalJSON accepts a service name or a need struct, whose url:
+// false becomes NoURL.
 func (n *Need) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		n.Depends = true
 		return json.Unmarshal(b, &n.Service)
 	}
 	type plain Need
-	return json.Unmarshal(b, (*plain)(n))
+	need := struct {
+		*plain
+		URL *bool `json:"url"`
+	}{plain: (*plain)(n)}
+	if err := json.Unmarshal(b, &need); err != nil {
+		return err
+	}
+	n.NoURL = need.URL != nil && !*need.URL
+	return nil
 }
 
 // UnmarshalJSON accepts a variable name or {env, from}.

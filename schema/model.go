@@ -349,7 +349,8 @@ const (
 )
 
 // Need is a dependency of a service on another; it becomes a URL in the
-// service's environment.
+// service's environment, unless NoURL, and starts the target first on
+// the same compose host, if Depends.
 type Need struct {
 	Service  string `json:"service"`
 	Env      string `json:"env"`
@@ -360,9 +361,21 @@ type Need struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
 	Depends  bool   `json:"depends"`
+	// NoURL is url: false, a need that only orders the start: it puts
+	// no variable in the environment. It is the negative so that a
+	// Need built in Go without it keeps its URL.
+	NoURL bool `json:"-"`
+	// Condition is the start condition the source sets
+	// (ConditionStarted), or "" for the default.
+	Condition string `json:"condition"`
 }
 
-// EnvName is the variable that receives the need's URL.
+// ConditionStarted is a need's start condition that waits only for the
+// target's container to start, even where it has a healthcheck.
+const ConditionStarted = "started"
+
+// EnvName is the variable that receives the need's URL; a need with
+// NoURL has none.
 func (n Need) EnvName() string {
 	if n.Env != "" {
 		return n.Env

@@ -249,7 +249,9 @@ func GeneratedEnv(s *Service) []GeneratedVar {
 		out = append(out, GeneratedVar{Name: s.PortEnv, Field: "port_env"})
 	}
 	for i, n := range s.Needs {
-		out = append(out, GeneratedVar{Name: n.EnvName(), Field: fmt.Sprintf("needs[%d]", i)})
+		if !n.NoURL {
+			out = append(out, GeneratedVar{Name: n.EnvName(), Field: fmt.Sprintf("needs[%d]", i)})
+		}
 	}
 	for i, sec := range s.Secrets {
 		out = append(out, GeneratedVar{Name: sec.Env, Field: fmt.Sprintf("secrets[%d]", i)})
@@ -302,12 +304,75 @@ func checkNeeds(c *collector, p *Platform) {
 				c.errorf(pos, []Pos{target.At("deployed")}, "%s: needs %s, which is not deployed", s.Name, target.Name)
 				continue
 			}
+			checkStartOrder(c, p, s, i, target)
+			if n.NoURL {
+				continue
+			}
 			if _, err := p.NeedURL(home, n); err != nil {
 				c.errorf(pos, []Pos{target.At("")}, "%s: cannot reach %s from the %s: %v", s.Name, n.Service, home, err)
 			}
 		}
+		checkConditions(c, p, s)
 	}
 	checkCycles(c, p)
+}
+
+// checkStartOrder checks the fields of need i that only order the
+// start: url: false leaves nothing else for the need to do, and neither
+// it nor a condition can order a start across hosts, where compose does
+// not reach.
+func checkStartOrder(c *collector, p *Platform, s *Service, i int, target *Service) {
+	n := s.Needs[i]
+	at := func(field string) Pos { return s.At(fmt.Sprintf("needs[%d].%s", i, field)) }
+	if n.NoURL {
+		for _, f := range []struct{ name, value string }{{"env", n.Env}, {"port", n.Port}, {"from", n.From},
+			{"scheme", n.Scheme}, {"path", n.Path}, {"user", n.User}, {"password", n.Password}} {
+			if f.value != "" {
+				c.errorf(at(f.name), []Pos{at("url")}, "%s: %s has no use in a need with url: false, which generates no variable", s.Name, f.name)
+			}
+		}
+		if !n.Depends {
+			c.errorf(at("url"), []Pos{at("depends")}, "%s: the need of %s with url: false and depends: false does nothing", s.Name, target.Name)
+		}
+	}
+	sameHost := target.Host == s.Host && p.isCompose(s.Host)
+	switch {
+	case n.Condition != "" && !n.Depends:
+		c.errorf(at("condition"), []Pos{at("depends")}, "%s: condition has no use in a need with depends: false", s.Name)
+	case n.Condition != "" && !sameHost:
+		c.errorf(at("condition"), []Pos{target.At("host")}, "%s: condition orders the start on one compose host, and %s runs on host %s", s.Name, target.Name, target.Host)
+	case n.NoURL && n.Depends && !sameHost:
+		c.errorf(at("url"), []Pos{target.At("host")}, "%s: a need with url: false only orders the start on one compose host, and %s runs on host %s", s.Name, target.Name, target.Host)
+	}
+}
+
+// checkConditions: the needs of a service that start the same target
+// on its compose host agree on the condition, since compose waits for a
+// target once.
+func checkConditions(c *collector, p *Platform, s *Service) {
+	first := map[string]int{}
+	for i, n := range s.Needs {
+		if t := p.Service(n.Service); !n.Depends || t == nil || t.Host != s.Host || !p.isCompose(s.Host) {
+			continue
+		}
+		j, seen := first[n.Service]
+		if !seen {
+			first[n.Service] = i
+			continue
+		}
+		if other := s.Needs[j]; other.Condition != n.Condition {
+			c.errorf(s.At(fmt.Sprintf("needs[%d]", i)), []Pos{s.At(fmt.Sprintf("needs[%d]", j))},
+				"%s: two needs start %s with different conditions (%s and %s)", s.Name, n.Service, conditionName(other.Condition), conditionName(n.Condition))
+		}
+	}
+}
+
+// conditionName is a start condition as the source writes it.
+func conditionName(condition string) string {
+	if condition == "" {
+		return "the default"
+	}
+	return strconv.Quote(condition)
 }
 
 // checkCycles finds start-order cycles among needs on one compose host,

@@ -91,8 +91,9 @@ func ports(s *schema.Service) []any {
 }
 
 // dependsOn starts each needed service on the same host first: once it
-// is healthy where its compose block has a healthcheck, once it has
-// started otherwise. Needs with depends: false are left out.
+// is healthy where its compose block has a healthcheck and the need
+// does not say condition: "started", once it has started otherwise.
+// Needs with depends: false are left out.
 func dependsOn(p *schema.Platform, s *schema.Service) map[string]any {
 	deps := map[string]any{}
 	for _, n := range s.Needs {
@@ -101,7 +102,7 @@ func dependsOn(p *schema.Platform, s *schema.Service) map[string]any {
 			continue
 		}
 		condition := "service_started"
-		if hasHealthcheck(t) {
+		if hasHealthcheck(t) && n.Condition != schema.ConditionStarted {
 			condition = "service_healthy"
 		}
 		deps[t.Name] = map[string]any{"condition": condition}

@@ -9,11 +9,12 @@ import (
 )
 
 // environment is a service's environment: the port variable it reads,
-// the URL of each need as the service sees it, its plain values and its
-// secrets. Compose interpolates `$` in the file, so plain values and
-// URLs are escaped and reach the container as written in the source;
-// secrets, and the password of a need's URL, are `${NAME}` references
-// that compose fills in from the host's environment, never values.
+// the URL of each need as the service sees it (none for url: false),
+// its plain values and its secrets. Compose interpolates `$` in the
+// file, so plain values and URLs are escaped and reach the container as
+// written in the source; secrets, and the password of a need's URL, are
+// `${NAME}` references that compose fills in from the host's
+// environment, never values.
 func environment(p *schema.Platform, s *schema.Service) (map[string]any, schema.Diagnostics) {
 	env := map[string]any{}
 	if s.PortEnv != "" {
@@ -22,6 +23,9 @@ func environment(p *schema.Platform, s *schema.Service) (map[string]any, schema.
 	var diags schema.Diagnostics
 	home := p.HomeVantage(s)
 	for i, n := range s.Needs {
+		if n.NoURL {
+			continue
+		}
 		url, err := needURL(p, home, n)
 		if err != nil {
 			// Load reports unreachable needs; this only fires for a

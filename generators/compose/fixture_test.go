@@ -195,20 +195,6 @@ var corrections = []correction{
 		"its entrypoint reads $MINIO_SECRET_KEY in the container, which fell back to minioadmin"},
 	{"redis", "environment.REDIS_PASSWORD", absent, `"${REDIS_PASSWORD}"`,
 		"the password is declared as redis' secret; its command still interpolates it"},
-	// URLs of needs that were only start-order dependencies before.
-	{"alertmanager", "environment.ALERT_NOTIFIER_URL", absent, `"http://alert-notifier:8080"`, "need of alertmanager"},
-	{"api-gateway", "environment.REDIS_URL", absent, `"redis://default:${REDIS_PASSWORD}@redis:6379"`, "need of api-gateway"},
-	{"forgejo", "environment.POSTGRES_URL", absent, `"postgresql://postgres:5432"`, "need of forgejo"},
-	{"grafana", "environment.VICTORIAMETRICS_URL", absent, `"http://victoriametrics:9090"`, "need of grafana"},
-	{"mana-crawler", "environment.REDIS_URL", absent, `"redis://default:${REDIS_PASSWORD}@redis:6379"`, "need of mana-crawler"},
-	{"mana-media", "environment.MINIO_URL", absent, `"http://minio:9000"`, "need of mana-media"},
-	{"mana-media", "environment.REDIS_URL", absent, `"redis://default:${REDIS_PASSWORD}@redis:6379"`, "need of mana-media"},
-	{"mana-notify", "environment.STALWART_URL", absent, `"smtp://stalwart:587"`, "need of mana-notify"},
-	{"minio-init", "environment.MINIO_URL", absent, `"http://minio:9000"`, "need of minio-init"},
-	{"postgres-backup", "environment.POSTGRES_URL", absent, `"postgresql://postgres:5432"`, "need of postgres-backup"},
-	{"promtail", "environment.LOKI_URL", absent, `"http://loki:3100"`, "need of promtail"},
-	{"vmalert", "environment.ALERTMANAGER_URL", absent, `"http://alertmanager:9093"`, "need of vmalert"},
-	{"vmalert", "environment.VICTORIAMETRICS_URL", absent, `"http://victoriametrics:9090"`, "need of vmalert"},
 }
 
 // generatorChange is a kind of difference the generator makes in every
@@ -240,12 +226,6 @@ var generatorChanges = []generatorChange{
 	{"a plain setting written ${X:-default} is its default", func(p *schema.Platform, d difference) bool {
 		m := plainDefault.FindStringSubmatch(d.fixture)
 		return strings.HasPrefix(d.path, "environment.") && m != nil && render(m[1]) == d.generated
-	}},
-	{"needs wait for a healthcheck where the target has one", func(p *schema.Platform, d difference) bool {
-		target, ok := strings.CutPrefix(d.path, "depends_on.")
-		target, ok2 := strings.CutSuffix(target, ".condition")
-		return ok && ok2 && hasHealthcheck(p.Service(target)) &&
-			d.fixture == `"service_started"` && d.generated == `"service_healthy"`
 	}},
 }
 

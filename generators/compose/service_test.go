@@ -70,8 +70,11 @@ func TestDependsOnNeedsOnTheSameHost(t *testing.T) {
 		"api": {"db": "service_healthy", "cache": "service_started"},
 		// the need of cache says depends: false.
 		"worker": {"db": "service_healthy"},
-		"web":    {"api": "service_healthy"},
-		"db":     {},
+		// db is needed with url: false: it orders the start all the same.
+		"web": {"api": "service_healthy", "db": "service_healthy"},
+		// api has a healthcheck, but the need says condition: "started".
+		"dns": {"api": "service_started"},
+		"db":  {},
 	} {
 		got := map[string]string{}
 		for name, dep := range project.Services[service].DependsOn {
@@ -79,6 +82,21 @@ func TestDependsOnNeedsOnTheSameHost(t *testing.T) {
 		}
 		if !maps.Equal(got, want) {
 			t.Errorf("%s: depends_on %v, want %v", service, got, want)
+		}
+	}
+}
+
+func TestNeedsWithURLFalseGenerateNoVariable(t *testing.T) {
+	p, project := labFile(t)
+	for service, target := range map[string]string{"web": "db", "dns": "api"} {
+		n := p.Service(service).Needs[len(p.Service(service).Needs)-1]
+		if n.Service != target || !n.NoURL {
+			t.Fatalf("%s: the lab's last need must be %s with url: false, got %+v", service, target, n)
+		}
+		for name, value := range project.Services[service].Environment {
+			if name == n.EnvName() || value != nil && strings.Contains(*value, "://"+target+":") {
+				t.Errorf("%s: %s=%v, though its need of %s says url: false", service, name, *value, target)
+			}
 		}
 	}
 }

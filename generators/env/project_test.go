@@ -75,6 +75,9 @@ func TestProjectURLsPointWhereTheirNeedsListen(t *testing.T) {
 			continue
 		}
 		for _, n := range s.Needs {
+			if n.NoURL {
+				continue // url: false only orders the start
+			}
 			target := p.Service(n.Service)
 			pr, _ := target.PortNamed(n.Port)
 			host, port := hostPort(t, vars[n.EnvName()])

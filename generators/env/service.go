@@ -24,6 +24,9 @@ func serviceDocument(p *schema.Platform, s *schema.Service) (document, schema.Di
 	doc.add("Secrets", secrets...)
 	var urls []assignment
 	for i, n := range s.Needs {
+		if n.NoURL {
+			continue
+		}
 		u, err := p.NeedSecretURL(laptop, n)
 		if err != nil {
 			diags = append(diags, errorAt(s.At(fmt.Sprintf("needs[%d]", i)), "%s: cannot reach %s from a laptop: %v", s.Name, n.Service, err))
@@ -116,7 +119,9 @@ func otherVariables(s *schema.Service) map[string]string {
 		vars[s.PortEnv] = "port_env"
 	}
 	for i, n := range s.Needs {
-		vars[n.EnvName()] = fmt.Sprintf("needs[%d]", i)
+		if !n.NoURL {
+			vars[n.EnvName()] = fmt.Sprintf("needs[%d]", i)
+		}
 	}
 	for name := range s.Env {
 		vars[name] = "env." + name
