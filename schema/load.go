@@ -3,10 +3,7 @@ package schema
 import (
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -46,10 +43,11 @@ func Load(root string) (*Platform, error) {
 		return nil, err
 	}
 	dir := filepath.Join(absRoot, SourceDir)
-	if err := checkSourceDir(dir); err != nil {
+	src, err := readSource(dir)
+	if err != nil {
 		return nil, err
 	}
-	inst, err := loadInstance(dir)
+	inst, err := loadInstance(src)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +71,7 @@ func Load(root string) (*Platform, error) {
 		return nil, err
 	}
 	p.Root = absRoot
+	p.SourceDigest = src.digest
 	for _, f := range inst.Files {
 		if name := relPath(absRoot, f.Filename); filepath.Base(f.Filename) != DefinitionsFile {
 			p.SourceFiles = append(p.SourceFiles, name)
@@ -87,43 +86,20 @@ func Load(root string) (*Platform, error) {
 	return p, nil
 }
 
-// checkSourceDir turns the ways a source directory can be unusable into
-// one clear I/O error each.
-func checkSourceDir(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no platform source: %s does not exist", dir)
-		}
-		return err
+// loadInstance loads the package from the bytes already read, with the
+// embedded definitions laid over.
+func loadInstance(src *sourceFiles) (*build.Instance, error) {
+	dir := src.dir
+	overlay := make(map[string]load.Source, len(src.names)+1)
+	overlay[filepath.Join(dir, DefinitionsFile)] = load.FromBytes(Definitions)
+	for _, name := range src.names {
+		overlay[filepath.Join(dir, name)] = load.FromBytes(src.data[name])
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("no platform source: %s is not a directory", dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("reading platform source: %w", err)
-	}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".cue") && e.Name() != DefinitionsFile {
-			f, err := os.Open(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return fmt.Errorf("reading platform source: %w", err)
-			}
-			f.Close()
-		}
-	}
-	return nil
-}
-
-func loadInstance(dir string) (*build.Instance, error) {
 	cfg := &load.Config{
 		Dir:     dir,
 		Package: PackageName,
 		Env:     []string{},
-		Overlay: map[string]load.Source{
-			filepath.Join(dir, DefinitionsFile): load.FromBytes(Definitions),
-		},
+		Overlay: overlay,
 	}
 	insts := load.Instances([]string{"."}, cfg)
 	if len(insts) != 1 {

@@ -62,6 +62,10 @@ type Platform struct {
 	Root string
 	// SourceFiles are the user's CUE files, relative to Root, sorted.
 	SourceFiles []string
+	// SourceDigest is the digest of the source bytes the model was made
+	// from and of the definitions (see SourceDigest), or "" when the
+	// source lies in a CUE module it cannot cover.
+	SourceDigest string
 	// Warnings are problems that do not fail a run (a service off its
 	// plan, a range nearly full), sorted by position.
 	Warnings Diagnostics
