@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"portschema/generators/output"
+	"portschema/schema"
+)
+
+// The check stamp lets `check` on an unchanged tree answer without
+// evaluating the source: regen, and every check that finds the tree up
+// to date, record what they generated under a key made of the source
+// bytes, the definitions, the project root and the tool's own identity.
+// A later check that computes the same key and finds every output (and
+// every other input) with the recorded bytes is done; anything else
+// falls back to the full check.
+//
+// Stamps live in the user's cache directory, not in out/: the key names
+// the binary, which differs between machines, and everything in out/
+// must be the same bytes wherever it is generated.
+
+// cacheEnv overrides where stamps are kept; cacheOff turns them off.
+const (
+	cacheEnv = "PORTSCHEMA_CACHE"
+	cacheOff = "off"
+)
+
+// stampFile is where the stamp of a project root is kept, or "" when
+// stamps are off or there is no cache directory.
+func stampFile(absRoot string) string {
+	dir := os.Getenv(cacheEnv)
+	if dir == cacheOff {
+		return ""
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(base, "portschema")
+	}
+	sum := sha256.Sum256([]byte(absRoot))
+	return filepath.Join(dir, "check-"+hex.EncodeToString(sum[:12]))
+}
+
+// stampKey combines what the outputs are a function of. It is "" when
+// one part is unknown, and then matches nothing.
+func stampKey(absRoot, sourceDigest, tool string) string {
+	if sourceDigest == "" || tool == "" {
+		return ""
+	}
+	h := sha256.New()
+	for _, part := range []string{"portschema check 1", tool, absRoot, sourceDigest} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(part))))
+		h.Write([]byte(part))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// stampHolds reports whether the stamp of the last run vouches for the
+// tree as it is now, so that check may skip evaluation.
+func (c *cli) stampHolds() bool {
+	absRoot, err := filepath.Abs(c.root)
+	if err != nil {
+		return false
+	}
+	file := stampFile(absRoot)
+	if file == "" {
+		return false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var s output.Stamp
+	if s.UnmarshalText(data) != nil {
+		return false
+	}
+	digest, err := schema.SourceDigest(absRoot)
+	if err != nil || s.Key != stampKey(absRoot, digest, c.toolID()) {
+		return false
+	}
+	return output.NewTree(absRoot).Verify(s)
+}
+
+// saveStamp records that the tree is up to date with what p generates:
+// changes as regen wrote them (written) or as check found them. A
+// stamp that cannot be written only costs the next check its shortcut.
+func (c *cli) saveStamp(p *schema.Platform, changes []output.Change, written bool) {
+	file := stampFile(p.Root)
+	key := stampKey(p.Root, p.SourceDigest, c.toolID())
+	if file == "" || key == "" {
+		return
+	}
+	s := output.StampOf(key, changes, written)
+	for _, rel := range p.Outputs.AlertRules {
+		f := output.StampedFile{Path: rel}
+		if data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(rel))); err == nil {
+			f = output.StampFile(rel, data)
+		}
+		s.Inputs = append(s.Inputs, f)
+	}
+	data, err := s.MarshalText()
+	if err != nil {
+		return
+	}
+	writeFileAtomic(file, data)
+}
+
+// writeFileAtomic replaces a file through a rename, so that a reader
+// never sees half a stamp; errors are dropped with the stamp.
+func writeFileAtomic(name string, data []byte) {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), ".stamp-*")
+	if err != nil {
+		return
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// toolID is the identity of the tool that runs.
+func (c *cli) toolID() string {
+	if c.tool != nil {
+		return c.tool()
+	}
+	return toolIdentity()
+}
+
+// toolIdentity names the running binary: its Go build ID, which the
+// linker derives from the binary's contents (so `go run` of the same
+// code gives the same one, and any change in code, dependencies,
+// embedded definitions or templates gives another), or, for a binary
+// built without one, a hash of the whole file. "" if neither is known.
+func toolIdentity() string {
+	exe := "/proc/self/exe" // the running file, even if replaced since
+	if runtime.GOOS != "linux" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return ""
+		}
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if id := elfBuildID(f); id != "" {
+		return "buildid " + id
+	}
+	head := make([]byte, 64<<10)
+	n, _ := f.ReadAt(head, 0)
+	if id := rawBuildID(head[:n]); id != "" {
+		return "buildid " + id
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
+		return ""
+	}
+	return "sha256 " + hex.EncodeToString(h.Sum(nil))
+}
+
+// elfBuildID reads the build ID note the Go linker writes into ELF
+// binaries.
+func elfBuildID(r io.ReaderAt) string {
+	ef, err := elf.NewFile(r)
+	if err != nil {
+		return ""
+	}
+	sec := ef.Section(".note.go.buildid")
+	if sec == nil {
+		return ""
+	}
+	note, err := sec.Data()
+	if err != nil || len(note) < 16 {
+		return ""
+	}
+	// namesz, descsz, type, then the name "Go\x00\x00" and the ID.
+	order := ef.ByteOrder
+	namesz, descsz := order.Uint32(note), order.Uint32(note[4:])
+	if namesz != 4 || string(note[12:16]) != "Go\x00\x00" || uint64(len(note)) < 16+uint64(descsz) {
+		return ""
+	}
+	return string(note[16 : 16+descsz])
+}
+
+// rawBuildID finds the build ID the Go linker writes near the start of
+// the text of non-ELF binaries.
+func rawBuildID(head []byte) string {
+	const prefix, suffix = "\xff Go build ID: \"", "\"\n \xff"
+	i := bytes.Index(head, []byte(prefix))
+	if i < 0 {
+		return ""
+	}
+	rest := head[i+len(prefix):]
+	j := bytes.Index(rest, []byte(suffix))
+	if j <= 0 {
+		return ""
+	}
+	return string(rest[:j])
+}

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"portschema/generators/output"
+	"portschema/internal/benchsource"
+)
+
+// stampProject is a generated project with its own stamp cache and a
+// CLI whose tool identity the test chooses.
+type stampProject struct {
+	t    *testing.T
+	root string
+	tool string
+	out  bytes.Buffer
+}
+
+func newStampProject(t *testing.T) *stampProject {
+	t.Helper()
+	t.Setenv(cacheEnv, t.TempDir())
+	sp := &stampProject{t: t, root: t.TempDir(), tool: "tool A"}
+	if err := benchsource.Write(sp.root, 12); err != nil {
+		t.Fatal(err)
+	}
+	if code := sp.run("regen"); code != exitOK {
+		t.Fatalf("regen: exit %d\n%s", code, sp.out.String())
+	}
+	return sp
+}
+
+func (sp *stampProject) cli() *cli {
+	sp.out.Reset()
+	c := newCLI(sp.root, &sp.out, &sp.out)
+	tool := sp.tool
+	c.tool = func() string { return tool }
+	return c
+}
+
+func (sp *stampProject) run(cmd string) int {
+	c := sp.cli()
+	if cmd == "regen" {
+		return c.regen(nil)
+	}
+	return c.check(nil)
+}
+
+// holds reports whether check would take the stamp's word.
+func (sp *stampProject) holds() bool { return sp.cli().stampHolds() }
+
+func (sp *stampProject) path(rel string) string {
+	return filepath.Join(sp.root, filepath.FromSlash(rel))
+}
+
+func (sp *stampProject) edit(rel string, f func(string) string) {
+	sp.t.Helper()
+	data, err := os.ReadFile(sp.path(rel))
+	if err != nil {
+		sp.t.Fatal(err)
+	}
+	if err := os.WriteFile(sp.path(rel), []byte(f(string(data))), 0o644); err != nil {
+		sp.t.Fatal(err)
+	}
+}
+
+// wantFallback asserts that check does not take the stamp's word and
+// that the full check it falls back to gives the expected verdict.
+func (sp *stampProject) wantFallback(wantCode int, wantOutput string) {
+	sp.t.Helper()
+	if sp.holds() {
+		sp.t.Fatal("the stamp still vouches for the tree")
+	}
+	if code := sp.run("check"); code != wantCode || !strings.Contains(sp.out.String(), wantOutput) {
+		sp.t.Fatalf("check: exit %d, want %d with %q; output:\n%s", code, wantCode, wantOutput, sp.out.String())
+	}
+}
+
+func TestCheckTakesTheStampOfAnUnchangedTree(t *testing.T) {
+	sp := newStampProject(t)
+	if !sp.holds() {
+		t.Fatal("regen left no stamp that vouches for its own output")
+	}
+	if code := sp.run("check"); code != exitOK || sp.out.Len() != 0 {
+		t.Fatalf("check: exit %d, output %q", code, sp.out.String())
+	}
+}
+
+func TestChangedSourceFallsBackToFullCheck(t *testing.T) {
+	sp := newStampProject(t)
+	sp.edit("schema/services_000.cue", func(s string) string {
+		return strings.Replace(s, `"info"`, `"debug"`, 1)
+	})
+	sp.wantFallback(exitFindings, "stale")
+}
+
+// A change that generates the same outputs passes the full check,
+// which then stamps the tree again.
+func TestFullCheckRestampsAnUpToDateTree(t *testing.T) {
+	sp := newStampProject(t)
+	sp.edit("schema/ranges.cue", func(s string) string { return s + "// a comment\n" })
+	sp.wantFallback(exitOK, "")
+	if !sp.holds() {
+		t.Fatal("a passing full check left no stamp")
+	}
+}
+
+func TestAddedSourceFileFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	extra := "package platform\n\nservices: \"db-00000\": env: EXTRA: \"1\"\n"
+	if err := os.WriteFile(sp.path("schema/extra.cue"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp.wantFallback(exitFindings, "stale")
+}
+
+func TestHandEditedOutputFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	sp.edit("out/prometheus.yml", func(s string) string { return s + "# edited\n" })
+	sp.wantFallback(exitFindings, "out/prometheus.yml: stale")
+}
+
+func TestDeletedOutputFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	if err := os.Remove(sp.path("out/env/api-00000.env")); err != nil {
+		t.Fatal(err)
+	}
+	sp.wantFallback(exitFindings, "out/env/api-00000.env: missing")
+}
+
+// An orphan written back by hand (a file the manifest names and the
+// source no longer generates) is a file the stamp does not know.
+func TestEditedManifestFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	sp.edit(output.ManifestPath, func(s string) string { return s + "out/env/gone.env\n" })
+	sp.wantFallback(exitFindings, "stale")
+}
+
+// A rebuilt tool may generate other bytes from the same source. The
+// stamp below says tool A generated an edited prometheus.yml; tool A
+// takes its word, any other tool checks for itself and finds it stale.
+func TestDifferentToolFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	sp.edit("out/prometheus.yml", func(s string) string { return s + "# what tool A generates\n" })
+	sp.restamp()
+	if !sp.holds() {
+		t.Fatal("tool A does not take its own stamp")
+	}
+	sp.tool = "tool B"
+	sp.wantFallback(exitFindings, "out/prometheus.yml: stale")
+}
+
+// restamp records the tree as it is now under the current tool's key,
+// as if that tool had generated it.
+func (sp *stampProject) restamp() {
+	sp.t.Helper()
+	c := sp.cli()
+	p, code := c.load()
+	if p == nil {
+		sp.t.Fatalf("load: exit %d", code)
+	}
+	file := stampFile(p.Root)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		sp.t.Fatal(err)
+	}
+	var s output.Stamp
+	if err := s.UnmarshalText(data); err != nil {
+		sp.t.Fatal(err)
+	}
+	for i, f := range s.Outputs {
+		if f.Sum != "" {
+			b, err := os.ReadFile(sp.path(f.Path))
+			if err != nil {
+				sp.t.Fatal(err)
+			}
+			s.Outputs[i] = output.StampFile(f.Path, b)
+		}
+	}
+	data, _ = s.MarshalText()
+	writeFileAtomic(file, data)
+}
+
+// The same tree at another root has another key: outputs may name the
+// root, and the stamp of one checkout says nothing about another.
+func TestStampIsPerRoot(t *testing.T) {
+	sp := newStampProject(t)
+	other := t.TempDir()
+	if err := os.CopyFS(other, os.DirFS(sp.root)); err != nil {
+		t.Fatal(err)
+	}
+	from, _ := filepath.Abs(sp.root)
+	to, _ := filepath.Abs(other)
+	stamp, err := os.ReadFile(stampFile(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFileAtomic(stampFile(to), stamp)
+	sp.root = other
+	if sp.holds() {
+		t.Fatal("the stamp of one root vouches for another")
+	}
+}
+
+func TestCorruptOrMissingStampFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	abs, _ := filepath.Abs(sp.root)
+	if err := os.WriteFile(stampFile(abs), []byte("portschema stamp 1\nkey x\nout"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp.wantFallback(exitOK, "")
+	t.Setenv(cacheEnv, cacheOff)
+	if sp.holds() {
+		t.Fatal("a stamp was used with stamps off")
+	}
+}
+
+// An output directory replaced by a symbolic link to identical files
+// elsewhere is for the full check to judge (it refuses outputs outside
+// the root).
+func TestSymlinkedOutputDirFallsBack(t *testing.T) {
+	sp := newStampProject(t)
+	elsewhere := filepath.Join(t.TempDir(), "env")
+	if err := os.Rename(sp.path("out/env"), elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, sp.path("out/env")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	sp.wantFallback(exitUsage, "outside the project root")
+}
+
+func TestBuildID(t *testing.T) {
+	head := []byte("\x00junk\xff Go build ID: \"abc/def\"\n \xffmore")
+	if got := rawBuildID(head); got != "abc/def" {
+		t.Errorf("rawBuildID = %q", got)
+	}
+	if got := rawBuildID([]byte("no id here")); got != "" {
+		t.Errorf("rawBuildID of no ID = %q", got)
+	}
+	if id := toolIdentity(); runtime.GOOS == "linux" && !strings.HasPrefix(id, "buildid ") {
+		t.Errorf("the test binary's identity is %q, want its build ID", id)
+	}
+}
