@@ -165,8 +165,8 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 }
 
 // stage writes every new or changed file to a temporary file beside its
-// destination and returns their paths ("" for changes with nothing to
-// write). On failure it removes what it wrote.
+// destination, syncs them, and returns their paths ("" for changes with
+// nothing to write). On failure it removes what it wrote.
 func (t *Tree) stage(changes []Change) ([]string, error) {
 	staged := make([]string, len(changes))
 	for i, c := range changes {
@@ -183,6 +183,11 @@ func (t *Tree) stage(changes []Change) ([]string, error) {
 			return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 		}
 	}
+	// The data is on disk before any rename makes it an output.
+	if err := syncFiles(staged); err != nil {
+		removeAll(staged)
+		return nil, fmt.Errorf("writing outputs: %w", err)
+	}
 	return staged, nil
 }
 
@@ -194,8 +199,10 @@ func removeAll(paths []string) {
 	}
 }
 
-// writeTemp writes and syncs a temporary file next to its destination,
-// so that the rename is atomic and the data is on disk before it.
+// writeTemp writes a temporary file next to its destination, so that
+// the rename is atomic. It does not sync: stage syncs every staged file
+// at once before the first rename (syncing each file as it is written
+// costs a disk flush per output, seconds for thousands of them).
 func writeTemp(dir string, data []byte) (string, error) {
 	f, err := os.CreateTemp(dir, ".portschema-*.tmp")
 	if err != nil {
@@ -203,9 +210,6 @@ func writeTemp(dir string, data []byte) (string, error) {
 	}
 	name := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
