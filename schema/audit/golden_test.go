@@ -20,7 +20,7 @@ func fixtureRoot(t testing.TB) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(root); err != nil {
-		t.Skipf("fixtures not present: %v", err)
+		t.Fatalf("the fixtures the goldens judge are missing: %v", err)
 	}
 	return root
 }
