@@ -11,11 +11,11 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fixtureRoot is the folder holding before/ and after/, the real files of
-// the mana platform at two commits, kept in the shared folder beside the
-// repository.
+// the mana platform at two commits (testdata/fixtures at the repository
+// root).
 func fixtureRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", "mana"))
+	root, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// fixtureDir holds the real hand-written files of the mana platform,
-// kept beside the repository in the shared folder.
+// fixtureDir holds the real hand-written files of the mana platform
+// (testdata/fixtures at the repository root).
 func fixtureDir(t testing.TB, commit string) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", "mana", commit))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana", commit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // The fuzz targets feed each reader arbitrary bytes. A reader may return
 // an error, but must not panic, and what it returns must point inside the
 // file it read. Seeds: testdata/fuzz/<target>/ plus the real fixtures
-// when the shared folder is present.
+// from testdata/fixtures.
 
 func FuzzComposeReader(f *testing.F) {
 	addFixtureSeeds(f, "docker-compose.macmini.yml")
@@ -90,8 +90,7 @@ func FuzzDocReader(f *testing.F) {
 	})
 }
 
-// addFixtureSeeds adds the real files of both fixture commits, when the
-// shared folder is beside the repository.
+// addFixtureSeeds adds the real files of both fixture commits.
 func addFixtureSeeds(f *testing.F, name string) {
 	for _, commit := range []string{"before", "after"} {
 		if data, err := os.ReadFile(filepath.Join(fixtureDir(f, commit), name)); err == nil {

@@ -9,21 +9,18 @@ import (
 	"portschema/schema"
 )
 
-// fixtureDir is where the real platform's hand-written files live,
-// relative to this package; tests skip when it is absent.
+// fixtureDir is where the real platform's hand-written files live
+// (testdata/fixtures at the repository root).
 func fixtureDir(t *testing.T, which string) string {
 	t.Helper()
-	for _, dir := range []string{"../../../shared/fixtures/mana", "../../shared/fixtures/mana", "../../../../shared/fixtures/mana"} {
-		if _, err := os.Stat(filepath.Join(dir, which)); err == nil {
-			abs, _ := filepath.Abs(filepath.Join(dir, which))
-			return abs
-		}
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana", which))
+	if err == nil {
+		_, err = os.Stat(dir)
 	}
-	if env := os.Getenv("PORTSCHEMA_FIXTURES"); env != "" {
-		return filepath.Join(env, "mana", which)
+	if err != nil {
+		t.Fatalf("the mana fixtures are missing: %v", err)
 	}
-	t.Skip("fixtures/mana not found")
-	return ""
+	return dir
 }
 
 // manaInputs names the fixture files of one commit.
