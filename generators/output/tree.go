@@ -72,7 +72,8 @@ func NewTree(root string) *Tree {
 // compares them with the disk. It writes nothing. The manifest is added
 // to files as one more generated file.
 func (t *Tree) Plan(files []File) ([]Change, error) {
-	files, err := t.withManifest(files)
+	checker := &pathChecker{tree: t}
+	files, err := t.withManifest(files, checker)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 		}
 		produced[f.Path] = true
 	}
-	owned, err := t.readManifest()
+	owned, err := t.readManifest(checker)
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +225,11 @@ func writeTemp(dir string, data []byte) (string, error) {
 }
 
 // withManifest checks every path and appends the manifest naming them.
-func (t *Tree) withManifest(files []File) ([]File, error) {
+func (t *Tree) withManifest(files []File, checker *pathChecker) ([]File, error) {
 	seen := map[string]bool{}
 	var paths []string
 	for _, f := range files {
-		if err := t.checkPath(f.Path); err != nil {
+		if err := checker.check(f.Path); err != nil {
 			return nil, err
 		}
 		if seen[f.Path] {
@@ -251,7 +252,7 @@ func (t *Tree) withManifest(files []File) ([]File, error) {
 }
 
 // readManifest lists the paths the previous run owned.
-func (t *Tree) readManifest() ([]string, error) {
+func (t *Tree) readManifest(checker *pathChecker) ([]string, error) {
 	data, err := t.read(ManifestPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -266,51 +267,86 @@ func (t *Tree) readManifest() ([]string, error) {
 		}
 		// A hand-edited manifest must not make regen delete files
 		// outside the root.
-		if t.checkPath(line) == nil {
+		if checker.check(line) == nil {
 			out = append(out, line)
 		}
 	}
 	return out, nil
 }
 
-// checkPath refuses paths that are absolute, leave the root through
-// "..", or pass through a symbolic link that leads outside the root.
-func (t *Tree) checkPath(rel string) error {
+// pathChecker refuses paths that are absolute, leave the root through
+// "..", or pass through a symbolic link that leads outside the root. It
+// lives for one Plan: it remembers the directories it resolved, as
+// thousands of outputs share a few, but not beyond what it saw on disk
+// during that Plan.
+type pathChecker struct {
+	tree     *Tree
+	root     string            // the root with symbolic links resolved
+	resolved map[string]string // path -> path with symbolic links resolved
+}
+
+func (c *pathChecker) check(rel string) error {
 	if rel == "" || path.IsAbs(rel) || filepath.IsAbs(rel) || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
 		return fmt.Errorf("output path %q must be a clean relative path inside the project root", rel)
 	}
 	if rel == ".." || strings.HasPrefix(rel, "../") {
 		return fmt.Errorf("output path %q leaves the project root", rel)
 	}
-	root, err := filepath.Abs(t.Root)
-	if err == nil {
-		root, err = filepath.EvalSymlinks(root)
-	}
-	if err != nil {
-		return err
-	}
-	// Resolve the deepest existing ancestor (or the file itself): a
-	// symlink anywhere on the way must stay inside the root.
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	for {
-		resolved, err := filepath.EvalSymlinks(p)
+	if c.root == "" {
+		root, err := filepath.Abs(c.tree.Root)
 		if err == nil {
-			if resolved != root && !strings.HasPrefix(resolved, root+string(filepath.Separator)) {
-				return fmt.Errorf("output path %q leads outside the project root through a symbolic link (to %s)", rel, resolved)
-			}
-			return nil
+			root, err = filepath.EvalSymlinks(root)
 		}
-		// A file where a directory should be (ENOTDIR) is left for the
-		// write to report, with the path it blocks.
-		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			return fmt.Errorf("output path %q: %w", rel, err)
+		if err != nil {
+			return err
 		}
+		c.root, c.resolved = root, map[string]string{root: root}
+	}
+	// The file, or its deepest existing ancestor: a symlink anywhere on
+	// the way must stay inside the root.
+	resolved, err := c.resolve(filepath.Join(c.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return fmt.Errorf("output path %q: %w", rel, err)
+	}
+	if resolved != c.root && !strings.HasPrefix(resolved, c.root+string(filepath.Separator)) {
+		return fmt.Errorf("output path %q leads outside the project root through a symbolic link (to %s)", rel, resolved)
+	}
+	return nil
+}
+
+// resolve evaluates the symbolic links of p, or of its deepest existing
+// ancestor if p does not exist. A file where a directory should be
+// (ENOTDIR) counts as not existing: the write reports it, with the path
+// it blocks.
+func (c *pathChecker) resolve(p string) (string, error) {
+	if r, ok := c.resolved[p]; ok {
+		return r, nil
+	}
+	fi, err := os.Lstat(p)
+	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		var target string
+		if target, err = filepath.EvalSymlinks(p); err == nil {
+			c.resolved[p] = target
+			return target, nil
+		}
+	}
+	switch {
+	case err == nil:
+		parent, err := c.resolve(filepath.Dir(p))
+		if err != nil {
+			return "", err
+		}
+		r := filepath.Join(parent, filepath.Base(p))
+		c.resolved[p] = r
+		return r, nil
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		parent := filepath.Dir(p)
 		if parent == p {
-			return nil
+			return p, nil
 		}
-		p = parent
+		return c.resolve(parent)
 	}
+	return "", err
 }
 
 func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }
