@@ -51,14 +51,68 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := newPositionIndex(absRoot, inst.Files)
-	if inst.Err != nil {
-		return nil, cueDiagnostics(absRoot, ix, inst.Err)
+	var sourceFiles []string
+	for _, f := range inst.Files {
+		if name := relPath(absRoot, f.Filename); filepath.Base(f.Filename) != DefinitionsFile {
+			sourceFiles = append(sourceFiles, name)
+		}
 	}
+	sort.Strings(sourceFiles)
+	ix, docs, err := evaluate(absRoot, src, inst)
+	if err != nil {
+		return nil, err
+	}
+	p, err := decode(docs, ix)
+	if err != nil {
+		return nil, err
+	}
+	p.Root = absRoot
+	p.SourceDigest = src.digest
+	p.SourceFiles = sourceFiles
+	errs, warns := validate(p)
+	p.Warnings = warns
+	if len(errs) > 0 {
+		return p, errs
+	}
+	return p, nil
+}
+
+// evaluate exports the loaded source as JSON, in parts where it can
+// be split, and indexes the positions of its syntax meanwhile. Problems
+// in the source come back as Diagnostics.
+func evaluate(absRoot string, src *sourceFiles, inst *build.Instance) (*positionIndex, [][]byte, error) {
+	positions := make(chan *positionIndex, 1)
+	go func() { positions <- newPositionIndex(absRoot, inst.Files) }()
+	if plan := planSplit(src, inst); plan != nil {
+		// The syntax is not needed for the parts: let it go while they
+		// evaluate, and load it again if one fails.
+		inst = nil
+		docs, ok := plan.evaluate(src)
+		ix := <-positions
+		if ok {
+			return ix, docs, nil
+		}
+		var err error
+		if inst, err = loadInstance(src); err != nil {
+			return nil, nil, err
+		}
+		data, err := evaluateWhole(absRoot, ix, inst)
+		return ix, [][]byte{data}, err
+	}
+	ix := <-positions
+	if inst.Err != nil {
+		return nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
+	}
+	data, err := evaluateWhole(absRoot, ix, inst)
+	return ix, [][]byte{data}, err
+}
+
+// evaluateWhole evaluates the source in one piece and exports it as
+// JSON; if that fails, it validates for the complete list of problems.
+func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]byte, error) {
 	v := cuecontext.New().BuildInstance(inst)
 	data, err := v.MarshalJSON()
 	if err != nil {
-		// The fast path failed: validate for the complete list.
 		verr := v.Validate(cue.Concrete(true), cue.All())
 		if verr == nil {
 			verr = err
@@ -66,24 +120,7 @@ func Load(root string) (*Platform, error) {
 		ds := cueDiagnostics(absRoot, ix, verr)
 		return nil, append(ds, shapeDiagnostics(ix, ds)...).Sort()
 	}
-	p, err := decode(data, ix)
-	if err != nil {
-		return nil, err
-	}
-	p.Root = absRoot
-	p.SourceDigest = src.digest
-	for _, f := range inst.Files {
-		if name := relPath(absRoot, f.Filename); filepath.Base(f.Filename) != DefinitionsFile {
-			p.SourceFiles = append(p.SourceFiles, name)
-		}
-	}
-	sort.Strings(p.SourceFiles)
-	errs, warns := validate(p)
-	p.Warnings = warns
-	if len(errs) > 0 {
-		return p, errs
-	}
-	return p, nil
+	return data, nil
 }
 
 // loadInstance loads the package from the bytes already read, with the
@@ -194,10 +231,14 @@ type source struct {
 
 // decode turns the evaluated source, exported once as JSON, into the
 // model. Decoding JSON is several times cheaper than cue.Value.Decode.
-func decode(data []byte, ix *positionIndex) (*Platform, error) {
+func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
+	// The parts of a split source each hold some services and the same
+	// everything else: decoding them into one value merges them.
 	var src source
-	if err := json.Unmarshal(data, &src); err != nil {
-		return nil, fmt.Errorf("decoding evaluated source: %w", err)
+	for _, data := range docs {
+		if err := json.Unmarshal(data, &src); err != nil {
+			return nil, fmt.Errorf("decoding evaluated source: %w", err)
+		}
 	}
 	p := &Platform{Name: src.Platform.Name, Domain: src.Platform.Domain, Principles: src.Platform.Principles,
 		Outputs: src.Outputs, Prometheus: src.Prometheus}

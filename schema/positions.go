@@ -25,6 +25,9 @@ type positionIndex struct {
 	// comprehensions or embeddings: fields may then come from elsewhere
 	// than where an entity is written.
 	dynamic bool
+	// files caches each file's name relative to the root: every
+	// position of a file shares one string.
+	files map[string]string
 }
 
 // entityKind are the top-level fields whose children are named entities.
@@ -171,7 +174,16 @@ func (ix *positionIndex) recordValue(path []string, pos token.Pos) {
 }
 
 func (ix *positionIndex) pos(p token.Pos) Pos {
-	return Pos{File: relPath(ix.root, p.Filename()), Line: p.Line(), Col: p.Column()}
+	name := p.Filename()
+	rel, ok := ix.files[name]
+	if !ok {
+		if ix.files == nil {
+			ix.files = map[string]string{}
+		}
+		rel = relPath(ix.root, name)
+		ix.files[name] = rel
+	}
+	return Pos{File: rel, Line: p.Line(), Col: p.Column()}
 }
 
 // labelName returns a regular field's name; definitions, hidden fields,

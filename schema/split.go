@@ -1,0 +1,285 @@
+package schema
+
+import (
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/token"
+)
+
+// A large source is evaluated in parts. CUE keeps nearly everything it
+// evaluates alive until the value is exported, so the memory of one
+// evaluation grows with the whole source, and a struct of thousands of
+// services is searched field by field. When no service depends on
+// another, each part (every file, with only some services left in) is
+// an independent evaluation that gives exactly those services: its
+// memory is garbage as soon as it is exported, parts run on every core,
+// and the cost stays linear in the number of services.
+//
+// Whether services are independent is decided on the syntax, and only
+// plain sources qualify: every top-level services declaration is a
+// struct of services written by name (or of pattern constraints, which
+// every part keeps), nothing at the top level is computed (no
+// embedding, comprehension or dynamic label), and no expression in any
+// file, the definitions included, refers to `services` or to a service
+// by its declaration. Anything else is evaluated whole, as are sources
+// with errors, so diagnostics never depend on the split.
+
+// splitAt is the number of services from which a source is split, and
+// partSize how many services a part holds at most.
+const (
+	splitAt  = 500
+	partSize = 500
+)
+
+// splitPlan says which bytes of which file declare each service.
+type splitPlan struct {
+	names []string // distinct service names, sorted
+	decls []serviceDecl
+}
+
+// serviceDecl is one declaration of a service: the byte range that a
+// part without that service blanks out.
+type serviceDecl struct {
+	file       string // base name of the file
+	name       string
+	start, end int
+}
+
+// planSplit returns the plan of a source that is large and plain
+// enough to be split, or nil.
+func planSplit(src *sourceFiles, inst *build.Instance) *splitPlan {
+	if inst.Err != nil || src.digest == "" {
+		return nil // errors to report, or a module whose files we do not hold
+	}
+	plan := planParts(inst.Files)
+	if plan == nil || len(plan.names) < splitAt {
+		return nil
+	}
+	return plan
+}
+
+// planParts returns the plan of a source whose services can be
+// evaluated apart, or nil.
+func planParts(files []*ast.File) *splitPlan {
+	plan := &splitPlan{}
+	scopes := map[ast.Node]bool{} // the structs that declare services
+	for _, f := range files {
+		if filepath.Base(f.Filename) == DefinitionsFile {
+			continue // ours: checked for references only
+		}
+		for _, d := range f.Decls {
+			if !plan.addTopLevel(f, d, scopes) {
+				return nil
+			}
+		}
+	}
+	for _, f := range files {
+		if refersToServices(f, scopes) {
+			return nil
+		}
+	}
+	seen := map[string]bool{}
+	for _, d := range plan.decls {
+		if !seen[d.name] {
+			seen[d.name] = true
+			plan.names = append(plan.names, d.name)
+		}
+	}
+	sort.Strings(plan.names)
+	return plan
+}
+
+// addTopLevel accepts one top-level declaration of a user file, noting
+// the services it declares; it reports false for anything computed.
+func (plan *splitPlan) addTopLevel(f *ast.File, d ast.Decl, scopes map[ast.Node]bool) bool {
+	switch d := d.(type) {
+	case *ast.Package, *ast.ImportDecl, *ast.Attribute, *ast.CommentGroup, *ast.LetClause:
+		return true
+	case *ast.Field:
+		name, ok := plainLabel(d)
+		if !ok {
+			return false
+		}
+		if name != "services" {
+			return true
+		}
+		st, ok := d.Value.(*ast.StructLit)
+		if !ok {
+			return false
+		}
+		scopes[st] = true
+		braced := st.Lbrace.IsValid()
+		for _, e := range st.Elts {
+			switch e := e.(type) {
+			case *ast.CommentGroup, *ast.Attribute:
+			case *ast.Field:
+				if _, pattern := e.Label.(*ast.ListLit); pattern && e.Alias == nil {
+					continue // a pattern constraint: every part keeps it
+				}
+				svc, ok := plainLabel(e)
+				if !ok {
+					return false
+				}
+				span := ast.Node(e)
+				if !braced {
+					span = d // services: name: {...}: the whole declaration
+				}
+				plan.decls = append(plan.decls, serviceDecl{file: filepath.Base(f.Filename), name: svc,
+					start: span.Pos().Offset(), end: span.End().Offset()})
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// plainLabel returns the name of a regular field with a constant label
+// and no alias.
+func plainLabel(f *ast.Field) (string, bool) {
+	if f.Alias != nil || f.Constraint != token.ILLEGAL {
+		return "", false
+	}
+	switch f.Label.(type) {
+	case *ast.Ident, *ast.BasicLit:
+	default:
+		return "", false
+	}
+	name, _, err := ast.LabelName(f.Label)
+	return name, err == nil && name != ""
+}
+
+// refersToServices reports whether an expression of the file names
+// `services` or resolves to a field declared in one of the structs of
+// services (a service, or a hidden field or alias beside them). Labels
+// and selectors name fields, not values, and are skipped.
+func refersToServices(f *ast.File, scopes map[ast.Node]bool) bool {
+	found := false
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		ast.Walk(n, func(n ast.Node) bool {
+			if found {
+				return false
+			}
+			switch x := n.(type) {
+			case *ast.Field:
+				switch l := x.Label.(type) {
+				case *ast.Ident, *ast.BasicLit:
+				default:
+					walk(l)
+				}
+				if x.Value != nil {
+					walk(x.Value)
+				}
+				return false
+			case *ast.SelectorExpr:
+				walk(x.X)
+				return false
+			case *ast.Ident:
+				if x.Name == "services" || x.Scope != nil && scopes[x.Scope] {
+					found = true
+				}
+			}
+			return true
+		}, nil)
+	}
+	walk(f)
+	return found
+}
+
+// evaluate exports the source part by part, as many at a time as
+// there are cores, and returns the JSON of every part; ok is false when
+// a part fails (the caller then evaluates the source whole, for the
+// complete diagnostics).
+func (plan *splitPlan) evaluate(src *sourceFiles) (docs [][]byte, ok bool) {
+	parts := max(2, (len(plan.names)+partSize-1)/partSize)
+	part := make(map[string]int, len(plan.names))
+	for i, name := range plan.names {
+		part[name] = i * parts / len(plan.names)
+	}
+	docs = make([][]byte, parts)
+	failed := make([]bool, parts)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(parts, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range work {
+				var err error
+				docs[i], err = evaluatePart(src, plan.only(src, part, i))
+				failed[i] = err != nil
+			}
+		})
+	}
+	for i := range parts {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, f := range failed {
+		if f {
+			return nil, false
+		}
+	}
+	return docs, true
+}
+
+// only returns the files of the source with every service declaration
+// outside part i blanked out. Blanking keeps every other byte where it
+// was, so positions in the part are positions in the file.
+func (plan *splitPlan) only(src *sourceFiles, part map[string]int, i int) map[string][]byte {
+	files := make(map[string][]byte, len(src.names))
+	for _, name := range src.names {
+		files[name] = src.data[name]
+	}
+	copied := map[string]bool{}
+	for _, d := range plan.decls {
+		if part[d.name] == i {
+			continue
+		}
+		if !copied[d.file] {
+			copied[d.file] = true
+			files[d.file] = append([]byte(nil), files[d.file]...)
+		}
+		blank(files[d.file], d.start, d.end)
+	}
+	return files
+}
+
+// blank overwrites data[start:end] with spaces, keeping line breaks,
+// and the comma that may follow it.
+func blank(data []byte, start, end int) {
+	for i := start; i < end && i < len(data); i++ {
+		if data[i] != '\n' {
+			data[i] = ' '
+		}
+	}
+	for i := end; i < len(data); i++ {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case ',':
+			data[i] = ' '
+		}
+		return
+	}
+}
+
+// evaluatePart loads and exports one part of the source.
+func evaluatePart(src *sourceFiles, files map[string][]byte) ([]byte, error) {
+	part := &sourceFiles{dir: src.dir, names: src.names, data: files}
+	inst, err := loadInstance(part)
+	if err != nil {
+		return nil, err
+	}
+	if inst.Err != nil {
+		return nil, inst.Err
+	}
+	return cuecontext.New().BuildInstance(inst).MarshalJSON()
+}

@@ -1,0 +1,185 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"portschema/internal/benchsource"
+)
+
+// extraServices declares services in the other forms a split must
+// blank correctly: a braced struct of several, separated by commas and
+// newlines, with a pattern constraint every part keeps, and a reference
+// to a top-level hidden field.
+const extraServices = `package platform
+
+_batchRange: "exporters"
+
+services: {
+	"extra-a": {host: "batch", port: 9120, range: _batchRange}, "extra-b": {host: "batch", port: 9121, range: _batchRange}
+	"extra-c": {
+		host:  "batch"
+		port:  9122
+		range: _batchRange
+	},
+	[=~"^extra-"]: description: "declared in a braced struct"
+}
+`
+
+// splitSource writes a source large enough to be split.
+func splitSource(t *testing.T, extra string) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := benchsource.Write(root, splitAt+20); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, SourceDir, "extra.cue"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// wholeAndSplit evaluates the source of root both ways.
+func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, split *Platform, splitErr error) {
+	t.Helper()
+	abs, _ := filepath.Abs(root)
+	src, err := readSource(filepath.Join(abs, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := loadInstance(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if planSplit(src, inst) == nil {
+		t.Fatal("the source is not split")
+	}
+	ix := newPositionIndex(abs, inst.Files)
+	data, wholeErr := evaluateWhole(abs, ix, inst)
+	if wholeErr == nil {
+		if whole, err = decode([][]byte{data}, ix); err != nil {
+			t.Fatal(err)
+		}
+	}
+	split, splitErr = Load(root)
+	return whole, wholeErr, split, splitErr
+}
+
+// A split source gives the model the whole source gives.
+func TestSplitLoadIsTheWholeLoad(t *testing.T) {
+	root := splitSource(t, extraServices)
+	whole, werr, split, serr := wholeAndSplit(t, root)
+	if werr != nil || serr != nil {
+		t.Fatalf("whole: %v\nsplit: %v", werr, serr)
+	}
+	if len(split.Services) != splitAt+20+1+3 {
+		t.Errorf("the split load has %d services", len(split.Services))
+	}
+	if s := split.Service("extra-b"); s == nil || s.Description != "declared in a braced struct" || s.Range != "exporters" {
+		t.Errorf("extra-b = %+v", s)
+	}
+	// The fields only Load sets, and the warnings validate adds.
+	whole.Root, whole.SourceDigest, whole.SourceFiles = split.Root, split.SourceDigest, split.SourceFiles
+	_, whole.Warnings = validate(whole)
+	if !reflect.DeepEqual(whole, split) {
+		for _, s := range whole.Services {
+			if o := split.Service(s.Name); !reflect.DeepEqual(s, o) {
+				t.Errorf("service %s:\nwhole %+v\nsplit %+v", s.Name, s, o)
+				break
+			}
+		}
+		t.Fatal("the split load differs from the whole load")
+	}
+}
+
+// A source with errors is evaluated whole, so its diagnostics are those
+// of the whole source.
+func TestSplitSourceWithErrorsReportsAsWhole(t *testing.T) {
+	bad := strings.Replace(extraServices, "port: 9121", "port: 70000", 1)
+	bad = strings.Replace(bad, "range: _batchRange\n\t},", "range: _batchRange\n\t\tbogus: 1\n\t},", 1)
+	root := splitSource(t, bad)
+	_, werr, _, serr := wholeAndSplit(t, root)
+	if werr == nil || serr == nil {
+		t.Fatalf("whole: %v\nsplit: %v", werr, serr)
+	}
+	if werr.Error() != serr.Error() {
+		t.Errorf("diagnostics differ:\nwhole: %v\nsplit: %v", werr, serr)
+	}
+	for _, want := range []string{`extra.cue:6:95: services."extra-b".port: invalid value 70000`, "extra.cue:11:3: services.\"extra-c\".bogus: field not allowed"} {
+		if !strings.Contains(serr.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, serr)
+		}
+	}
+}
+
+// Only sources whose services cannot see each other are split.
+func TestPlanPartsRefusesDependentSources(t *testing.T) {
+	const plain = `package platform
+services: x: {host: "h", port: 1, range: "r"}
+`
+	cases := []struct {
+		name, src string
+		split     bool
+	}{
+		{"plain services", plain, true},
+		{"braced services and a pattern constraint", `package platform
+services: {a: {port: 1}, b: {port: 2}
+	[string]: range: "r"
+}`, true},
+		{"references to other entities", plain + `hosts: h: title: "t"
+_r: "r"
+services: y: {host: hosts.h.title, range: _r}`, true},
+		{"a reference to services", plain + `hosts: h: title: services.x.host`, false},
+		{"a let naming services", plain + `let s = services
+hosts: h: title: s.x.host`, false},
+		{"a service naming a sibling", `package platform
+services: {x: {port: 1}, y: x & {port: 2}}`, false},
+		{"an alias of a service", `package platform
+services: {X="x": {port: 1}, y: {port: X.port}}`, false},
+		{"a hidden field among the services", `package platform
+services: {_base: {port: 1}, y: _base}`, false},
+		{"a comprehension among the services", `package platform
+services: {for n in ["a"] {(n): {port: 1}}}`, false},
+		{"a dynamic service name", `package platform
+services: {("x"): {port: 1}}`, false},
+		{"computed services", `package platform
+services: close({x: {port: 1}})`, false},
+		{"optional services", `package platform
+services?: {x: {port: 1}}`, false},
+		{"a top-level embedding", `package platform
+{services: x: port: 1}`, false},
+		{"a top-level pattern", `package platform
+[=~"^s"]: x: port: 1`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), SourceDir)
+			os.MkdirAll(dir, 0o755)
+			if err := os.WriteFile(filepath.Join(dir, "s.cue"), []byte(c.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src, err := readSource(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst, err := loadInstance(src)
+			if err != nil || inst.Err != nil {
+				t.Fatal(err, inst.Err)
+			}
+			if got := planParts(inst.Files) != nil; got != c.split {
+				t.Errorf("split = %v, want %v", got, c.split)
+			}
+		})
+	}
+}
+
+func TestBlankKeepsLinesAndDropsTheComma(t *testing.T) {
+	data := []byte("a: {x: 1,\n y: 2}, b: 3")
+	blank(data, 0, len("a: {x: 1,\n y: 2}"))
+	if got, want := string(data), "         \n        b: 3"; got != want {
+		t.Errorf("blank = %q, want %q", got, want)
+	}
+}
