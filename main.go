@@ -160,6 +160,7 @@ func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
 // command cannot go on.
 func (c *cli) load() (*schema.Platform, int) {
 	p, err := schema.Load(c.root)
+	releaseSource()
 	var ds schema.Diagnostics
 	if errors.As(err, &ds) {
 		c.printDiagnostics(ds)
