@@ -24,8 +24,11 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
+# The command benchmarks also time `cue export` of the same source,
+# interleaved, when cue is on PATH (go install cuelang.org/go/cmd/cue@v0.17.1),
+# and print the ratios.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 60m ./generators/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 60m . ./generators/
 
 fuzz:
 	@echo "see README.md, Fuzzing"

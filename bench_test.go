@@ -1,0 +1,228 @@
+//go:build linux || darwin
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"portschema/internal/benchsource"
+	"portschema/schema"
+)
+
+// benchSizes are the platform sizes of the command benchmarks: 10×
+// steps, so that time per size shows whether the tool stays linear.
+var benchSizes = []int{100, 1000, 10000}
+
+// benchRoot writes a synthetic platform of n services, with a copy of
+// the definitions so that `cue` can evaluate the same source.
+func benchRoot(b *testing.B, n int) string {
+	b.Helper()
+	root := b.TempDir()
+	if err := benchsource.Write(root, n); err != nil {
+		b.Fatal(err)
+	}
+	defs := filepath.Join(root, schema.SourceDir, schema.DefinitionsFile)
+	if err := os.WriteFile(defs, schema.Definitions, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return root
+}
+
+// BenchmarkCheck times `check` in-process on a tree regen just wrote:
+// "unchanged" as a user runs it (the stamp of the last run lets it skip
+// evaluation), "full" with the stamp cache off.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			root := benchRoot(b, n)
+			b.Setenv(cacheEnv, b.TempDir())
+			if code := run([]string{"-C", root, "regen"}, io.Discard, io.Discard); code != exitOK {
+				b.Fatalf("regen: exit %d", code)
+			}
+			for _, mode := range []string{"unchanged", "full"} {
+				b.Run(mode, func(b *testing.B) {
+					if mode == "full" {
+						b.Setenv(cacheEnv, cacheOff)
+					}
+					for b.Loop() {
+						if code := run([]string{"-C", root, "check"}, io.Discard, io.Discard); code != exitOK {
+							b.Fatalf("check: exit %d", code)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkVersusCue runs the built tool and `cue export` of the same
+// source as separate processes, interleaved (alternating which goes
+// first) so that a busy machine slows both alike, and reports medians
+// and the ratios to cue: wall time, CPU time (user+system, which load
+// from other processes inflates far less) and peak memory (max RSS).
+// "regen" starts from a clean out/; "check" runs on the tree regen
+// wrote. A table at the end compares the sizes: 10× the services
+// should cost at most 11× the time. It is skipped when no `cue` is on
+// PATH.
+func BenchmarkVersusCue(b *testing.B) {
+	cue, err := exec.LookPath("cue")
+	if err != nil {
+		b.Skip("no cue on PATH; go install cuelang.org/go/cmd/cue@v0.17.1")
+	}
+	tool := buildTool(b)
+	results := map[int][3]procCost{} // cue, regen, check
+	defer func() { fmt.Print(versusTable(results)) }()
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			root := benchRoot(b, n)
+			cacheDir := b.TempDir()
+			cueRun := func() procCost {
+				return runProcess(b, filepath.Join(root, schema.SourceDir), nil, cue, "export")
+			}
+			regenRun := func() procCost {
+				if err := os.RemoveAll(filepath.Join(root, "out")); err != nil {
+					b.Fatal(err)
+				}
+				return runProcess(b, root, []string{cacheEnv + "=" + cacheDir}, tool, "regen")
+			}
+			checkRun := func() procCost {
+				return runProcess(b, root, []string{cacheEnv + "=" + cacheDir}, tool, "check")
+			}
+			var cueU, regenU, checkU []procCost
+			i := 0
+			for b.Loop() {
+				if i%2 == 0 {
+					cueU = append(cueU, cueRun())
+					regenU = append(regenU, regenRun())
+				} else {
+					regenU = append(regenU, regenRun())
+					cueU = append(cueU, cueRun())
+				}
+				checkU = append(checkU, checkRun())
+				i++
+			}
+			c, r, k := median(cueU), median(regenU), median(checkU)
+			results[n] = [3]procCost{c, r, k}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(c.wall.Seconds(), "cue-s")
+			b.ReportMetric(r.wall.Seconds(), "regen-s")
+			b.ReportMetric(r.wall.Seconds()/c.wall.Seconds(), "regen/cue")
+			b.ReportMetric(r.cpu.Seconds()/c.cpu.Seconds(), "regen/cue-cpu")
+			b.ReportMetric(float64(c.maxRSS)/(1<<20), "cue-MB")
+			b.ReportMetric(float64(r.maxRSS)/(1<<20), "regen-MB")
+			b.ReportMetric(float64(r.maxRSS)/float64(c.maxRSS), "regen/cue-mem")
+			b.ReportMetric(float64(k.wall.Microseconds())/1000, "check-ms")
+			b.ReportMetric(float64(k.cpu.Microseconds())/1000, "check-cpu-ms")
+		})
+	}
+}
+
+// versusTable renders the medians of every size, the ratios to cue
+// and the growth of regen's and cue's wall time from one size to the
+// next.
+func versusTable(results map[int][3]procCost) string {
+	var b strings.Builder
+	b.WriteString("services   cue-s regen-s ratio  cue-cpu regen-cpu ratio  cue-MB regen-MB ratio  check-ms  growth cue-growth\n")
+	var prev [3]procCost
+	for _, n := range benchSizes {
+		c, ok := results[n]
+		if !ok {
+			continue
+		}
+		cue, regen, check := c[0], c[1], c[2]
+		growth, cueGrowth := "", ""
+		if prev[1].wall > 0 {
+			growth = fmt.Sprintf("%.1fx", regen.wall.Seconds()/prev[1].wall.Seconds())
+			cueGrowth = fmt.Sprintf("%.1fx", cue.wall.Seconds()/prev[0].wall.Seconds())
+		}
+		fmt.Fprintf(&b, "%8d %7.2f %7.2f %5.2f %8.2f %9.2f %5.2f %7.0f %8.0f %5.2f %9.1f %7s %10s\n", n,
+			cue.wall.Seconds(), regen.wall.Seconds(), regen.wall.Seconds()/cue.wall.Seconds(),
+			cue.cpu.Seconds(), regen.cpu.Seconds(), regen.cpu.Seconds()/cue.cpu.Seconds(),
+			float64(cue.maxRSS)/(1<<20), float64(regen.maxRSS)/(1<<20), float64(regen.maxRSS)/float64(cue.maxRSS),
+			float64(check.wall.Microseconds())/1000, growth, cueGrowth)
+		prev = c
+	}
+	return b.String()
+}
+
+// buildTool builds the command as a user runs it, with its own main
+// (garbage collector settings included).
+func buildTool(b *testing.B) string {
+	b.Helper()
+	exe := filepath.Join(b.TempDir(), "portschema")
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	gocmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(gocmd, "build", "-o", exe, ".").CombinedOutput(); err != nil {
+		b.Fatalf("building the tool: %v\n%s", err, out)
+	}
+	return exe
+}
+
+// procCost is what one process cost.
+type procCost struct {
+	wall, cpu time.Duration
+	maxRSS    int64 // bytes
+}
+
+// runProcess runs a command in dir with its output discarded and
+// returns its cost; a failing command fails the benchmark.
+func runProcess(b *testing.B, dir string, env []string, name string, args ...string) procCost {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	stderr := &tail{}
+	cmd.Stderr = stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s %v: %v\n%s", filepath.Base(name), args, err, stderr.buf)
+	}
+	u := procCost{wall: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		u.maxRSS = int64(ru.Maxrss)
+		if runtime.GOOS == "linux" {
+			u.maxRSS *= 1024 // kilobytes there, bytes on macOS
+		}
+	}
+	return u
+}
+
+// tail keeps the last few kilobytes written to it.
+type tail struct{ buf []byte }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = t.buf[len(t.buf)-4096:]
+	}
+	return len(p), nil
+}
+
+// median takes the median of each measure separately.
+func median(us []procCost) procCost {
+	pick := func(f func(procCost) int64) int64 {
+		vs := make([]int64, len(us))
+		for i, u := range us {
+			vs[i] = f(u)
+		}
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	return procCost{
+		wall:   time.Duration(pick(func(u procCost) int64 { return int64(u.wall) })),
+		cpu:    time.Duration(pick(func(u procCost) int64 { return int64(u.cpu) })),
+		maxRSS: pick(func(u procCost) int64 { return u.maxRSS }),
+	}
+}

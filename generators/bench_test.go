@@ -1,0 +1,117 @@
+package generators_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"portschema/generators"
+	"portschema/generators/output"
+	"portschema/internal/benchsource"
+	"portschema/schema"
+)
+
+// benchSizes are the platform sizes every benchmark runs at: 10× steps,
+// so that time per size shows whether the pipeline stays linear.
+var benchSizes = []int{100, 1000, 10000}
+
+// sourceAt writes a synthetic platform of n services into a fresh
+// project root.
+func sourceAt(b *testing.B, n int) string {
+	b.Helper()
+	root := b.TempDir()
+	if err := benchsource.Write(root, n); err != nil {
+		b.Fatal(err)
+	}
+	return root
+}
+
+func loadAt(b *testing.B, root string) *schema.Platform {
+	b.Helper()
+	p, err := schema.Load(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+func eachSize(b *testing.B, f func(b *testing.B, n int)) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { f(b, n) })
+	}
+}
+
+// BenchmarkLoad times reading, evaluating, decoding and validating the
+// source: everything before the generators.
+func BenchmarkLoad(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		root := sourceAt(b, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			loadAt(b, root)
+		}
+	})
+}
+
+// BenchmarkGenerate times every generator on a loaded model.
+func BenchmarkGenerate(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		p := loadAt(b, sourceAt(b, n))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := generators.Run(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkWrite times writing every output into a clean out/.
+func BenchmarkWrite(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		root := sourceAt(b, n)
+		files, err := generators.Run(loadAt(b, root))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			cleanOut(b, root)
+			b.StartTimer()
+			if _, err := output.NewTree(root).Write(files); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(files)), "files")
+	})
+}
+
+// BenchmarkRegen times the whole of regen from a clean out/: load,
+// validate, every generator and the writes.
+func BenchmarkRegen(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		root := sourceAt(b, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			cleanOut(b, root)
+			b.StartTimer()
+			files, err := generators.Run(loadAt(b, root))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := output.NewTree(root).Write(files); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func cleanOut(b *testing.B, root string) {
+	b.Helper()
+	if err := os.RemoveAll(filepath.Join(root, "out")); err != nil {
+		b.Fatal(err)
+	}
+}

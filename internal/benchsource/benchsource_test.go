@@ -1,0 +1,73 @@
+package benchsource
+
+import (
+	"testing"
+
+	"portschema/generators"
+	"portschema/schema"
+)
+
+// TestSourcesLoadAndGenerate proves that the synthetic sources the
+// benchmarks time are valid: they load without errors, hold every
+// service, and every generator accepts them. A benchmark of a source
+// that fails early would time nothing.
+func TestSourcesLoadAndGenerate(t *testing.T) {
+	for _, n := range []int{1, 37, 300} {
+		root := t.TempDir()
+		if err := Write(root, n); err != nil {
+			t.Fatal(err)
+		}
+		p, err := schema.Load(root)
+		if err != nil {
+			t.Fatalf("%d services: %v", n, err)
+		}
+		if got := len(p.Services); got != n+1 {
+			t.Errorf("%d services: loaded %d, want %d (with the probe exporter)", n, got, n+1)
+		}
+		if _, err := generators.Run(p); err != nil {
+			t.Fatalf("%d services: generating: %v", n, err)
+		}
+	}
+}
+
+// TestSourcesUseEveryFeature guards the realism of the sources: a
+// generator only does real work if the model has what it reads.
+func TestSourcesUseEveryFeature(t *testing.T) {
+	root := t.TempDir()
+	if err := Write(root, 100); err != nil {
+		t.Fatal(err)
+	}
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, h := range p.Hosts {
+		kinds[h.Kind] = true
+		if h.Tunnel != nil {
+			kinds["tunnel"] = true
+		}
+	}
+	for _, s := range p.Services {
+		has := map[string]bool{
+			"needs": len(s.Needs) > 0, "env": len(s.Env) > 0, "secrets": len(s.Secrets) > 0,
+			"public": len(s.Public) > 0, "metrics": s.Metrics != nil, "probes": len(s.Probes) > 0,
+			"named ports": len(s.Ports) > 0, "healthcheck": s.Compose["healthcheck"] != nil,
+			"volumes": s.Compose["volumes"] != nil, "image": s.Compose["image"] != nil,
+		}
+		for k, v := range has {
+			kinds[k] = kinds[k] || v
+		}
+		for _, n := range s.Needs {
+			if t := p.Service(n.Service); t != nil && t.Host != s.Host {
+				kinds["needs across hosts"] = true
+			}
+		}
+	}
+	for _, want := range []string{"compose", "scheduled-task", "systemd", "tunnel", "needs", "needs across hosts",
+		"env", "secrets", "public", "metrics", "probes", "named ports", "healthcheck", "volumes", "image"} {
+		if !kinds[want] {
+			t.Errorf("the source has no %s", want)
+		}
+	}
+}
