@@ -82,7 +82,8 @@ func Load(root string) (*Platform, error) {
 // in the source come back as Diagnostics.
 func evaluate(absRoot string, src *sourceFiles, inst *build.Instance) (*positionIndex, [][]byte, error) {
 	positions := make(chan *positionIndex, 1)
-	go func() { positions <- newPositionIndex(absRoot, inst.Files) }()
+	files := inst.Files
+	go func() { positions <- newPositionIndex(absRoot, files) }()
 	if plan := planSplit(src, inst); plan != nil {
 		// The syntax is not needed for the parts: let it go while they
 		// evaluate, and load it again if one fails.
