@@ -23,6 +23,14 @@
 // 2 usage or I/O error. NO_COLOR is honoured; with GITHUB_ACTIONS=true
 // errors are also printed as workflow annotations.
 //
+// regen, and a check that finds the tree up to date, leave a stamp in the
+// user's cache directory: the hashes of the outputs, under a key made of
+// the source, the definitions, the root and this binary. A check that
+// finds the same key and the same outputs answers from it without
+// evaluating anything; any difference means the full check.
+// PORTSCHEMA_CACHE=DIR keeps stamps in DIR instead; PORTSCHEMA_CACHE=off
+// turns them off.
+//
 // Only this file prints; every other package returns values and errors.
 package main
 
