@@ -37,6 +37,11 @@ const (
 	partSize = 500
 )
 
+// maxWorkers bounds the parts evaluated at once: each holds its own
+// evaluation, so on a machine of many cores more would trade memory for
+// little time.
+const maxWorkers = 4
+
 // splitPlan says which bytes of which file declare each service.
 type splitPlan struct {
 	names []string // distinct service names, sorted
@@ -208,7 +213,7 @@ func (plan *splitPlan) evaluate(src *sourceFiles) (docs [][]byte, ok bool) {
 	failed := make([]bool, parts)
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range min(parts, runtime.GOMAXPROCS(0)) {
+	for range min(parts, runtime.GOMAXPROCS(0), maxWorkers) {
 		wg.Go(func() {
 			for i := range work {
 				var err error
