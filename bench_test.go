@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -79,7 +79,7 @@ func BenchmarkVersusCue(b *testing.B) {
 	if err != nil {
 		b.Skip("no cue on PATH; go install cuelang.org/go/cmd/cue@v0.17.1")
 	}
-	tool := buildTool(b)
+	tool, measure := buildTool(b), buildMeasure(b)
 	results := map[int][3]procCost{} // cue, regen, check
 	defer func() { fmt.Print(versusTable(results)) }()
 	for _, n := range benchSizes {
@@ -87,16 +87,16 @@ func BenchmarkVersusCue(b *testing.B) {
 			root := benchRoot(b, n)
 			cacheDir := b.TempDir()
 			cueRun := func() procCost {
-				return runProcess(b, filepath.Join(root, schema.SourceDir), nil, cue, "export")
+				return runProcess(b, measure, filepath.Join(root, schema.SourceDir), nil, cue, "export")
 			}
 			regenRun := func() procCost {
 				if err := os.RemoveAll(filepath.Join(root, "out")); err != nil {
 					b.Fatal(err)
 				}
-				return runProcess(b, root, []string{cacheEnv + "=" + cacheDir}, tool, "regen")
+				return runProcess(b, measure, root, []string{cacheEnv + "=" + cacheDir}, tool, "regen")
 			}
 			checkRun := func() procCost {
-				return runProcess(b, root, []string{cacheEnv + "=" + cacheDir}, tool, "check")
+				return runProcess(b, measure, root, []string{cacheEnv + "=" + cacheDir}, tool, "check")
 			}
 			var cueU, regenU, checkU []procCost
 			i := 0
@@ -176,25 +176,78 @@ type procCost struct {
 	maxRSS    int64 // bytes
 }
 
-// runProcess runs a command in dir with its output discarded and
-// returns its cost; a failing command fails the benchmark.
-func runProcess(b *testing.B, dir string, env []string, name string, args ...string) procCost {
+// measureSource is a tiny program that runs a command and prints its
+// cost as JSON. The peak memory of a process on Linux starts from that
+// of the process that spawned it (the benchmark, over a gigabyte after
+// the in-process benchmarks); spawned from this small program instead,
+// a command's peak is its own.
+const measureSource = `package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+func main() {
+	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
+	}
+	var maxRSS int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		maxRSS = int64(ru.Maxrss)
+	}
+	json.NewEncoder(os.Stdout).Encode([]int64{int64(wall), int64(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()), maxRSS})
+}
+`
+
+// buildMeasure builds the measuring program.
+func buildMeasure(b *testing.B) string {
 	b.Helper()
-	cmd := exec.Command(name, args...)
+	dir := b.TempDir()
+	for name, data := range map[string]string{"go.mod": "module measure\n\ngo 1.22\n", "main.go": measureSource} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	exe := filepath.Join(dir, "measure")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", exe, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("building the measuring program: %v\n%s", err, out)
+	}
+	return exe
+}
+
+// runProcess runs a command in dir through the measuring program, with
+// its output discarded, and returns its cost; a failing command fails
+// the benchmark.
+func runProcess(b *testing.B, measure, dir string, env []string, name string, args ...string) procCost {
+	b.Helper()
+	cmd := exec.Command(measure, append([]string{name}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	stderr := &tail{}
 	cmd.Stderr = stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	out, err := cmd.Output()
+	var cost []int64
+	if err == nil {
+		err = json.Unmarshal(out, &cost)
+	}
+	if err != nil || len(cost) != 3 {
 		b.Fatalf("%s %v: %v\n%s", filepath.Base(name), args, err, stderr.buf)
 	}
-	u := procCost{wall: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		u.maxRSS = int64(ru.Maxrss)
-		if runtime.GOOS == "linux" {
-			u.maxRSS *= 1024 // kilobytes there, bytes on macOS
-		}
+	u := procCost{wall: time.Duration(cost[0]), cpu: time.Duration(cost[1]), maxRSS: cost[2]}
+	if runtime.GOOS == "linux" {
+		u.maxRSS *= 1024 // kilobytes there, bytes on macOS
 	}
 	return u
 }
