@@ -49,7 +49,7 @@ type splitPlan struct {
 }
 
 // serviceDecl is one declaration of a service: the byte range that a
-// part without that service blanks out.
+// part without that service cuts out.
 type serviceDecl struct {
 	file       string // base name of the file
 	name       string
@@ -236,44 +236,44 @@ func (plan *splitPlan) evaluate(src *sourceFiles) (docs [][]byte, ok bool) {
 }
 
 // only returns the files of the source with every service declaration
-// outside part i blanked out. Blanking keeps every other byte where it
-// was, so positions in the part are positions in the file.
+// outside part i cut out (with the comma that may follow it), so that a
+// part parses little more than its own services. Positions in a part
+// are not those of the files, and need not be: a part that fails sends
+// the source to the whole evaluation, which reports the problems.
 func (plan *splitPlan) only(src *sourceFiles, part map[string]int, i int) map[string][]byte {
 	files := make(map[string][]byte, len(src.names))
 	for _, name := range src.names {
 		files[name] = src.data[name]
 	}
-	copied := map[string]bool{}
-	for _, d := range plan.decls {
+	cursor := map[string]int{} // how far each file is copied
+	kept := map[string][]byte{}
+	for _, d := range plan.decls { // in the order of the files' bytes
 		if part[d.name] == i {
 			continue
 		}
-		if !copied[d.file] {
-			copied[d.file] = true
-			files[d.file] = append([]byte(nil), files[d.file]...)
-		}
-		blank(files[d.file], d.start, d.end)
+		data := src.data[d.file]
+		kept[d.file] = append(kept[d.file], data[cursor[d.file]:d.start]...)
+		cursor[d.file] = skipComma(data, d.end)
+	}
+	for name, data := range kept {
+		files[name] = append(data, src.data[name][cursor[name]:]...)
 	}
 	return files
 }
 
-// blank overwrites data[start:end] with spaces, keeping line breaks,
-// and the comma that may follow it.
-func blank(data []byte, start, end int) {
-	for i := start; i < end && i < len(data); i++ {
-		if data[i] != '\n' {
-			data[i] = ' '
-		}
-	}
+// skipComma returns the offset after the comma that may follow end
+// (across blanks), or end.
+func skipComma(data []byte, end int) int {
 	for i := end; i < len(data); i++ {
 		switch data[i] {
 		case ' ', '\t', '\r', '\n':
 			continue
 		case ',':
-			data[i] = ' '
+			return i + 1
 		}
-		return
+		break
 	}
+	return end
 }
 
 // evaluatePart loads and exports one part of the source.

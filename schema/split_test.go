@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -11,7 +13,7 @@ import (
 )
 
 // extraServices declares services in the other forms a split must
-// blank correctly: a braced struct of several, separated by commas and
+// cut correctly: a braced struct of several, separated by commas and
 // newlines, with a pattern constraint every part keeps, and a reference
 // to a top-level hidden field.
 const extraServices = `package platform
@@ -176,10 +178,55 @@ services?: {x: {port: 1}}`, false},
 	}
 }
 
-func TestBlankKeepsLinesAndDropsTheComma(t *testing.T) {
-	data := []byte("a: {x: 1,\n y: 2}, b: 3")
-	blank(data, 0, len("a: {x: 1,\n y: 2}"))
-	if got, want := string(data), "         \n        b: 3"; got != want {
-		t.Errorf("blank = %q, want %q", got, want)
+// A part keeps exactly its own services, whatever the form they are
+// declared in, and everything else.
+func TestPartKeepsItsServicesOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), SourceDir)
+	os.MkdirAll(dir, 0o755)
+	const source = `package platform
+services: {a: {port: 1}, b: {port: 2},
+	c: {port: 3}
+	e: {port: 5}, [string]: {host: "h", range: "r"}
+}
+services: d: port: 4
+other: 1
+platform: name: "p"
+`
+	if err := os.WriteFile(filepath.Join(dir, "s.cue"), []byte(source), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := readSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, _ := loadInstance(src)
+	plan := planParts(inst.Files)
+	if plan == nil {
+		t.Fatal("the source cannot be split")
+	}
+	part := map[string]int{"a": 0, "b": 1, "c": 0, "d": 1, "e": 1}
+	for i, want := range []string{"a c", "b d e"} {
+		data, err := evaluatePart(src, plan.only(src, part, i))
+		if err != nil {
+			t.Fatalf("part %d: %v\n%s", i, err, plan.only(src, part, i)["s.cue"])
+		}
+		var got struct {
+			Services map[string]struct{ Host string }
+			Other    int
+		}
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for name, s := range got.Services {
+			names = append(names, name)
+			if s.Host != "h" {
+				t.Errorf("part %d: %s lost the pattern constraint", i, name)
+			}
+		}
+		sort.Strings(names)
+		if strings.Join(names, " ") != want || got.Other != 1 {
+			t.Errorf("part %d has services %v and other %d, want %s and 1", i, names, got.Other, want)
+		}
 	}
 }
