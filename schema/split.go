@@ -62,6 +62,11 @@ func planSplit(src *sourceFiles, inst *build.Instance) *splitPlan {
 	if inst.Err != nil || src.digest == "" {
 		return nil // errors to report, or a module whose files we do not hold
 	}
+	for _, f := range inst.Files {
+		if _, read := src.data[filepath.Base(f.Filename)]; !read && filepath.Base(f.Filename) != DefinitionsFile {
+			return nil // a file that appeared after the source was read
+		}
+	}
 	plan := planParts(inst.Files)
 	if plan == nil || len(plan.names) < splitAt {
 		return nil
