@@ -42,12 +42,12 @@ func TestGenerateIsDeterministic(t *testing.T) {
 // routes lists "hostname path -> service" of a generated file.
 func routes(t *testing.T, data []byte) []string {
 	t.Helper()
-	cfg, err := parseConfig(data)
+	cfg, err := readTunnel("generated", data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, r := range cfg.Ingress {
+	for _, r := range cfg.Rules {
 		out = append(out, strings.TrimSpace(strings.TrimSpace(r.Hostname+" "+r.Path)+" -> "+r.Service))
 	}
 	return out

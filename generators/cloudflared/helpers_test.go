@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"portschema/generators/output"
 	"portschema/schema"
+	"portschema/schema/handwritten"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -51,6 +53,25 @@ func golden(t *testing.T, name string, data []byte) {
 	}
 }
 
+// readTunnel parses a cloudflared config and applies the checks
+// cloudflared makes when it starts (the production validator of
+// hand-written configs, which knows nothing of the generator), so every
+// generated file is held to cloudflared's own ingress rules.
+func readTunnel(name string, data []byte) (*handwritten.CloudflaredFile, error) {
+	f, err := handwritten.ParseCloudflared(name, data)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, p := range f.Validate() {
+		problems = append(problems, p.Pos.String()+": "+p.Message)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return f, nil
+}
+
 // tunnelOf returns the host whose tunnel file is at path.
 func tunnelOf(t *testing.T, p *schema.Platform, path string) *schema.Host {
 	t.Helper()
@@ -71,18 +92,18 @@ func tunnelOf(t *testing.T, p *schema.Platform, path string) *schema.Host {
 // the model says, from the tunnel's host.
 func checkGeneratedFile(t *testing.T, p *schema.Platform, f output.File) {
 	t.Helper()
-	if err := validateIngress(f.Data); err != nil {
+	cfg, err := readTunnel(f.Path, f.Data)
+	if err != nil {
 		t.Errorf("%s: cloudflared would refuse it: %v", f.Path, err)
 		return
 	}
 	h := tunnelOf(t, p, f.Path)
-	cfg, _ := parseConfig(f.Data)
 	if cfg.Tunnel != h.Tunnel.ID || cfg.CredentialsFile != h.Tunnel.CredentialsFile {
 		t.Errorf("%s: tunnel %q credentials %q", f.Path, cfg.Tunnel, cfg.CredentialsFile)
 	}
-	rules := cfg.Ingress[:len(cfg.Ingress)-1]
-	if cfg.Ingress[len(cfg.Ingress)-1].Service != "http_status:404" {
-		t.Errorf("%s: the catch-all is %+v", f.Path, cfg.Ingress[len(cfg.Ingress)-1])
+	rules := cfg.Rules[:len(cfg.Rules)-1]
+	if cfg.Rules[len(cfg.Rules)-1].Service != "http_status:404" {
+		t.Errorf("%s: the catch-all is %+v", f.Path, cfg.Rules[len(cfg.Rules)-1])
 	}
 	seen := map[string]bool{}
 	for i, r := range rules {
@@ -107,7 +128,7 @@ func checkGeneratedFile(t *testing.T, p *schema.Platform, f output.File) {
 // hostname and path, and checks that the route's origin is a port it
 // listens on: on the tunnel's host, a published host port on localhost;
 // on another host, a port at that host's address.
-func reachesListener(p *schema.Platform, tunnel *schema.Host, r parsedRule) error {
+func reachesListener(p *schema.Platform, tunnel *schema.Host, r handwritten.IngressRule) error {
 	owner, port := ownerOf(p, r)
 	if owner == nil {
 		return fmt.Errorf("no service has this public hostname")
@@ -142,7 +163,7 @@ func reachesListener(p *schema.Platform, tunnel *schema.Host, r parsedRule) erro
 
 // ownerOf is the service with a public entry for the rule's hostname
 // and path, and the port that entry names.
-func ownerOf(p *schema.Platform, r parsedRule) (*schema.Service, string) {
+func ownerOf(p *schema.Platform, r handwritten.IngressRule) (*schema.Service, string) {
 	for _, s := range p.Services {
 		for _, pub := range s.Public {
 			if pub.Hostname == r.Hostname && pub.Path == r.Path {

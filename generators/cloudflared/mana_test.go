@@ -7,6 +7,7 @@ import (
 
 	"portschema/generators/output"
 	"portschema/schema"
+	"portschema/schema/handwritten"
 )
 
 // The project's own platform (schema/ at the repository root) was
@@ -53,16 +54,19 @@ func TestManaTunnelFileHoldsEveryRule(t *testing.T) {
 
 func TestManaRoutesWhatTheFixtureRoutes(t *testing.T) {
 	p, f := manaTunnelFile(t)
-	gen, _ := parseConfig(f.Data)
+	gen, err := readTunnel(f.Path, f.Data)
+	if err != nil {
+		t.Fatalf("cloudflared would refuse the generated file: %v", err)
+	}
 	for _, commit := range []string{"before", "after"} {
 		data, err := os.ReadFile("../../testdata/fixtures/mana/" + commit + "/cloudflared-config.yml")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := validateIngress(data); err != nil {
-			t.Fatalf("%s: the oracle refuses the hand-written file: %v", commit, err)
+		fix, err := readTunnel(commit, data)
+		if err != nil {
+			t.Fatalf("%s: cloudflared would refuse the hand-written file: %v", commit, err)
 		}
-		fix, _ := parseConfig(data)
 		if fix.Tunnel != gen.Tunnel || fix.CredentialsFile != gen.CredentialsFile {
 			t.Errorf("%s: tunnel %s %s, generated %s %s", commit, fix.Tunnel, fix.CredentialsFile, gen.Tunnel, gen.CredentialsFile)
 		}
@@ -81,7 +85,7 @@ func compareRoutes(t *testing.T, p *schema.Platform, commit string, fix, gen map
 		case removed && ok:
 			t.Errorf("%s: %s is listed as removed (%s) but routed to %s", commit, route, reason, got)
 		case removed:
-			if owner, _ := ownerOf(p, parsedRule{Hostname: route}); owner != nil {
+			if owner, _ := ownerOf(p, handwritten.IngressRule{Hostname: route}); owner != nil {
 				t.Errorf("%s: %s is listed as removed, yet service %s has it", commit, route, owner.Name)
 			}
 		case !ok:
@@ -98,9 +102,9 @@ func compareRoutes(t *testing.T, p *schema.Platform, commit string, fix, gen map
 }
 
 // byRoute maps "hostname path" to the origin service of every rule.
-func byRoute(cfg parsedConfig) map[string]string {
+func byRoute(cfg *handwritten.CloudflaredFile) map[string]string {
 	out := map[string]string{}
-	for _, r := range cfg.Ingress {
+	for _, r := range cfg.Rules {
 		out[strings.TrimSpace(r.Hostname+" "+r.Path)] = r.Service
 	}
 	return out
