@@ -1,6 +1,7 @@
 package env
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -145,20 +146,11 @@ func serviceNames(uses []use) []string {
 func notes(uses []use) []string {
 	var out []string
 	for _, u := range uses {
-		if u.note != "" && !contains(out, u.note) {
+		if u.note != "" && !slices.Contains(out, u.note) {
 			out = append(out, u.note)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // wrap breaks text at spaces into lines of at most width bytes (a longer

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,7 +126,7 @@ func TestMinimal(t *testing.T) {
 			t.Errorf("missing %q in %q", want, doc.Paragraphs)
 		}
 	}
-	if containsString(doc.Headings, "Principles") {
+	if slices.Contains(doc.Headings, "Principles") {
 		t.Error("a platform without principles has no Principles section")
 	}
 }
@@ -206,7 +207,7 @@ func checkRanges(t *testing.T, p *schema.Platform, doc *mdDoc) {
 			}
 		}
 		if len(services) == 0 {
-			if !containsString(doc.Headings, heading) {
+			if !slices.Contains(doc.Headings, heading) {
 				t.Errorf("range %s: no heading %q", r.Name, heading)
 			}
 			continue
@@ -251,7 +252,7 @@ func checkHosts(t *testing.T, p *schema.Platform, doc *mdDoc) {
 			}
 		}
 		if len(ports) == 0 {
-			if !containsString(doc.Headings, heading) {
+			if !slices.Contains(doc.Headings, heading) {
 				t.Errorf("host %s: no heading %q", h.Name, heading)
 			}
 			continue
@@ -419,7 +420,7 @@ func checkMermaid(t *testing.T, p *schema.Platform, doc *mdDoc) {
 		if !s.Deployed {
 			continue
 		}
-		if !containsString(subgraphs, s.Host+": "+normalizeLine(p.Host(s.Host).Title)) {
+		if !slices.Contains(subgraphs, s.Host+": "+normalizeLine(p.Host(s.Host).Title)) {
 			t.Errorf("mermaid: no subgraph for host %s", s.Host)
 		}
 		for _, pub := range s.Public {
@@ -518,15 +519,6 @@ func findRowWhere(t testing.TB, tb mdTable, match func([]string) bool, what stri
 		t.Fatalf("table %q: no row for %q in %q", tb.Heading, what, tb.Rows)
 	}
 	return found
-}
-
-func containsString(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 func containsLine(paragraphs []string, s string) bool {

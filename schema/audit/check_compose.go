@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,7 +56,7 @@ func (a *auditor) checkCollisions(f *handwritten.ComposeFile) {
 		var names []string
 		var locs []Location
 		for _, p := range pubs {
-			if !contains(names, p.svc.Name) {
+			if !slices.Contains(names, p.svc.Name) {
 				names = append(names, p.svc.Name)
 			}
 			locs = append(locs, p.mapping.Pos)
@@ -117,7 +118,7 @@ func mayRunTogether(s, t *service) bool {
 		return true
 	}
 	for _, p := range s.Profiles {
-		if contains(t.Profiles, p) {
+		if slices.Contains(t.Profiles, p) {
 			return true
 		}
 	}
@@ -298,15 +299,6 @@ func redact(value string) string {
 		return value
 	}
 	return scheme + "://" + user + ":***" + rest[at:]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // andList renders "a", "a and b", "a, b and c".

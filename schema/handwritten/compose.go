@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,20 +109,11 @@ func (s *ComposeService) Env(name string) (EnvVar, bool) {
 func (s *ComposeService) DNSNames() []string {
 	names := []string{s.Name}
 	for _, n := range append([]string{s.ContainerName, s.Hostname}, s.Aliases...) {
-		if n != "" && !contains(names, n) {
+		if n != "" && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
 	return names
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ReadCompose reads and parses the compose file at path.

@@ -1,6 +1,7 @@
 package handwritten
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -183,7 +184,7 @@ func detectProbe(j ScrapeJob) *Probe {
 	}
 	var p *Probe
 	for _, r := range j.Relabels {
-		if r.TargetLabel == "__param_target" && contains(r.SourceLabels, "__address__") {
+		if r.TargetLabel == "__param_target" && slices.Contains(r.SourceLabels, "__address__") {
 			p = &Probe{Module: modules[0]}
 		}
 	}
