@@ -4,6 +4,8 @@
 //
 // Marshalling is deterministic: struct fields come out in declaration
 // order and map keys sorted, so the same model gives the same bytes.
+// PassThrough is shared with the compose generator, whose pass-through
+// blocks have the same JSON-number problem.
 package yamlout
 
 import (
