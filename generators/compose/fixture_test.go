@@ -17,8 +17,8 @@ import (
 )
 
 // fixtureFile is the hand-written compose file of the mana platform's
-// Mac Mini (fixtures/mana/after in the shared notes), which the
-// project's own source was written from.
+// Mac Mini (testdata/fixtures/mana/after at the repository root), which
+// the project's own source was written from.
 const fixtureFile = "../../testdata/fixtures/mana/after/docker-compose.macmini.yml"
 
 // difference is one value that differs between the fixture and the
