@@ -61,6 +61,8 @@ type RangeRow struct {
 // Span is a run of consecutive ports.
 type Span struct{ From, To int }
 
+// String is how the template prints a free span: a lone port as itself,
+// a run as "from–to" with the en dash the headings use.
 func (s Span) String() string {
 	if s.From == s.To {
 		return strconv.Itoa(s.From)

@@ -42,6 +42,8 @@ type Finding struct {
 	Message string
 }
 
+// String renders the finding as one line of the report, position first
+// so that an editor or CI annotation can jump to it.
 func (f Finding) String() string {
 	if f.Pos.IsValid() {
 		return fmt.Sprintf("%s: %s: %s", f.Pos, f.Kind, f.Message)
