@@ -7,12 +7,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
 	"portschema/generators"
-	"portschema/generators/cloudflared"
-	"portschema/generators/compose"
 	"portschema/generators/env"
 	"portschema/generators/output"
-	"portschema/generators/portdoc"
-	"portschema/generators/prometheus"
 	"portschema/schema"
 )
 
@@ -40,7 +36,7 @@ func TestNoSecretValueReachesAnOutput(t *testing.T) {
 		if err != nil {
 			t.Fatalf("loading %s: %v", dir, err)
 		}
-		for _, g := range allGenerators() {
+		for _, g := range generators.All() {
 			files, err := g.Generate(p)
 			if err != nil {
 				t.Errorf("%s on %s: %v", g.Name, dir, err)
@@ -64,19 +60,6 @@ func TestNoSecretValueReachesAnOutput(t *testing.T) {
 			t.Errorf("%s: the error holds a secret value: %v", dir, err)
 		}
 	}
-}
-
-// allGenerators is every generator package, and the registry, so that
-// a generator is covered before it is registered and one added to the
-// registry later is covered too; one in both runs twice.
-func allGenerators() []generators.Generator {
-	return append(generators.All(),
-		generators.Generator{Name: "compose", Generate: compose.Generate},
-		generators.Generator{Name: "portdoc", Generate: portdoc.Generate},
-		generators.Generator{Name: "prometheus", Generate: prometheus.Generate},
-		generators.Generator{Name: "cloudflared", Generate: cloudflared.Generate},
-		generators.Generator{Name: "env", Generate: env.Generate},
-	)
 }
 
 // secretNames are every secret name of a source: what services read
