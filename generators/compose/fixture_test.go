@@ -3,11 +3,11 @@ package compose
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -48,7 +48,7 @@ func compareProjects(fixture, generated *types.Project) []difference {
 	for name := range generated.Services {
 		names[name] = true
 	}
-	for _, name := range sortedNames(names) {
+	for _, name := range slices.Sorted(maps.Keys(names)) {
 		f, inF := fixture.Services[name]
 		g, inG := generated.Services[name]
 		switch {
@@ -119,7 +119,7 @@ func compareTrees(service, path string, f, g any) []difference {
 			keys[k] = true
 		}
 		var diffs []difference
-		for _, k := range sortedNames(keys) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			diffs = append(diffs, compareTrees(service, join(path, k), fm[k], gm[k])...)
 		}
 		return diffs
@@ -146,15 +146,6 @@ func render(v any) string {
 	}
 	data, _ := json.Marshal(v)
 	return string(data)
-}
-
-func sortedNames(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // correction is a difference the mana source makes on purpose, with

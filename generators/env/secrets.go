@@ -1,6 +1,7 @@
 package env
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -65,12 +66,7 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 // referencedIn lists, sorted, the variables a block of compose keys
 // interpolates.
 func referencedIn(block map[string]any) []string {
-	var names []string
-	for name := range template.ExtractVariables(block, nil) {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(template.ExtractVariables(block, nil)))
 }
 
 // environmentSecrets lists, sorted, the variables that top-level compose

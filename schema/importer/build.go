@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -184,7 +186,7 @@ func (b *builder) commonDomain() string {
 		}
 	}
 	best := ""
-	for _, d := range sortedKeys(count) {
+	for _, d := range slices.Sorted(maps.Keys(count)) {
 		if count[d] > count[best] {
 			best = d
 		}

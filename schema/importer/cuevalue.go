@@ -2,9 +2,10 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -114,13 +115,13 @@ func value(v any) ast.Expr {
 		return s
 	case map[string]any:
 		s := &ast.StructLit{}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			s.Elts = append(s.Elts, field(k, value(v[k])))
 		}
 		return s
 	case map[string]string:
 		s := &ast.StructLit{}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			s.Elts = append(s.Elts, field(k, str(v[k])))
 		}
 		return s
@@ -156,15 +157,6 @@ func floatLit(f float64) ast.Expr {
 		s += ".0"
 	}
 	return ast.NewLit(token.FLOAT, s)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // maxListLine is the width past which a list of scalars is written one

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"portschema/schema"
@@ -145,7 +147,7 @@ func (b *builder) addDependsNeeds(s *svc, used map[string]bool) {
 			covered[n.Service] = true
 		}
 	}
-	for _, dep := range sortedKeys(s.dependsOn) {
+	for _, dep := range slices.Sorted(maps.Keys(s.dependsOn)) {
 		t := b.dns[s.Host][strings.ToLower(dep)]
 		if t == nil || t == s {
 			s.Notes.Add("", fmt.Sprintf("depends_on %q names no service of this file and was dropped", dep))

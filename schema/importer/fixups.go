@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"portschema/schema"
@@ -37,7 +39,7 @@ func (b *builder) inferSchemes() {
 			continue
 		}
 		best := "http"
-		for _, sc := range sortedKeys(counts) {
+		for _, sc := range slices.Sorted(maps.Keys(counts)) {
 			if counts[sc] > counts[best] {
 				best = sc
 			}

@@ -2,9 +2,11 @@ package importer
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +40,7 @@ func regenerate(t *testing.T, root string) map[string]output.File {
 
 // findOutput returns the generated file whose path contains part.
 func findOutput(files map[string]output.File, part string) (output.File, bool) {
-	for _, path := range sortedKeys(files) {
+	for _, path := range slices.Sorted(maps.Keys(files)) {
 		if strings.Contains(path, part) {
 			return files[path], true
 		}
