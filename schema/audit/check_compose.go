@@ -31,7 +31,7 @@ func (a *auditor) checkCollisions(f *handwritten.ComposeFile) {
 	groups := map[key][]publication{}
 	var keys []key
 	for _, s := range a.world.services {
-		if s.file != f || s.hostNetwork {
+		if s.file != f || s.hostNetwork() {
 			continue
 		}
 		for _, m := range s.Ports {
@@ -134,7 +134,7 @@ func (a *auditor) checkPortTargets(s *service) {
 			declared = append(declared, e)
 		}
 	}
-	if len(declared) == 0 || s.hostNetwork {
+	if len(declared) == 0 || s.hostNetwork() {
 		return
 	}
 	var published []handwritten.PortMapping

@@ -163,7 +163,7 @@ func (w *world) namedBy(hostname string) *service {
 // on the compose network, which decides what its "localhost" means.
 func (w *world) tunnelInCompose() bool {
 	for _, s := range w.services {
-		if strings.Contains(strings.ToLower(s.Image), "cloudflared") && !s.hostNetwork {
+		if strings.Contains(strings.ToLower(s.Image), "cloudflared") && !s.hostNetwork() {
 			return true
 		}
 	}

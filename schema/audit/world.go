@@ -30,9 +30,12 @@ type service struct {
 	*handwritten.ComposeService
 	// listen is the evidence of the ports the service listens on inside
 	// its container, in the order found; empty when nothing says.
-	listen      []evidence
-	hostNetwork bool
+	listen []evidence
 }
+
+// hostNetwork reports whether the service shares the host's network, so
+// that the ports it listens on are the host's ports.
+func (s *service) hostNetwork() bool { return s.NetworkMode == "host" }
 
 // evidence is one statement of a listen port and where it is made.
 type evidence struct {
@@ -55,7 +58,6 @@ func newWorld(files []*handwritten.ComposeFile) *world {
 	for _, f := range files {
 		for i := range f.Services {
 			s := &service{file: f, ComposeService: &f.Services[i]}
-			s.hostNetwork = s.NetworkMode == "host"
 			s.listen = listenEvidence(s.ComposeService)
 			w.services = append(w.services, s)
 			for _, n := range s.DNSNames() {
@@ -72,7 +74,7 @@ func newWorld(files []*handwritten.ComposeFile) *world {
 }
 
 func (w *world) indexPublished(s *service) {
-	if s.hostNetwork {
+	if s.hostNetwork() {
 		for _, e := range s.listen {
 			w.published[e.port] = append(w.published[e.port], publication{svc: s, mapping: handwritten.PortMapping{Pos: e.pos, Published: e.port, Target: e.port, Protocol: "tcp"}})
 		}
