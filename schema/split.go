@@ -34,7 +34,7 @@ import (
 // partSize how many services a part holds at most.
 const (
 	splitAt  = 500
-	partSize = 500
+	partSize = 250
 )
 
 // maxWorkers bounds the parts evaluated at once: each holds its own
