@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"portschema/internal/benchsource"
 	"portschema/schema"
+	"portschema/schema/synthetic"
 )
 
 // benchSizes are the platform sizes of the command benchmarks: 10×
@@ -28,7 +28,7 @@ var benchSizes = []int{100, 1000, 10000}
 func benchRoot(b *testing.B, n int) string {
 	b.Helper()
 	root := b.TempDir()
-	if err := benchsource.Write(root, n); err != nil {
+	if err := synthetic.Write(root, n); err != nil {
 		b.Fatal(err)
 	}
 	defs := filepath.Join(root, schema.SourceDir, schema.DefinitionsFile)

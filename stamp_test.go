@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"portschema/generators/output"
-	"portschema/internal/benchsource"
+	"portschema/schema/synthetic"
 )
 
 // stampProject is a generated project with its own stamp cache and a
@@ -25,7 +25,7 @@ func newStampProject(t *testing.T) *stampProject {
 	t.Helper()
 	t.Setenv(cacheEnv, t.TempDir())
 	sp := &stampProject{t: t, root: t.TempDir(), tool: "tool A"}
-	if err := benchsource.Write(sp.root, 12); err != nil {
+	if err := synthetic.Write(sp.root, 12); err != nil {
 		t.Fatal(err)
 	}
 	if code := sp.run("regen"); code != exitOK {

@@ -8,8 +8,8 @@ import (
 
 	"portschema/generators"
 	"portschema/generators/output"
-	"portschema/internal/benchsource"
 	"portschema/schema"
+	"portschema/schema/synthetic"
 )
 
 // benchSizes are the platform sizes every benchmark runs at: 10× steps,
@@ -21,7 +21,7 @@ var benchSizes = []int{100, 1000, 10000}
 func sourceAt(b *testing.B, n int) string {
 	b.Helper()
 	root := b.TempDir()
-	if err := benchsource.Write(root, n); err != nil {
+	if err := synthetic.Write(root, n); err != nil {
 		b.Fatal(err)
 	}
 	return root

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"portschema/internal/benchsource"
+	"portschema/schema/synthetic"
 )
 
 // extraServices declares services in the other forms a split must
@@ -35,7 +35,7 @@ services: {
 func splitSource(t *testing.T, extra string) string {
 	t.Helper()
 	root := t.TempDir()
-	if err := benchsource.Write(root, splitAt+20); err != nil {
+	if err := synthetic.Write(root, splitAt+20); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, SourceDir, "extra.cue"), []byte(extra), 0o644); err != nil {

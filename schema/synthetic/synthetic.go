@@ -1,4 +1,4 @@
-// Package benchsource writes synthetic platform sources of any size, for
+// Package synthetic writes synthetic platform sources of any size, for
 // the benchmarks of load, validation, generation and check. The shape
 // follows a real platform so that every generator does real work: four
 // hosts (two compose hosts, one of them with a tunnel, a scheduled-task
@@ -10,7 +10,7 @@
 // with image, build, healthcheck and volumes.
 //
 // Every source it writes loads without errors; its test proves that.
-package benchsource
+package synthetic
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package benchsource
+package synthetic
 
 import (
 	"testing"
