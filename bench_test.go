@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"portschema/generators/output"
 	"portschema/schema"
 	"portschema/schema/synthetic"
 )
@@ -45,14 +46,14 @@ func BenchmarkCheck(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			root := benchRoot(b, n)
-			b.Setenv(cacheEnv, b.TempDir())
+			b.Setenv(output.CacheEnv, b.TempDir())
 			if code := run([]string{"-C", root, "regen"}, io.Discard, io.Discard); code != exitOK {
 				b.Fatalf("regen: exit %d", code)
 			}
 			for _, mode := range []string{"unchanged", "full"} {
 				b.Run(mode, func(b *testing.B) {
 					if mode == "full" {
-						b.Setenv(cacheEnv, cacheOff)
+						b.Setenv(output.CacheEnv, output.CacheOff)
 					}
 					for b.Loop() {
 						if code := run([]string{"-C", root, "check"}, io.Discard, io.Discard); code != exitOK {
@@ -93,10 +94,10 @@ func BenchmarkVersusCue(b *testing.B) {
 				if err := os.RemoveAll(filepath.Join(root, "out")); err != nil {
 					b.Fatal(err)
 				}
-				return runProcess(b, measure, root, []string{cacheEnv + "=" + cacheDir}, tool, "regen")
+				return runProcess(b, measure, root, []string{output.CacheEnv + "=" + cacheDir}, tool, "regen")
 			}
 			checkRun := func() procCost {
-				return runProcess(b, measure, root, []string{cacheEnv + "=" + cacheDir}, tool, "check")
+				return runProcess(b, measure, root, []string{output.CacheEnv + "=" + cacheDir}, tool, "check")
 			}
 			var cueU, regenU, checkU []procCost
 			i := 0

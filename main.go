@@ -43,6 +43,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -125,7 +127,7 @@ type cli struct {
 	// directory, so printed paths can be opened as they are.
 	display string
 	// tool names the running binary in check stamps (stamp.go); nil
-	// means toolIdentity. Tests stand in a rebuilt tool with it.
+	// means output.ToolIdentity. Tests stand in a rebuilt tool with it.
 	tool func() string
 }
 
@@ -496,4 +498,93 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// stampHolds reports whether the stamp of the last run vouches for the
+// tree as it is now, so that check may skip evaluation.
+func (c *cli) stampHolds() bool {
+	absRoot, err := filepath.Abs(c.root)
+	if err != nil {
+		return false
+	}
+	file := output.StampPath(absRoot)
+	if file == "" {
+		return false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var s output.Stamp
+	if s.UnmarshalText(data) != nil {
+		return false
+	}
+	digest, err := schema.SourceDigest(absRoot)
+	if err != nil || s.Key != output.StampKey(absRoot, digest, c.toolID()) {
+		return false
+	}
+	return output.NewTree(absRoot).Verify(s)
+}
+
+// saveStamp records that the tree is up to date with what p generates:
+// changes as regen wrote them (written) or as check found them. A
+// stamp that cannot be written only costs the next check its shortcut.
+func (c *cli) saveStamp(p *schema.Platform, changes []output.Change, written bool) {
+	file := output.StampPath(p.Root)
+	key := output.StampKey(p.Root, p.SourceDigest, c.toolID())
+	if file == "" || key == "" {
+		return
+	}
+	s := output.StampOf(key, changes, written)
+	for _, rel := range p.Outputs.AlertRules {
+		f := output.StampedFile{Path: rel}
+		if data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(rel))); err == nil {
+			f = output.StampFile(rel, data)
+		}
+		s.Inputs = append(s.Inputs, f)
+	}
+	data, err := s.MarshalText()
+	if err != nil {
+		return
+	}
+	output.WriteAtomic(file, data)
+}
+
+// toolID is the identity of the tool that runs.
+func (c *cli) toolID() string {
+	if c.tool != nil {
+		return c.tool()
+	}
+	return output.ToolIdentity()
+}
+
+// The garbage collector's pace is the command's policy, kept out of the
+// schema package so that other users of the model keep the default.
+//
+// While the source loads, the load splits a large source into parts
+// whose memory is garbage once each is exported, so the live heap stays
+// small: collecting when it has tripled (rather than doubled) saves a
+// tenth of the run's CPU at ten thousand services and leaves the peak
+// where it was, under what `cue export` of the same source needs.
+//
+// Once the model is made, the evaluated source is garbage: one
+// collection frees it. What follows (generators, compose-go's loader,
+// the writes) allocates much that dies young around a small live heap,
+// so the pace is then slowed to five times the live heap: a sixth less
+// CPU again, with a peak still below the load's.
+
+// Paces of the collector (GOGC) during and after the load.
+const (
+	gcPercentLoad      = 200
+	gcPercentAfterLoad = 400
+)
+
+// tuneGC sets the pace of the load; only main calls it.
+func tuneGC() { debug.SetGCPercent(gcPercentLoad) }
+
+// releaseSource collects the evaluated source once the model is made
+// and slows the collector for the rest of the run.
+func releaseSource() {
+	runtime.GC()
+	debug.SetGCPercent(gcPercentAfterLoad)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -23,7 +22,7 @@ type stampProject struct {
 
 func newStampProject(t *testing.T) *stampProject {
 	t.Helper()
-	t.Setenv(cacheEnv, t.TempDir())
+	t.Setenv(output.CacheEnv, t.TempDir())
 	sp := &stampProject{t: t, root: t.TempDir(), tool: "tool A"}
 	if err := synthetic.Write(sp.root, 12); err != nil {
 		t.Fatal(err)
@@ -163,7 +162,7 @@ func (sp *stampProject) restamp() {
 	if p == nil {
 		sp.t.Fatalf("load: exit %d", code)
 	}
-	file := stampFile(p.Root)
+	file := output.StampPath(p.Root)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		sp.t.Fatal(err)
@@ -182,7 +181,7 @@ func (sp *stampProject) restamp() {
 		}
 	}
 	data, _ = s.MarshalText()
-	writeFileAtomic(file, data)
+	output.WriteAtomic(file, data)
 }
 
 // The same tree at another root has another key: outputs may name the
@@ -195,11 +194,11 @@ func TestStampIsPerRoot(t *testing.T) {
 	}
 	from, _ := filepath.Abs(sp.root)
 	to, _ := filepath.Abs(other)
-	stamp, err := os.ReadFile(stampFile(from))
+	stamp, err := os.ReadFile(output.StampPath(from))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFileAtomic(stampFile(to), stamp)
+	output.WriteAtomic(output.StampPath(to), stamp)
 	sp.root = other
 	if sp.holds() {
 		t.Fatal("the stamp of one root vouches for another")
@@ -209,11 +208,11 @@ func TestStampIsPerRoot(t *testing.T) {
 func TestCorruptOrMissingStampFallsBack(t *testing.T) {
 	sp := newStampProject(t)
 	abs, _ := filepath.Abs(sp.root)
-	if err := os.WriteFile(stampFile(abs), []byte("portschema stamp 1\nkey x\nout"), 0o644); err != nil {
+	if err := os.WriteFile(output.StampPath(abs), []byte("portschema stamp 1\nkey x\nout"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sp.wantFallback(exitOK, "")
-	t.Setenv(cacheEnv, cacheOff)
+	t.Setenv(output.CacheEnv, output.CacheOff)
 	if sp.holds() {
 		t.Fatal("a stamp was used with stamps off")
 	}
@@ -232,17 +231,4 @@ func TestSymlinkedOutputDirFallsBack(t *testing.T) {
 		t.Skip("no symbolic links here:", err)
 	}
 	sp.wantFallback(exitUsage, "outside the project root")
-}
-
-func TestBuildID(t *testing.T) {
-	head := []byte("\x00junk\xff Go build ID: \"abc/def\"\n \xffmore")
-	if got := rawBuildID(head); got != "abc/def" {
-		t.Errorf("rawBuildID = %q", got)
-	}
-	if got := rawBuildID([]byte("no id here")); got != "" {
-		t.Errorf("rawBuildID of no ID = %q", got)
-	}
-	if id := toolIdentity(); runtime.GOOS == "linux" && !strings.HasPrefix(id, "buildid ") {
-		t.Errorf("the test binary's identity is %q, want its build ID", id)
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"bytes"
@@ -10,12 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-
-	"portschema/generators/output"
-	"portschema/schema"
 )
 
-// The check stamp lets `check` on an unchanged tree answer without
+// The check stamp lets `portschema check` on an unchanged tree answer without
 // evaluating the source: regen, and every check that finds the tree up
 // to date, record what they generated under a key made of the source
 // bytes, the definitions, the project root and the tool's own identity.
@@ -27,17 +24,18 @@ import (
 // the binary, which differs between machines, and everything in out/
 // must be the same bytes wherever it is generated.
 
-// cacheEnv overrides where stamps are kept; cacheOff turns them off.
+// CacheEnv names the variable that says where stamps are kept;
+// CacheOff as its value turns them off.
 const (
-	cacheEnv = "PORTSCHEMA_CACHE"
-	cacheOff = "off"
+	CacheEnv = "PORTSCHEMA_CACHE"
+	CacheOff = "off"
 )
 
-// stampFile is where the stamp of a project root is kept, or "" when
+// StampPath is where the stamp of a project root is kept, or "" when
 // stamps are off or there is no cache directory.
-func stampFile(absRoot string) string {
-	dir := os.Getenv(cacheEnv)
-	if dir == cacheOff {
+func StampPath(absRoot string) string {
+	dir := os.Getenv(CacheEnv)
+	if dir == CacheOff {
 		return ""
 	}
 	if dir == "" {
@@ -51,9 +49,9 @@ func stampFile(absRoot string) string {
 	return filepath.Join(dir, "check-"+hex.EncodeToString(sum[:12]))
 }
 
-// stampKey combines what the outputs are a function of. It is "" when
+// StampKey combines what the outputs are a function of. It is "" when
 // one part is unknown, and then matches nothing.
-func stampKey(absRoot, sourceDigest, tool string) string {
+func StampKey(absRoot, sourceDigest, tool string) string {
 	if sourceDigest == "" || tool == "" {
 		return ""
 	}
@@ -65,59 +63,9 @@ func stampKey(absRoot, sourceDigest, tool string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// stampHolds reports whether the stamp of the last run vouches for the
-// tree as it is now, so that check may skip evaluation.
-func (c *cli) stampHolds() bool {
-	absRoot, err := filepath.Abs(c.root)
-	if err != nil {
-		return false
-	}
-	file := stampFile(absRoot)
-	if file == "" {
-		return false
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return false
-	}
-	var s output.Stamp
-	if s.UnmarshalText(data) != nil {
-		return false
-	}
-	digest, err := schema.SourceDigest(absRoot)
-	if err != nil || s.Key != stampKey(absRoot, digest, c.toolID()) {
-		return false
-	}
-	return output.NewTree(absRoot).Verify(s)
-}
-
-// saveStamp records that the tree is up to date with what p generates:
-// changes as regen wrote them (written) or as check found them. A
-// stamp that cannot be written only costs the next check its shortcut.
-func (c *cli) saveStamp(p *schema.Platform, changes []output.Change, written bool) {
-	file := stampFile(p.Root)
-	key := stampKey(p.Root, p.SourceDigest, c.toolID())
-	if file == "" || key == "" {
-		return
-	}
-	s := output.StampOf(key, changes, written)
-	for _, rel := range p.Outputs.AlertRules {
-		f := output.StampedFile{Path: rel}
-		if data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(rel))); err == nil {
-			f = output.StampFile(rel, data)
-		}
-		s.Inputs = append(s.Inputs, f)
-	}
-	data, err := s.MarshalText()
-	if err != nil {
-		return
-	}
-	writeFileAtomic(file, data)
-}
-
-// writeFileAtomic replaces a file through a rename, so that a reader
+// WriteAtomic replaces a file through a rename, so that a reader
 // never sees half a stamp; errors are dropped with the stamp.
-func writeFileAtomic(name string, data []byte) {
+func WriteAtomic(name string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return
 	}
@@ -137,20 +85,12 @@ func writeFileAtomic(name string, data []byte) {
 	}
 }
 
-// toolID is the identity of the tool that runs.
-func (c *cli) toolID() string {
-	if c.tool != nil {
-		return c.tool()
-	}
-	return toolIdentity()
-}
-
-// toolIdentity names the running binary: its Go build ID, which the
+// ToolIdentity names the running binary: its Go build ID, which the
 // linker derives from the binary's contents (so `go run` of the same
 // code gives the same one, and any change in code, dependencies,
 // embedded definitions or templates gives another), or, for a binary
 // built without one, a hash of the whole file. "" if neither is known.
-func toolIdentity() string {
+func ToolIdentity() string {
 	exe := "/proc/self/exe" // the running file, even if replaced since
 	if runtime.GOOS != "linux" {
 		var err error
