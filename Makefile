@@ -30,5 +30,20 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 60m . ./generators/
 
+# Every fuzz target in turn, FUZZTIME each; new failing inputs land in the
+# packages' testdata/fuzz and become regression tests.
+FUZZTIME ?= 1m
+FUZZ_TARGETS = \
+	./schema:FuzzLoad \
+	./schema/handwritten:FuzzComposeReader \
+	./schema/handwritten:FuzzCloudflaredReader \
+	./schema/handwritten:FuzzPrometheusReader \
+	./schema/handwritten:FuzzDocReader \
+	./generators/env:FuzzEnvRoundTrip \
+	./generators/portdoc:FuzzCell
+
 fuzz:
-	@echo "see README.md, Fuzzing"
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} || exit 1; \
+	done
