@@ -70,6 +70,9 @@ func Load(root string) (*Platform, error) {
 	p.SourceDigest = src.digest
 	p.SourceFiles = sourceFiles
 	errs, warns := validate(p)
+	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
+		errs = append(errs, unknown...).Sort()
+	}
 	p.Warnings = warns
 	if len(errs) > 0 {
 		return p, errs

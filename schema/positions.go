@@ -28,7 +28,14 @@ type positionIndex struct {
 	// files caches each file's name relative to the root: every
 	// position of a file shares one string.
 	files map[string]string
+	// unknown are top-level fields that are none of the source's, each
+	// where it was first written: a misspelt `servics:` would otherwise
+	// be silently ignored, since the package's top level is open.
+	unknown map[string]Pos
 }
+
+// topLevel are the fields a source may declare at its top level.
+var topLevel = map[string]bool{"platform": true, "ranges": true, "hosts": true, "services": true, "outputs": true, "prometheus": true}
 
 // entityKind are the top-level fields whose children are named entities.
 var entityKinds = map[string]bool{"ranges": true, "hosts": true, "services": true}
@@ -104,6 +111,14 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, path []string) {
 					ix.dynamic = true
 				}
 				continue
+			}
+			if len(path) == 0 && !topLevel[name] {
+				if _, seen := ix.unknown[name]; !seen {
+					if ix.unknown == nil {
+						ix.unknown = map[string]Pos{}
+					}
+					ix.unknown[name] = ix.pos(d.Label.Pos())
+				}
 			}
 			p := append(path[:len(path):len(path)], name)
 			ix.record(p, d.Label.Pos())

@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -84,6 +87,18 @@ func hasDefault(e ast.Expr) bool {
 		return !found
 	}, nil)
 	return found
+}
+
+// unknownTopLevel reports top-level fields that are none of the
+// source's, with the closest known name.
+func unknownTopLevel(ix *positionIndex) Diagnostics {
+	known := slices.Sorted(maps.Keys(topLevel))
+	var ds Diagnostics
+	for name, pos := range ix.unknown {
+		ds = append(ds, Diagnostic{Severity: Error, Pos: pos,
+			Message: fmt.Sprintf("unknown top-level field %q%s; a source declares %s", name, suggest(name, known), strings.Join(known, ", "))})
+	}
+	return ds
 }
 
 // shapeDiagnostics reports unknown and missing fields of every entity
