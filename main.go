@@ -201,15 +201,22 @@ func (c *cli) generate(p *schema.Platform) ([]output.File, int) {
 	return files, exitOK
 }
 
+// build loads the source and runs every generator: the pipeline regen
+// and check share, with its two endings (write, compare) left to them.
+func (c *cli) build() (*schema.Platform, []output.File, int) {
+	p, code := c.load()
+	if p == nil {
+		return nil, nil, code
+	}
+	files, code := c.generate(p)
+	return p, files, code
+}
+
 func (c *cli) regen(args []string) int {
 	if _, ok := c.flags("regen", args); !ok {
 		return exitUsage
 	}
-	p, code := c.load()
-	if p == nil {
-		return code
-	}
-	files, code := c.generate(p)
+	p, files, code := c.build()
 	if code != exitOK {
 		return code
 	}
@@ -243,11 +250,7 @@ func (c *cli) check(args []string) int {
 	if c.stampHolds() {
 		return exitOK // nothing changed since a run found the tree up to date
 	}
-	p, code := c.load()
-	if p == nil {
-		return code
-	}
-	files, code := c.generate(p)
+	p, files, code := c.build()
 	if code != exitOK {
 		return code
 	}
