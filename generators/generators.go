@@ -8,6 +8,7 @@ package generators
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
@@ -37,19 +38,30 @@ func All() []Generator {
 
 // Run calls every generator and returns all files, sorted by path. A
 // path produced twice is an error; so is any generator's error, which
-// keeps its type (schema.Diagnostics stays a source problem).
+// keeps its type (schema.Diagnostics stays a source problem). The
+// generators only read the model, so they run concurrently; their
+// results are gathered by registry position, which keeps the outcome
+// the same as running them in order: the first error in registry order
+// wins, and a path produced twice names the later generator.
 func Run(p *schema.Platform) ([]output.File, error) {
+	gens := All()
+	outs := make([][]output.File, len(gens))
+	errs := make([]error, len(gens))
+	var wg sync.WaitGroup
+	for i, g := range gens {
+		wg.Go(func() { outs[i], errs[i] = g.Generate(p) })
+	}
+	wg.Wait()
 	var files []output.File
 	owner := map[string]string{}
-	for _, g := range All() {
-		out, err := g.Generate(p)
-		if err != nil {
+	for i, g := range gens {
+		if err := errs[i]; err != nil {
 			if _, ok := err.(schema.Diagnostics); ok {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%s: %w", g.Name, err)
 		}
-		for _, f := range out {
+		for _, f := range outs[i] {
 			if prev, ok := owner[f.Path]; ok {
 				return nil, fmt.Errorf("%s: output %s is also produced by %s", g.Name, f.Path, prev)
 			}

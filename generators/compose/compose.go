@@ -28,6 +28,7 @@ package compose
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"portschema/generators/output"
 	"portschema/schema"
@@ -49,23 +50,36 @@ func OutputPath(h *schema.Host) string {
 
 // Generate returns the compose file of every compose host, in host name
 // order. Problems in the source (a compose block compose rejects) come
-// back together as schema.Diagnostics at the offending positions.
+// back together as schema.Diagnostics at the offending positions. Hosts
+// are independent (each builds its own document from the read-only
+// model), so they are generated concurrently; results are gathered by
+// position, which keeps the files, the diagnostics and the first other
+// error the same as one host after another would give.
 func Generate(p *schema.Platform) ([]output.File, error) {
+	var hosts []*schema.Host
+	for _, h := range p.Hosts {
+		if h.Kind == schema.KindCompose {
+			hosts = append(hosts, h)
+		}
+	}
+	data := make([][]byte, len(hosts))
+	errs := make([]error, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Go(func() { data[i], errs[i] = generateHost(p, h) })
+	}
+	wg.Wait()
 	var files []output.File
 	var diags schema.Diagnostics
-	for _, h := range p.Hosts {
-		if h.Kind != schema.KindCompose {
-			continue
-		}
-		data, err := generateHost(p, h)
+	for i, h := range hosts {
 		var ds schema.Diagnostics
-		switch {
+		switch err := errs[i]; {
 		case errors.As(err, &ds):
 			diags = append(diags, ds...)
 		case err != nil:
 			return nil, fmt.Errorf("compose: host %s: %w", h.Name, err)
 		default:
-			files = append(files, output.File{Path: OutputPath(h), Data: data})
+			files = append(files, output.File{Path: OutputPath(h), Data: data[i]})
 		}
 	}
 	if len(diags) > 0 {
@@ -85,7 +99,7 @@ func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
 	}
 	project, err := loadProject(h, doc)
 	if err != nil {
-		return nil, diagnose(p, h, doc, err)
+		return nil, diagnose(p, h, err)
 	}
 	body, err := project.MarshalYAML()
 	if err != nil {

@@ -2,10 +2,10 @@ package compose
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
-	"portschema/generators/yamlout"
 	"portschema/schema"
 )
 
@@ -34,17 +34,16 @@ func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 		"configs":  h.Compose.Configs,
 	} {
 		if len(block) > 0 {
-			doc[key] = yamlout.PassThrough(block)
+			doc[key] = passThrough(block)
 		}
 	}
 	return doc, nil
 }
 
 // serviceBlock is a service's compose block: a copy of the pass-through
-// keys, whole numbers made integers again (compose rejects 65536.0
-// where it wants an integer), with the owned keys added.
+// keys (see passThrough) with the owned keys added.
 func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[string]any, schema.Diagnostics) {
-	block := yamlout.PassThrough(s.Compose).(map[string]any)
+	block := passThrough(s.Compose).(map[string]any)
 	block["container_name"] = schema.ContainerName(h, s)
 	if ports := ports(s); len(ports) > 0 {
 		block["ports"] = ports
@@ -150,4 +149,34 @@ func labels(s *schema.Service, written any) map[string]any {
 		out[schema.LabelPrefix+"tier"] = s.Tier
 	}
 	return out
+}
+
+// passThrough copies a block from the source into the shape compose-go
+// gets from decoding a YAML file, since the loader is handed the
+// document itself and its typed decoding only knows those shapes. The
+// model holds blocks as decoded from JSON, where every number is a
+// float64: whole numbers become int again, as YAML gives them (compose
+// rejects 65536.0 where it wants an integer, and an int64 in ulimits);
+// everything else is copied unchanged. The copy also keeps the loader,
+// which rewrites the maps it is given, away from the model.
+func passThrough(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = passThrough(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = passThrough(e)
+		}
+		return out
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int(v)
+		}
+	}
+	return v
 }

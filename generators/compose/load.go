@@ -8,7 +8,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
-	"go.yaml.in/yaml/v4"
 
 	"portschema/schema"
 )
@@ -16,19 +15,23 @@ import (
 // loadProject turns a host's compose document into a typed project with
 // compose-go's loader, which checks it against the compose JSON schema
 // and for consistency (image or build, known networks, depends_on
-// targets). The document goes in as YAML, so the loader reads exactly
-// what a file would give it. It is kept as written: no interpolation
-// (`${X}` and `$$` are for compose on the host), no default network,
-// relative paths left relative, no env_file, include or extends read
-// from disk, and every profile active so that not-deployed services are
-// kept.
+// targets). The document goes in as the maps a YAML file decodes to
+// (see passThrough), so the loader validates and reads exactly what it
+// would read from the file, without the cost of writing YAML for it to
+// parse back. The loader rewrites the maps it is given: doc is spent.
+// It is kept as written: no interpolation (`${X}` and `$$` are for
+// compose on the host), no default network, relative paths left
+// relative, no env_file, include or extends read from disk, and every
+// profile active so that not-deployed services are kept.
 func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
-	content, err := yaml.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the compose document: %w", err)
-	}
+	return loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc})
+}
+
+// loadFile loads a host's compose file, given as a document or as YAML,
+// with loadProject's options.
+func loadFile(h *schema.Host, file types.ConfigFile) (*types.Project, error) {
 	details := types.ConfigDetails{
-		ConfigFiles: []types.ConfigFile{{Filename: OutputPath(h), Content: content}},
+		ConfigFiles: []types.ConfigFile{file},
 		Environment: types.Mapping{},
 	}
 	return loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
@@ -48,10 +51,15 @@ func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
 // names it by path or service name at best, so each service's block is
 // loaded again on its own, beside stubs of the others, to find every
 // block compose rejects; the error is put at the compose key it names,
-// or at the compose block.
-func diagnose(p *schema.Platform, h *schema.Host, doc map[string]any, loadErr error) error {
+// or at the compose block. The document that failed to load is spent,
+// so it is built again, and each trial gets a copy of its own.
+func diagnose(p *schema.Platform, h *schema.Host, loadErr error) error {
+	doc, err := document(p, h)
+	if err != nil {
+		return err
+	}
 	services := doc["services"].(map[string]any)
-	if _, err := loadProject(h, withServices(doc, stubs(services))); err != nil {
+	if _, err := loadProject(h, passThrough(withServices(doc, stubs(services))).(map[string]any)); err != nil {
 		return schema.Diagnostics{{Pos: h.At("compose"),
 			Message: fmt.Sprintf("host %s: compose rejects the host's top-level blocks: %v", h.Name, err)}}
 	}
@@ -59,7 +67,7 @@ func diagnose(p *schema.Platform, h *schema.Host, doc map[string]any, loadErr er
 	for _, s := range p.ServicesOn(h.Name) {
 		alone := stubs(services)
 		alone[s.Name] = services[s.Name]
-		if _, err := loadProject(h, withServices(doc, alone)); err != nil {
+		if _, err := loadProject(h, passThrough(withServices(doc, alone)).(map[string]any)); err != nil {
 			key, msg := explain(s.Name, err)
 			diags = append(diags, schema.Diagnostic{Pos: s.At(key), Message: s.Name + ": " + msg})
 		}
