@@ -172,15 +172,8 @@ func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
 func (c *cli) load() (*schema.Platform, int) {
 	p, err := schema.Load(c.root)
 	releaseSource()
-	var ds schema.Diagnostics
-	if errors.As(err, &ds) {
-		c.printDiagnostics(ds)
-		c.failf("%d %s in the source", len(ds), plural(len(ds), "error", "errors"))
-		return nil, exitFindings
-	}
 	if err != nil {
-		c.failf("%v", err)
-		return nil, exitUsage
+		return nil, c.report(err)
 	}
 	return p, exitOK
 }
@@ -188,17 +181,24 @@ func (c *cli) load() (*schema.Platform, int) {
 // generate runs every generator.
 func (c *cli) generate(p *schema.Platform) ([]output.File, int) {
 	files, err := generators.Run(p)
+	if err != nil {
+		return nil, c.report(err)
+	}
+	return files, exitOK
+}
+
+// report prints an error of the pipeline and returns its exit code:
+// problems in the source are findings (1), anything else is an I/O
+// error (2).
+func (c *cli) report(err error) int {
 	var ds schema.Diagnostics
 	if errors.As(err, &ds) {
 		c.printDiagnostics(ds)
 		c.failf("%d %s in the source", len(ds), plural(len(ds), "error", "errors"))
-		return nil, exitFindings
+		return exitFindings
 	}
-	if err != nil {
-		c.failf("%v", err)
-		return nil, exitUsage
-	}
-	return files, exitOK
+	c.failf("%v", err)
+	return exitUsage
 }
 
 // build loads the source and runs every generator: the pipeline regen
