@@ -13,7 +13,8 @@ import (
 // written. It is built from the syntax trees, not from the evaluated
 // value: walking the AST is linear and cheap, and it yields the user's
 // own positions where cue.Value would often name the embedded
-// definitions: the position of a struct that matched a pattern constraint is the pattern's.
+// definitions (a struct that matched a pattern constraint is placed at
+// the pattern).
 //
 // Entities (a range, host or service, the outputs and prometheus
 // blocks) get their own Positions keyed by the path below them; the

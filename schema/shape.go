@@ -14,8 +14,8 @@ import (
 
 // CUE stops reporting some problems once a value has another error: an
 // unknown field next to an out-of-bound port, or a missing field, is
-// only revealed by the next run. A user fixing
-// a source wants every problem in one run, so when CUE fails, the shape
+// only revealed by the next run. A user fixing a source wants every
+// problem in one run, so when CUE fails, the shape
 // of every range, host and service as written is also checked here:
 // unknown fields and missing required fields, from the definitions
 // themselves.
