@@ -40,8 +40,11 @@ type svc struct {
 	*Service
 	origin    *handwritten.ComposeService
 	raw       []Field
-	dependsOn map[string]bool // compose depends_on targets, original names
-	pos       handwritten.Pos
+	dependsOn map[string]string // compose depends_on target (original name) -> condition
+	// starts are the services depends_on starts first, resolved on the
+	// compose network, with the condition their need says.
+	starts map[*svc]string
+	pos    handwritten.Pos
 	// portless is set when no input says which port the service uses.
 	portless bool
 	docRow   *docRow

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -58,7 +59,7 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	for i := range f.Services {
 		cs := &f.Services[i]
 		s := &svc{Service: &Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
-			origin: cs, raw: fieldsOf(fieldValue(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]bool{}}
+			origin: cs, raw: fieldsOf(fieldValue(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
 		b.addService(s, cs.Name)
 		b.readComposeKeys(h, s)
 		b.readPorts(h, s)
@@ -91,9 +92,7 @@ func (b *builder) readComposeKeys(h *Host, s *svc) {
 		case "container_name":
 			b.readContainerName(s)
 		case "depends_on":
-			for _, d := range dependsTargets(f.Value) {
-				s.dependsOn[d] = true
-			}
+			maps.Copy(s.dependsOn, dependsConditions(f.Value))
 		case "profiles":
 			s.Deployed = false
 			s.Notes.Add("deployed", fmt.Sprintf("compose profiles %v: started only on request, so not deployed by default", cs.Profiles))
@@ -125,22 +124,51 @@ func (b *builder) readContainerName(s *svc) {
 	}
 }
 
-// dependsTargets reads depends_on in its list and mapping forms.
-func dependsTargets(v any) []string {
-	var out []string
+// dependsConditions reads depends_on in its list and mapping forms:
+// each target with the condition compose waits for, service_started
+// where none is written.
+func dependsConditions(v any) map[string]string {
+	out := map[string]string{}
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
 			if name, ok := e.(string); ok {
-				out = append(out, name)
+				out[name] = conditionStarted
 			}
 		}
 	case []Field:
 		for _, f := range x {
-			out = append(out, f.Key)
+			out[f.Key] = conditionStarted
+			if c, ok := fieldValue(fieldsOf(f.Value), "condition").(string); ok && c != "" {
+				out[f.Key] = c
+			}
 		}
 	}
 	return out
+}
+
+// Compose's start conditions, as depends_on writes them.
+const (
+	conditionStarted = "service_started"
+	conditionHealthy = "service_healthy"
+)
+
+// hasHealthcheck reports whether a service's compose keys define a
+// healthcheck that is not switched off, as the compose generator reads
+// it: only then does a need wait for the target to be healthy.
+func hasHealthcheck(s *svc) bool {
+	hc := fieldsOf(fieldValue(s.Compose, "healthcheck"))
+	if hc == nil {
+		return false
+	}
+	if disabled, _ := fieldValue(hc, "disable").(bool); disabled {
+		return false
+	}
+	test := fieldValue(hc, "test")
+	if l, ok := test.([]any); ok && len(l) > 0 && l[0] == "NONE" {
+		return false
+	}
+	return test != nil
 }
 
 // dropOwnedLabels removes labels in portschema's own namespace, which

@@ -143,12 +143,15 @@ func needList(s *Service) *ast.ListLit {
 	l := &ast.ListLit{}
 	for i, n := range s.Needs {
 		var e ast.Expr
-		if n.Depends && n.Env == "" && n.Port == "" && n.From == "" && n.Scheme == "" &&
-			n.Path == "" && n.User == "" && n.Password == "" {
+		if n.Depends && !n.NoURL && n.Condition == "" && n.Env == "" && n.Port == "" && n.From == "" &&
+			n.Scheme == "" && n.Path == "" && n.User == "" && n.Password == "" {
 			e = str(n.Service)
 		} else {
 			nb := newStruct(nil, "")
 			nb.add("service", str(n.Service))
+			if n.NoURL {
+				nb.add("url", ast.NewBool(false))
+			}
 			nb.str("env", n.Env)
 			nb.str("port", n.Port)
 			nb.str("from", n.From)
@@ -159,10 +162,15 @@ func needList(s *Service) *ast.ListLit {
 			if !n.Depends {
 				nb.add("depends", ast.NewBool(false))
 			}
+			nb.str("condition", n.Condition)
 			e = nb.lit
 		}
 		l.Elts = append(l.Elts, e)
-		s.hoist("needs", n.EnvNameOrDefault(), i)
+		item := n.EnvNameOrDefault()
+		if n.NoURL {
+			item = n.Service
+		}
+		s.hoist("needs", item, i)
 	}
 	return l
 }

@@ -21,9 +21,10 @@ import (
 //     dropped;
 //   - anything else stays a plain value, as written.
 //
-// depends_on targets that no URL names become needs too, so the start
-// order survives.
+// depends_on targets that no URL names become needs with url: false,
+// so the start order survives without a variable the file never had.
 func (b *builder) readEnvironment(s *svc) {
+	b.resolveDepends(s)
 	used := map[string]bool{}
 	for _, e := range s.origin.Environment {
 		if used[e.Name] {
@@ -37,7 +38,7 @@ func (b *builder) readEnvironment(s *svc) {
 		}
 		b.readEnvVar(s, e)
 	}
-	b.addDependsNeeds(s, used)
+	b.addDependsNeeds(s)
 }
 
 func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
@@ -129,7 +130,9 @@ func (b *builder) addNeed(s *svc, env, value string, n Need, notes []string) {
 	if env != envNameOf(n.Service)+"_URL" {
 		n.Env = env
 	}
-	n.Depends = t != nil && t.origin != nil && s.dependsOn[t.origin.Name] && t.Host == s.Host
+	if cond, ok := s.starts[t]; ok && t != nil {
+		n.Depends, n.Condition = true, cond
+	}
 	for _, note := range notes {
 		s.Notes.Add(fmt.Sprintf("needs[%d]", len(s.Needs)), note)
 	}
@@ -137,16 +140,13 @@ func (b *builder) addNeed(s *svc, env, value string, n Need, notes []string) {
 	s.needValues = append(s.needValues, EnvVar{Name: env, Value: value})
 }
 
-// addDependsNeeds turns depends_on targets that no URL named into needs:
-// a need is the only way the source says "start this first", and it
-// adds the target's URL to the environment.
-func (b *builder) addDependsNeeds(s *svc, used map[string]bool) {
-	covered := map[string]bool{}
-	for _, n := range s.Needs {
-		if n.Depends {
-			covered[n.Service] = true
-		}
-	}
+// resolveDepends finds the services depends_on starts first and the
+// condition each need says. The generator waits for a target with a
+// healthcheck to be healthy, so a depends_on that waited only for it to
+// start becomes condition: "started". Conditions the source cannot say
+// become the generator's and are reported.
+func (b *builder) resolveDepends(s *svc) {
+	s.starts = map[*svc]string{}
 	for _, dep := range slices.Sorted(maps.Keys(s.dependsOn)) {
 		t := b.dns[s.Host][strings.ToLower(dep)]
 		if t == nil || t == s {
@@ -154,26 +154,43 @@ func (b *builder) addDependsNeeds(s *svc, used map[string]bool) {
 			b.finding("unknown-dependency", s.pos, "%s: depends_on %q names no service", s.Name, dep)
 			continue
 		}
-		if covered[t.Name] {
+		if _, seen := s.starts[t]; seen {
 			continue
 		}
-		covered[t.Name] = true
-		env := envNameOf(t.Name) + "_URL"
-		for i := 2; used[env]; i++ {
-			env = fmt.Sprintf("%s_URL_%d", envNameOf(t.Name), i)
+		written, healthy := s.dependsOn[dep], hasHealthcheck(t)
+		switch {
+		case written == conditionStarted && healthy:
+			s.starts[t] = schema.ConditionStarted
+		case written == conditionStarted || (written == conditionHealthy && healthy):
+			s.starts[t] = ""
+		default:
+			generated := conditionStarted
+			if healthy {
+				generated = conditionHealthy
+			}
+			s.Notes.Add("", fmt.Sprintf("depends_on %s said %s; the generator writes %s", t.Name, written, generated))
+			b.finding("dependency-condition", s.pos, "%s: depends_on %s with condition %s becomes %s", s.Name, t.Name, written, generated)
+			s.starts[t] = ""
 		}
-		used[env] = true
-		n := Need{Service: t.Name, Depends: true}
-		if env != envNameOf(t.Name)+"_URL" {
-			n.Env = env
+	}
+}
+
+// addDependsNeeds turns depends_on targets that no URL named into needs
+// with url: false: a need is the only way the source says "start this
+// first", and url: false keeps it from adding a variable.
+func (b *builder) addDependsNeeds(s *svc) {
+	covered := map[*svc]bool{}
+	for _, n := range s.Needs {
+		if n.Depends {
+			covered[b.service(n.Service)] = true
 		}
-		if t.portless {
-			s.Notes.Add("", fmt.Sprintf("depends_on %s, which listens on no known port: the start order is not kept", t.Name))
-			b.finding("dependency-dropped", s.pos, "%s: depends_on %s cannot be a need (it has no port); the start order is lost", s.Name, t.Name)
+	}
+	targets := slices.SortedFunc(maps.Keys(s.starts), func(x, y *svc) int { return strings.Compare(x.Name, y.Name) })
+	for _, t := range targets {
+		if covered[t] {
 			continue
 		}
-		s.Notes.Add(fmt.Sprintf("needs[%d]", len(s.Needs)), fmt.Sprintf("from depends_on; this adds %s to the environment", n.EnvNameOrDefault()))
-		s.Needs = append(s.Needs, n)
+		s.Needs = append(s.Needs, Need{Service: t.Name, NoURL: true, Depends: true, Condition: s.starts[t]})
 		s.needValues = append(s.needValues, EnvVar{})
 	}
 }

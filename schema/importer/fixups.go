@@ -187,7 +187,7 @@ func (b *builder) resolveContainers() {
 // fixNeeds undoes needs the rules would reject: a deployed service
 // needing one that is not deployed (the need turns back into the value
 // it came from), and start-order cycles (the closing need stops
-// depending on its target).
+// depending on its target, or goes if it had only the start to order).
 func (b *builder) fixNeeds() {
 	for _, s := range b.svcs {
 		var drop []int
@@ -212,6 +212,7 @@ func (b *builder) revertNeed(s *svc, i int) {
 	s.needValues = append(s.needValues[:i], s.needValues[i+1:]...)
 	shiftNotes(s.Notes, "needs", i)
 	if orig.Name == "" {
+		s.Notes.Add("", fmt.Sprintf("depends_on %s, which is not deployed, was dropped", n.Service))
 		return
 	}
 	b.finding("need-dropped", s.pos, "%s: %s names %s, which is not deployed; it stays a plain value", s.Name, orig.Name, n.Service)
@@ -269,8 +270,10 @@ func (b *builder) breakCycles() {
 			case 0:
 				visit(t)
 			case active:
-				n.Depends = false
-				s.Notes.Add(fmt.Sprintf("needs[%d]", i), "depends: false breaks a start-order cycle compose would reject")
+				n.Depends, n.Condition = false, ""
+				if !n.NoURL {
+					s.Notes.Add(fmt.Sprintf("needs[%d]", i), "depends: false breaks a start-order cycle compose would reject")
+				}
 				b.finding("dependency-cycle", s.pos, "%s: needing %s closes a start-order cycle; it no longer starts %s first", s.Name, t.Name, t.Name)
 			}
 		}
@@ -279,6 +282,23 @@ func (b *builder) breakCycles() {
 	for _, s := range b.svcs {
 		if state[s] == 0 {
 			visit(s)
+		}
+	}
+	for _, s := range b.svcs {
+		b.dropIdleNeeds(s)
+	}
+}
+
+// dropIdleNeeds removes the needs with url: false that a broken cycle
+// left without a start to order: the source rejects a need that does
+// nothing.
+func (b *builder) dropIdleNeeds(s *svc) {
+	for i := len(s.Needs) - 1; i >= 0; i-- {
+		if n := s.Needs[i]; n.NoURL && !n.Depends {
+			s.Needs = append(s.Needs[:i], s.Needs[i+1:]...)
+			s.needValues = append(s.needValues[:i], s.needValues[i+1:]...)
+			shiftNotes(s.Notes, "needs", i)
+			s.Notes.Add("", fmt.Sprintf("depends_on %s was dropped: it closed a start-order cycle compose would reject", n.Service))
 		}
 	}
 }

@@ -116,22 +116,30 @@ func TestImportRoundTrip(t *testing.T) {
 					moved[strings.SplitN(f.Message, ":", 2)[0]] = true
 				}
 			}
-			checkCompose(t, filepath.Join(dir, "docker-compose.macmini.yml"), files, moved)
+			checkCompose(t, readFile(t, filepath.Join(dir, "docker-compose.macmini.yml")), files, moved)
 			checkTunnel(t, filepath.Join(dir, "cloudflared-config.yml"), files)
 			checkPrometheus(t, filepath.Join(dir, "prometheus.yml"), files)
 		})
 	}
 }
 
-func checkCompose(t *testing.T, path string, files map[string]output.File, moved map[string]bool) {
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// checkCompose compares the regenerated compose file with the original
+// after compose-go has loaded both.
+func checkCompose(t *testing.T, data []byte, files map[string]output.File, moved map[string]bool) {
+	t.Helper()
 	gen, ok := findOutput(files, "docker-compose")
 	if !ok {
 		t.Error("no compose file was generated")
 		return
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
 	}
 	orig := loadCompose(t, "original.yml", withoutSecretDefaults(data))
 	got := loadCompose(t, "generated.yml", gen.Data)
@@ -144,10 +152,11 @@ func checkCompose(t *testing.T, path string, files map[string]output.File, moved
 		if w, h := passThroughOf(want), passThroughOf(have); !reflect.DeepEqual(w, h) {
 			t.Errorf("service %s changed:\n want %+v\n have %+v", name, w, h)
 		}
-		for key := range want.Environment {
-			if _, ok := have.Environment[key]; !ok {
-				t.Errorf("service %s lost environment variable %s", name, key)
-			}
+		if w, h := envKeys(want), envKeys(have); !reflect.DeepEqual(w, h) {
+			t.Errorf("service %s: environment %v, generated %v", name, w, h)
+		}
+		if w, h := startConditions(want), startConditions(have); !reflect.DeepEqual(w, h) {
+			t.Errorf("service %s: depends_on %v, generated %v", name, w, h)
 		}
 		if !reflect.DeepEqual(targets(want), targets(have)) {
 			t.Errorf("service %s: container ports %v, generated %v", name, targets(want), targets(have))
@@ -156,6 +165,22 @@ func checkCompose(t *testing.T, path string, files map[string]output.File, moved
 			t.Errorf("service %s: host ports %v, generated %v", name, published(want), published(have))
 		}
 	}
+}
+
+// envKeys are the variables a service's environment sets: import keeps
+// each one and adds none.
+func envKeys(s types.ServiceConfig) []string {
+	return slices.Sorted(maps.Keys(s.Environment))
+}
+
+// startConditions are the services a service starts after, each with
+// the condition compose waits for.
+func startConditions(s types.ServiceConfig) map[string]string {
+	out := map[string]string{}
+	for name, d := range s.DependsOn {
+		out[name] = d.Condition
+	}
+	return out
 }
 
 func targets(s types.ServiceConfig) map[uint32]bool {

@@ -157,7 +157,8 @@ type Probe struct {
 	Hostname string
 }
 
-// Need is a dependency that becomes a URL in the environment.
+// Need is a dependency that becomes a URL in the environment, or, with
+// NoURL, only orders the start.
 type Need struct {
 	Service  string
 	Env      string
@@ -168,6 +169,12 @@ type Need struct {
 	User     string
 	Password string
 	Depends  bool
+	// NoURL is url: false: compose started the target first, but no
+	// variable of the service named it.
+	NoURL bool
+	// Condition is schema.ConditionStarted where compose waited only for
+	// a target with a healthcheck to start, or "".
+	Condition string
 }
 
 // EnvVar is a plain environment value.

@@ -45,7 +45,7 @@ func (b *builder) lanService(address string, port int, hostHint, nameHint string
 		return nil
 	}
 	s := &svc{Service: &Service{Host: h.Name, Port: port, ContainerPort: port, Publish: true, Deployed: true, Scheme: "http"},
-		pos: pos, dependsOn: map[string]bool{}}
+		pos: pos, dependsOn: map[string]string{}}
 	b.addService(s, SanitizeName(nameHint, fmt.Sprintf("port-%d", port)))
 	s.Notes.Add("", fmt.Sprintf("Inferred from %s: %s:%d.", where(pos), address, port))
 	b.claimHostPort(h.Name, port, s)
