@@ -20,7 +20,7 @@ func TestGenerateGolden(t *testing.T) {
 	if !bytes.HasPrefix(files[0].Data, []byte(output.Header(output.HashComment))) {
 		t.Error("the header is not the first line")
 	}
-	golden(t, "small/cloudflared-box.golden.yml", files[0].Data)
+	checkGolden(t, "small/cloudflared-box.golden.yml", files[0].Data)
 }
 
 func TestGeneratedFileHoldsEveryRule(t *testing.T) {

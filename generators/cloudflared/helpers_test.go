@@ -1,21 +1,18 @@
 package cloudflared
 
 import (
-	"flag"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"portschema/generators/output"
+	"portschema/generators/output/golden"
 	"portschema/schema"
 	"portschema/schema/handwritten"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func load(t *testing.T, root string) *schema.Platform {
 	t.Helper()
@@ -35,22 +32,9 @@ func generate(t *testing.T, p *schema.Platform) []output.File {
 	return files
 }
 
-func golden(t *testing.T, name string, data []byte) {
+func checkGolden(t *testing.T, name string, data []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != string(data) {
-		t.Errorf("%s differs from the generated file (go test -update rewrites it):\n--- generated\n%s", path, data)
-	}
+	golden.Check(t, filepath.Join("testdata", name), data)
 }
 
 // readTunnel parses a cloudflared config and applies the checks

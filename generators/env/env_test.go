@@ -3,9 +3,7 @@ package env
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -14,10 +12,9 @@ import (
 	"testing"
 
 	"portschema/generators/output"
+	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func generate(t *testing.T, dir string) (*schema.Platform, map[string]output.File) {
 	t.Helper()
@@ -136,24 +133,7 @@ func TestEnvFilePaths(t *testing.T) {
 func TestGolden(t *testing.T) {
 	_, files := generate(t, "testdata/platform")
 	for name, f := range files {
-		golden := filepath.Join("testdata", "golden", filepath.FromSlash(name))
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%s: %v (run with -update)", name, err)
-			continue
-		}
-		if !bytes.Equal(f.Data, want) {
-			t.Errorf("%s differs from %s:\n%s", name, golden, f.Data)
-		}
+		golden.Check(t, filepath.Join("testdata", "golden", filepath.FromSlash(name)), f.Data)
 	}
 }
 

@@ -2,9 +2,7 @@ package portdoc
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,10 +12,9 @@ import (
 	"unicode"
 
 	"portschema/generators/output"
+	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // load loads a test platform and fails on any error.
 func load(t testing.TB, root string) *schema.Platform {
@@ -50,19 +47,7 @@ func TestBasic(t *testing.T) {
 	src := generate(t, p)
 	checkDoc(t, p, src)
 
-	golden := filepath.Join("testdata", "basic", "PORT_SCHEMA.md.golden")
-	if *update {
-		if err := os.WriteFile(golden, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(src, want) {
-		t.Errorf("output differs from %s (run go test -update and review the diff)", golden)
-	}
+	golden.Check(t, filepath.Join("testdata", "basic", "PORT_SCHEMA.md.golden"), src)
 }
 
 // TestBasicContent checks facts of the small platform that checkDoc

@@ -22,7 +22,7 @@ func TestGenerateGolden(t *testing.T) {
 	if !bytes.HasPrefix(files[0].Data, []byte(output.Header(output.HashComment))) {
 		t.Errorf("the header is not the first line")
 	}
-	golden(t, "small/prometheus.golden.yml", files[0].Data)
+	checkGolden(t, "small/prometheus.golden.yml", files[0].Data)
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {

@@ -1,17 +1,14 @@
 package prometheus
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
 
+	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // loadSmall loads the small platform of testdata/small afresh, so that
 // a test may change the model.
@@ -87,22 +84,9 @@ func (j parsedJob) targets() []string {
 }
 
 // golden compares data with testdata/<name>, or rewrites it with -update.
-func golden(t *testing.T, name string, data []byte) {
+func checkGolden(t *testing.T, name string, data []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != string(data) {
-		t.Errorf("%s differs from the generated file (go test -update rewrites it):\n--- generated\n%s", path, data)
-	}
+	golden.Check(t, filepath.Join("testdata", name), data)
 }
 
 // diagnosticsOf asserts that err is schema.Diagnostics and returns them.
