@@ -9,15 +9,17 @@
 // written, and the host's top-level blocks (volumes, networks, secrets,
 // configs) pass through too.
 //
-// The file is built as a compose document, loaded through compose-go's
-// loader into a types.Project (which checks it against the compose JSON
-// schema and for consistency) and marshalled by compose-go. A last pass
-// over the YAML tree puts each service's keys in the order people write
-// them (image, build, container_name, ...), keeps sizes and durations
-// spelled as the source wrote them and writes ports, volumes and
-// depends_on in the short syntax wherever compose-go reads it back as
-// the same value, so that a PR diff reads like a hand edit and two runs
-// give the same bytes.
+// What the user wrote (every service's compose block and the host's
+// top-level blocks) is validated with compose-go's loader: the compose
+// JSON schema and its consistency checks (image or build, declared
+// networks and volumes, ...). The owned keys are the generator's own and
+// correct by construction, which the tests prove by loading every
+// generated file with the loader. The file is then written from the
+// document itself (see marshalDocument): pass-through values as the source wrote
+// them, keys in the order people write them (image, build,
+// container_name, ...), ports in the short syntax wherever compose-go
+// reads it back as the same port, so that a PR diff reads like a hand
+// edit and two runs give the same bytes.
 //
 // Services that are not deployed stay in the file under the profile
 // "not-deployed": `docker compose up` does not start them, their
@@ -88,7 +90,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	return files, nil
 }
 
-// generateHost builds, validates and renders one host's compose file.
+// generateHost validates and renders one host's compose file.
 func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
 	if h.Compose == nil {
 		return nil, schema.Diagnostics{{Pos: h.At("kind"), Message: fmt.Sprintf("host %s: a compose host needs a compose block", h.Name)}}
@@ -97,15 +99,10 @@ func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	project, err := loadProject(h, doc)
-	if err != nil {
-		return nil, diagnose(p, h, err)
+	if err := validate(p, h); err != nil {
+		return nil, err
 	}
-	body, err := project.MarshalYAML()
-	if err != nil {
-		return nil, fmt.Errorf("marshalling: %w", err)
-	}
-	body, err = tidy(body, project, p.ServicesOn(h.Name))
+	body, err := marshalDocument(doc)
 	if err != nil {
 		return nil, err
 	}

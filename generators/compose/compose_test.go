@@ -11,6 +11,7 @@ import (
 
 	"portschema/generators/output"
 	"portschema/schema"
+	"portschema/schema/synthetic"
 )
 
 // labRoot is a small platform written for these tests: two compose
@@ -48,11 +49,19 @@ func generate(t testing.TB, p *schema.Platform) map[string][]byte {
 	return out
 }
 
-// platforms are the sources every property test runs on: the lab, and
-// the project's own source.
+// platforms are the sources every property test runs on: the lab, the
+// project's own source and a synthetic platform of many services.
 func platforms(t *testing.T) map[string]*schema.Platform {
 	t.Helper()
-	return map[string]*schema.Platform{"lab": loadPlatform(t, labRoot), "mana": loadPlatform(t, projectRoot)}
+	many := t.TempDir()
+	if err := synthetic.Write(many, 120); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*schema.Platform{
+		"lab":       loadPlatform(t, labRoot),
+		"mana":      loadPlatform(t, projectRoot),
+		"synthetic": loadPlatform(t, many),
+	}
 }
 
 // hasProjectSource reports whether the project's own platform source

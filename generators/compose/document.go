@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"portschema/schema"
 )
 
@@ -27,6 +29,16 @@ func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 		return nil, diags
 	}
 	doc := map[string]any{"name": h.Compose.Project, "services": services}
+	for key, block := range topLevelBlocks(h) {
+		doc[key] = passThrough(block)
+	}
+	return doc, nil
+}
+
+// topLevelBlocks are the host's top-level compose blocks that are not
+// empty, by key.
+func topLevelBlocks(h *schema.Host) map[string]map[string]any {
+	out := map[string]map[string]any{}
 	for key, block := range map[string]map[string]any{
 		"volumes":  h.Compose.Volumes,
 		"networks": h.Compose.Networks,
@@ -34,10 +46,10 @@ func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 		"configs":  h.Compose.Configs,
 	} {
 		if len(block) > 0 {
-			doc[key] = passThrough(block)
+			out[key] = block
 		}
 	}
-	return doc, nil
+	return out
 }
 
 // serviceBlock is a service's compose block: a copy of the pass-through
@@ -63,10 +75,11 @@ func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[st
 }
 
 // ports publishes the main port and the named ports of a service, host
-// port to container port, except those marked publish: false. Named
-// ports carry their name, so a reader sees what each one is for. A
-// service in the host's network listens on the host itself and
-// publishes nothing.
+// port to container port, except those marked publish: false, in the
+// short syntax ("8080:80") where compose-go reads it back as the same
+// port, else as a mapping. Named ports carry their name, so a reader
+// sees what each one is for. A service in the host's network listens on
+// the host itself and publishes nothing.
 func ports(s *schema.Service) []any {
 	if s.HostNetwork() {
 		return nil
@@ -76,17 +89,41 @@ func ports(s *schema.Service) []any {
 		if !pr.Publish {
 			continue
 		}
-		port := map[string]any{
-			"target":    pr.ContainerPort,
-			"published": strconv.Itoa(pr.Port),
-			"protocol":  pr.Protocol,
+		port := types.ServicePortConfig{
+			Mode:      "ingress",
+			Target:    uint32(pr.ContainerPort),
+			Published: strconv.Itoa(pr.Port),
+			Protocol:  pr.Protocol,
 		}
 		if pr.Name != schema.MainPort {
-			port["name"] = pr.Name
+			port.Name = pr.Name
 		}
-		out = append(out, port)
+		out = append(out, portEntry(port))
 	}
 	return out
+}
+
+// portEntry is a port in the short syntax if that says it, else as a
+// mapping without the keys compose fills in the same way (mode ingress,
+// protocol tcp).
+func portEntry(p types.ServicePortConfig) any {
+	if spec, ok := shortPort(p); ok {
+		return spec
+	}
+	m := map[string]any{"target": int(p.Target)}
+	if p.Name != "" {
+		m["name"] = p.Name
+	}
+	if p.Published != "" {
+		m["published"] = p.Published
+	}
+	if p.Protocol != "tcp" {
+		m["protocol"] = p.Protocol
+	}
+	if p.Mode != "ingress" {
+		m["mode"] = p.Mode
+	}
+	return m
 }
 
 // dependsOn starts each needed service on the same host first: once it

@@ -71,3 +71,21 @@ func TestComposeErrorsInTheHostsBlocksAreReportedAtTheHost(t *testing.T) {
 		t.Errorf("got %q, want one line starting %q", got, prefix)
 	}
 }
+
+// However a host's services are split for validation, references
+// between their blocks resolve as in the whole file: with one service
+// per chunk the file is still valid, and a reference to a service
+// that is not there is still an error.
+func TestReferencesBetweenBlocksResolveInEveryChunk(t *testing.T) {
+	defer func(size int) { chunkSize = size }(chunkSize)
+	for _, size := range []int{1, 2, 100} {
+		chunkSize = size
+		p := loadPlatform(t, "testdata/references")
+		generate(t, p)
+		p.Service("e").Compose["network_mode"] = "service:ghost"
+		got := generateError(t, p)
+		if len(got) != 1 || !strings.Contains(got[0], `e: compose rejects the service: service "ghost" not found for network_mode`) {
+			t.Errorf("chunks of %d: a reference to a missing service gives %q", size, got)
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -12,17 +14,107 @@ import (
 	"portschema/schema"
 )
 
-// loadProject turns a host's compose document into a typed project with
+// validate checks what the user wrote for a host, every service's
+// compose block as written and the host's top-level blocks, with
 // compose-go's loader, which checks it against the compose JSON schema
-// and for consistency (image or build, known networks, depends_on
-// targets). The document goes in as the maps a YAML file decodes to
-// (see passThrough), so the loader validates and reads exactly what it
-// would read from the file, without the cost of writing YAML for it to
-// parse back. The loader rewrites the maps it is given: doc is spent.
-// It is kept as written: no interpolation (`${X}` and `$$` are for
-// compose on the host), no default network, relative paths left
-// relative, no env_file, include or extends read from disk, and every
-// profile active so that not-deployed services are kept.
+// and for consistency (image or build, declared networks, volumes,
+// secrets and configs, network_mode service:X). Problems come back as
+// diagnostics at the source (see diagnose).
+//
+// The loader's cost grows with every value it reads, and one call runs
+// on one core, so a large host is checked in chunks side by side. A
+// chunk holds its services' blocks and, so that references between
+// services resolve exactly as in the whole file, the blocks of every
+// service they refer to, and of those they refer to in turn.
+func validate(p *schema.Platform, h *schema.Host) error {
+	services := p.ServicesOn(h.Name)
+	chunks := (len(services) + chunkSize - 1) / chunkSize
+	errs := make([]error, chunks)
+	var wg sync.WaitGroup
+	for i := range chunks {
+		chunk := services[i*chunkSize : min(len(services), (i+1)*chunkSize)]
+		wg.Go(func() {
+			_, errs[i] = loadProject(h, userDocument(h, withReferenced(p, h, chunk)))
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return diagnose(p, h, err)
+		}
+	}
+	return nil
+}
+
+// chunkSize is how many services validate hands the loader at once:
+// enough that the host's top-level blocks, read again for every chunk,
+// cost little.
+var chunkSize = 250
+
+// withReferenced returns the compose blocks of services, as written,
+// and of every service of the host they refer to, directly or not.
+// Any string of a block that names a service of the host, alone or as
+// "service:NAME" or "NAME:..." (network_mode, ipc, pid, volumes_from,
+// links, additional build contexts), counts as a reference: one too
+// many costs a block read twice, one too few would fail a valid file.
+func withReferenced(p *schema.Platform, h *schema.Host, services []*schema.Service) map[string]any {
+	blocks := make(map[string]any, len(services))
+	queue := slices.Clone(services)
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if _, done := blocks[s.Name]; done {
+			continue
+		}
+		blocks[s.Name] = passThrough(s.Compose)
+		eachString(s.Compose, func(v string) {
+			v = strings.TrimPrefix(v, "service:")
+			name, _, _ := strings.Cut(v, ":")
+			if t := p.Service(name); t != nil && t.Host == h.Name {
+				queue = append(queue, t)
+			}
+		})
+	}
+	return blocks
+}
+
+// eachString calls f with every string in a block, keys of maps
+// excluded.
+func eachString(v any, f func(string)) {
+	switch v := v.(type) {
+	case string:
+		f(v)
+	case map[string]any:
+		for _, e := range v {
+			eachString(e, f)
+		}
+	case []any:
+		for _, e := range v {
+			eachString(e, f)
+		}
+	}
+}
+
+// userDocument is the compose document of what the user wrote for a
+// host: the host's top-level blocks, copied (see passThrough) since the
+// loader rewrites the maps it is given, and the given service blocks.
+func userDocument(h *schema.Host, services map[string]any) map[string]any {
+	doc := map[string]any{"name": h.Compose.Project, "services": services}
+	for key, block := range topLevelBlocks(h) {
+		doc[key] = passThrough(block)
+	}
+	return doc
+}
+
+// loadProject turns a host's compose document into a typed project with
+// compose-go's loader. The document goes in as the maps a YAML file
+// decodes to (see passThrough), so the loader validates and reads
+// exactly what it would read from the file, without the cost of
+// writing YAML for it to parse back. The loader rewrites the maps it is
+// given: doc is spent. It is kept as written: no interpolation (`${X}`
+// and `$$` are for compose on the host), no default network, relative
+// paths left relative, no env_file, include or extends read from disk,
+// and every profile active so that not-deployed services are kept.
 func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
 	return loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc})
 }
@@ -46,28 +138,21 @@ func loadFile(h *schema.Host, file types.ConfigFile) (*types.Project, error) {
 	})
 }
 
-// diagnose turns compose-go's error about a host's document into
-// diagnostics at the source. compose-go stops at the first problem and
-// names it by path or service name at best, so each service's block is
-// loaded again on its own, beside stubs of the others, to find every
-// block compose rejects; the error is put at the compose key it names,
-// or at the compose block. The document that failed to load is spent,
-// so it is built again, and each trial gets a copy of its own.
+// diagnose turns compose-go's error about what the user wrote for a
+// host into diagnostics at the source. compose-go stops at the first
+// problem and names it by path or service name at best, so each
+// service's block is loaded again on its own, beside stubs of the
+// others, to find every block compose rejects; the error is put at the
+// compose key it names, or at the compose block.
 func diagnose(p *schema.Platform, h *schema.Host, loadErr error) error {
-	doc, err := document(p, h)
-	if err != nil {
-		return err
-	}
-	services := doc["services"].(map[string]any)
-	if _, err := loadProject(h, passThrough(withServices(doc, stubs(services))).(map[string]any)); err != nil {
+	services := p.ServicesOn(h.Name)
+	if _, err := loadProject(h, userDocument(h, stubs(services, nil))); err != nil {
 		return schema.Diagnostics{{Pos: h.At("compose"),
 			Message: fmt.Sprintf("host %s: compose rejects the host's top-level blocks: %v", h.Name, err)}}
 	}
 	var diags schema.Diagnostics
-	for _, s := range p.ServicesOn(h.Name) {
-		alone := stubs(services)
-		alone[s.Name] = services[s.Name]
-		if _, err := loadProject(h, passThrough(withServices(doc, alone)).(map[string]any)); err != nil {
+	for _, s := range services {
+		if _, err := loadProject(h, userDocument(h, stubs(services, s))); err != nil {
 			key, msg := explain(s.Name, err)
 			diags = append(diags, schema.Diagnostic{Pos: s.At(key), Message: s.Name + ": " + msg})
 		}
@@ -78,23 +163,22 @@ func diagnose(p *schema.Platform, h *schema.Host, loadErr error) error {
 	return diags
 }
 
-// stubs replaces every service by the smallest block compose accepts,
-// so that references between services still resolve.
-func stubs(services map[string]any) map[string]any {
+// stubs are the smallest blocks compose accepts for every service, so
+// that references between services still resolve (a stub can be built
+// where the service can, for additional build contexts), with the
+// block of service alone (if not nil) as written.
+func stubs(services []*schema.Service, alone *schema.Service) map[string]any {
 	out := make(map[string]any, len(services))
-	for name := range services {
-		out[name] = map[string]any{"image": "stub"}
+	for _, s := range services {
+		stub := map[string]any{"image": "stub"}
+		if _, builds := s.Compose["build"]; builds {
+			stub["build"] = "."
+		}
+		out[s.Name] = stub
 	}
-	return out
-}
-
-// withServices is a shallow copy of doc with other services.
-func withServices(doc, services map[string]any) map[string]any {
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		out[k] = v
+	if alone != nil {
+		out[alone.Name] = passThrough(alone.Compose)
 	}
-	out["services"] = services
 	return out
 }
 

@@ -179,11 +179,11 @@ func TestServiceKeysInConventionalOrder(t *testing.T) {
 	}
 }
 
-func TestTidyingChangesNoValue(t *testing.T) {
-	// The project compose-go built, against the file after reordering
-	// keys, restoring sizes and durations as written and putting ports,
-	// volumes and depends_on in the short syntax, read back by
-	// compose-go: the typed values must be the same.
+func TestTheFileSaysWhatTheDocumentSays(t *testing.T) {
+	// The project compose-go's loader builds from the whole document
+	// (pass-through and owned keys), against the written file read back
+	// by compose-go: the typed values must be the same, whatever order
+	// and syntax the file uses.
 	for name, p := range platforms(t) {
 		for _, h := range p.Hosts {
 			if h.Kind != schema.KindCompose {
@@ -198,7 +198,7 @@ func TestTidyingChangesNoValue(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := generate(t, p)[OutputPath(h)]
-			reread := loadAsWritten(t, "tidied.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
+			reread := loadAsWritten(t, "written.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
 			for _, diff := range typedDifferences(built, reread) {
 				t.Errorf("%s: host %s: the file means something else than the project compose-go built: %s", name, h.Name, diff)
 			}

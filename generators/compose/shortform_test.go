@@ -2,7 +2,6 @@ package compose
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -46,47 +45,9 @@ func TestShortPortsAreLossless(t *testing.T) {
 	}
 }
 
-func TestShortVolumesAreLossless(t *testing.T) {
-	cases := []struct{ long, short string }{
-		{"{type: bind, source: ./conf/app.yml, target: /etc/app.yml, read_only: true, bind: {}}", "./conf/app.yml:/etc/app.yml:ro"},
-		{"{type: bind, source: /var/run/docker.sock, target: /var/run/docker.sock, bind: {}}", "/var/run/docker.sock:/var/run/docker.sock"},
-		{"{type: bind, source: ./certs, target: /certs, read_only: true, bind: {selinux: z}}", "./certs:/certs:ro,z"},
-		{"{type: bind, source: /mnt, target: /mnt, bind: {propagation: rshared}}", "/mnt:/mnt:rshared"},
-		{"{type: volume, source: data, target: /data, volume: {}}", "data:/data"},
-		{"{type: volume, source: data, target: /data, volume: {nocopy: true}}", "data:/data:nocopy"},
-		{"{type: volume, target: /scratch, volume: {}}", "/scratch"},
-		// The short syntax has no room for these, or means something else.
-		{"{type: bind, source: ./up, target: /up, bind: {create_host_path: false}}", ""},
-		{"{type: bind, source: ./up, target: /up}", ""}, // no bind block: compose would add one
-		{"{type: volume, source: data, target: /data, volume: {subpath: sub}}", ""},
-		{"{type: bind, source: ./src, target: /src, consistency: cached, bind: {}}", ""},
-		{"{type: tmpfs, target: /run}", ""},
-	}
-	for _, tc := range cases {
-		doc := "services: {a: {image: x, volumes: [" + tc.long + "]}}\nvolumes: {data: {}}\n"
-		long := loadAsWritten(t, "long.yml", []byte(doc)).Services["a"].Volumes
-		got, ok := shortVolume(long[0])
-		if !ok {
-			got = ""
-		}
-		if got != tc.short {
-			t.Errorf("%s: short form %q, want %q", tc.long, got, tc.short)
-			continue
-		}
-		if got == "" {
-			continue
-		}
-		doc = strings.Replace(doc, tc.long, `"`+got+`"`, 1)
-		short := loadAsWritten(t, "short.yml", []byte(doc)).Services["a"].Volumes
-		if !reflect.DeepEqual(short, long) {
-			t.Errorf("%s: %q reads back as %+v, not %+v", tc.long, got, short, long)
-		}
-	}
-}
-
-// Every port and volume of the generated files is short unless the
-// short syntax cannot say it, and no depends_on entry spells out the
-// default required: true.
+// Every port of the generated files is short unless the short syntax
+// cannot say it, and no depends_on entry spells out the default
+// required: true.
 func TestGeneratedFilesUseTheShortSyntax(t *testing.T) {
 	for name, p := range platforms(t) {
 		for path, data := range generate(t, p) {
@@ -102,11 +63,6 @@ func TestGeneratedFilesUseTheShortSyntax(t *testing.T) {
 				for j, port := range nodeItems(mappingValue(block, "ports")) {
 					if _, short := shortPort(svc.Ports[j]); short != (port.Kind == yaml.ScalarNode) {
 						t.Errorf("%s: %s: %s: port %d is long though the short syntax says it, or the reverse", name, path, svcName, j)
-					}
-				}
-				for j, volume := range nodeItems(mappingValue(block, "volumes")) {
-					if _, short := shortVolume(svc.Volumes[j]); short != (volume.Kind == yaml.ScalarNode) {
-						t.Errorf("%s: %s: %s: volume %d is long though the short syntax says it, or the reverse", name, path, svcName, j)
 					}
 				}
 				deps := mappingValue(block, "depends_on")
@@ -138,4 +94,17 @@ func mappingValues(n *yaml.Node) []*yaml.Node {
 		out = append(out, n.Content[i])
 	}
 	return out
+}
+
+// mappingValue is the value of key in a mapping node, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
