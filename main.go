@@ -569,11 +569,11 @@ func (c *cli) toolID() string {
 // young, so collecting by growth traces the same small live heap over
 // and over. Instead the command gives itself a memory budget in
 // proportion to the source and collects only when the heap reaches it:
-// few collections, and a peak bounded by the budget. The budget is
-// under half of what `cue export` needs for the same source (about 275
-// bytes per byte of source at 1,000 and 10,000 services) and several
-// times the live heap the load needs (under 30 bytes per byte); a
-// source that needs more makes the collector work harder, never fail.
+// few collections, and a peak bounded by the budget. The budget is well
+// under what `cue export` needs for the same source (about 275 bytes per
+// byte of source at 1,000 and 10,000 services) and over twice the live
+// heap a run holds at its fullest (about 70 bytes per byte); a source
+// that needs more makes the collector work harder, never fail.
 // GOGC or GOMEMLIMIT in the environment take precedence.
 
 // budgetMemory is set by main: tests calling run keep Go's default.
@@ -581,8 +581,8 @@ var budgetMemory bool
 
 // Memory budget: budgetBase plus budgetPerByte per byte of source.
 const (
-	budgetBase    = 48 << 20
-	budgetPerByte = 120
+	budgetBase    = 32 << 20
+	budgetPerByte = 160
 )
 
 // setMemoryBudget sets the collector's budget for the source at root.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +35,8 @@ func validate(p *schema.Platform, h *schema.Host) error {
 	for i := range chunks {
 		chunk := services[i*chunkSize : min(len(services), (i+1)*chunkSize)]
 		wg.Go(func() {
+			loaders <- struct{}{}
+			defer func() { <-loaders }()
 			_, errs[i] = loadProject(h, userDocument(h, withReferenced(p, h, chunk)))
 		})
 	}
@@ -50,6 +53,10 @@ func validate(p *schema.Platform, h *schema.Host) error {
 // enough that the host's top-level blocks, read again for every chunk,
 // cost little.
 var chunkSize = 250
+
+// loaders bounds the chunks loaded at once, of all hosts together, to
+// the cores: more would only hold more of the loader's memory at once.
+var loaders = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // withReferenced returns the compose blocks of services, as written,
 // and of every service of the host they refer to, directly or not.
