@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"reflect"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
+
+	"portschema/generators/yamlout"
 )
 
 // serviceKeyOrder is the order people write a service's keys in: what
@@ -38,16 +39,7 @@ var serviceKeyOrder = []string{
 // every file back with compose-go's loader and compare it with the
 // project the document makes.
 func marshalDocument(doc map[string]any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(node(doc, projectType)); err != nil {
-		return nil, fmt.Errorf("writing the compose file: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("writing the compose file: %w", err)
-	}
-	return buf.Bytes(), nil
+	return yamlout.EncodeNode(node(doc, projectType))
 }
 
 var (
