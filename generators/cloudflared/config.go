@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"portschema/generators/yamlout"
 )
 
 // config is a cloudflared configuration file: the tunnel, its
@@ -14,6 +16,19 @@ type config struct {
 	CredentialsFile string         `yaml:"credentials-file"`
 	OriginRequest   map[string]any `yaml:"originRequest,omitempty"`
 	Ingress         []ingressRule  `yaml:"ingress"`
+}
+
+// configHead is config without its rules.
+type configHead struct {
+	Tunnel          string         `yaml:"tunnel"`
+	CredentialsFile string         `yaml:"credentials-file"`
+	OriginRequest   map[string]any `yaml:"originRequest,omitempty"`
+}
+
+// marshal is the file's text: yamlout.Marshal(c), with the rules, which
+// are most of it, written a batch at a time.
+func (c *config) marshal() ([]byte, error) {
+	return yamlout.MarshalList(configHead{c.Tunnel, c.CredentialsFile, c.OriginRequest}, "ingress", c.Ingress)
 }
 
 // ingressRule is one rule of the ingress list. Comment is written above

@@ -26,7 +26,6 @@ import (
 	"sort"
 
 	"portschema/generators/output"
-	"portschema/generators/yamlout"
 	"portschema/schema"
 )
 
@@ -61,7 +60,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		if len(diags) > 0 {
 			continue
 		}
-		data, err := yamlout.Marshal(cfg)
+		data, err := cfg.marshal()
 		if err != nil {
 			return nil, fmt.Errorf("cloudflared: host %s: %w", h.Name, err)
 		}

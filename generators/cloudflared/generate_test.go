@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"portschema/generators/output"
+	"portschema/generators/yamlout"
 	"portschema/schema"
+	"portschema/schema/synthetic"
 )
 
 const small = "testdata/small"
@@ -204,5 +206,41 @@ func TestSourceErrors(t *testing.T) {
 			_, err := Generate(p)
 			wantError(t, err, tt.want...)
 		})
+	}
+}
+
+// Written a batch of rules at a time, a tunnel file has the bytes one
+// call of the encoder gives, for this project's tunnel and a synthetic
+// one of hundreds of rules.
+func TestMarshalIsOneEncoderCall(t *testing.T) {
+	many := t.TempDir()
+	if err := synthetic.Write(many, 500); err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{"../..", many} {
+		p := load(t, root)
+		for _, h := range tunnelHosts(p) {
+			var routed []*schema.Service
+			for _, s := range p.Services {
+				if s.Deployed && len(s.Public) > 0 && s.Host == h.Name {
+					routed = append(routed, s)
+				}
+			}
+			cfg, diags := tunnelConfig(p, h, routed)
+			if len(diags) > 0 {
+				t.Fatal(diags)
+			}
+			got, err := cfg.marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := yamlout.Marshal(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cfg.Ingress) < 2 || !bytes.Equal(got, want) {
+				t.Errorf("%s: %d rules written in batches differ from one call:\n%s\nwant\n%s", h.Name, len(cfg.Ingress), got, want)
+			}
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"go.yaml.in/yaml/v4"
+
+	"portschema/generators/yamlout"
 )
 
 // config is the part of Prometheus' configuration file that portschema
@@ -14,6 +16,19 @@ type config struct {
 	Alerting      map[string]any `yaml:"alerting,omitempty"`
 	RuleFiles     []string       `yaml:"rule_files,omitempty"`
 	ScrapeConfigs []any          `yaml:"scrape_configs"`
+}
+
+// configHead is config without its jobs.
+type configHead struct {
+	Global    map[string]any `yaml:"global,omitempty"`
+	Alerting  map[string]any `yaml:"alerting,omitempty"`
+	RuleFiles []string       `yaml:"rule_files,omitempty"`
+}
+
+// marshal is the file's text: yamlout.Marshal(c), with the jobs, which
+// are most of it, written a batch at a time.
+func (c *config) marshal() ([]byte, error) {
+	return yamlout.MarshalList(configHead{c.Global, c.Alerting, c.RuleFiles}, "scrape_configs", c.ScrapeConfigs)
 }
 
 // scrapeConfig is one generated scrape job.

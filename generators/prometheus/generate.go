@@ -47,7 +47,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	if len(diags) > 0 {
 		return nil, diags.Sort()
 	}
-	data, err := yamlout.Marshal(cfg)
+	data, err := cfg.marshal()
 	if err != nil {
 		return nil, fmt.Errorf("prometheus: %w", err)
 	}

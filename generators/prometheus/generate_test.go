@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"portschema/generators/output"
+	"portschema/generators/yamlout"
 	"portschema/schema"
+	"portschema/schema/synthetic"
 )
 
 func TestGenerateGolden(t *testing.T) {
@@ -235,4 +237,40 @@ func TestSourceErrorsArePositioned(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Written a batch of jobs at a time, the file has the bytes one call
+// of the encoder gives, for a small platform, this project's own and a
+// synthetic one of hundreds of jobs.
+func TestMarshalIsOneEncoderCall(t *testing.T) {
+	many := t.TempDir()
+	if err := synthetic.Write(many, 300); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*schema.Platform{loadSmall(t), loadMana(t), loadAt(t, many)} {
+		cfg, diags := build(p)
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		got, err := cfg.marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := yamlout.Marshal(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cfg.ScrapeConfigs) < 2 || !bytes.Equal(got, want) {
+			t.Errorf("%s: %d jobs written in batches differ from one call:\n%s\nwant\n%s", p.Name, len(cfg.ScrapeConfigs), got, want)
+		}
+	}
+}
+
+func loadAt(t *testing.T, root string) *schema.Platform {
+	t.Helper()
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatalf("loading %s: %v", root, err)
+	}
+	return p
 }

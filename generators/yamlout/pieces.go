@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"portschema/generators/output"
 )
 
 // EncodeNode writes a YAML node tree at an indent of two spaces, with the
@@ -119,7 +121,7 @@ func plainKey(k *yaml.Node) (string, bool) {
 }
 
 // encodeIndented encodes a node as a document of its own and writes it
-// with every line but the empty ones indented: a uniform shift, which
+// indented: a uniform shift of every line but the empty ones, which
 // keeps block scalars and their indentation the same.
 func encodeIndented(buf *bytes.Buffer, n *yaml.Node, indent string) error {
 	var piece bytes.Buffer
@@ -131,15 +133,54 @@ func encodeIndented(buf *bytes.Buffer, n *yaml.Node, indent string) error {
 	if err := enc.Close(); err != nil {
 		return err
 	}
+	writeIndented(buf, piece.Bytes(), indent)
+	return nil
+}
+
+// writeIndented writes text with every line but the empty ones indented.
+func writeIndented(buf *bytes.Buffer, text []byte, indent string) {
 	if indent == "" {
-		buf.Write(piece.Bytes())
-		return nil
+		buf.Write(text)
+		return
 	}
-	for line := range bytes.Lines(piece.Bytes()) {
+	for line := range bytes.Lines(text) {
 		if len(line) > 1 {
 			buf.WriteString(indent)
 		}
 		buf.Write(line)
 	}
-	return nil
+}
+
+// MarshalList returns what Marshal returns for a struct whose fields are
+// those of head followed by a list under key, for the documents whose
+// bulk is one list (the scrape jobs, the ingress rules): the list is
+// encoded a batch of items at a time, for the reason EncodeNode gives.
+// key must be a plain YAML key.
+func MarshalList[T any](head any, key string, items []T) ([]byte, error) {
+	headText, err := Marshal(head)
+	if err != nil {
+		return nil, err
+	}
+	buf := bytes.NewBuffer(headText)
+	if buf.String() == output.Header(output.HashComment)+"{}\n" {
+		buf.Truncate(len(output.Header(output.HashComment)))
+	}
+	if len(items) == 0 {
+		buf.WriteString(key + ": []\n")
+		return buf.Bytes(), nil
+	}
+	buf.WriteString(key + ":\n")
+	for start := 0; start < len(items); start += pieceSize {
+		var piece bytes.Buffer
+		enc := yaml.NewEncoder(&piece)
+		enc.SetIndent(2)
+		if err := enc.Encode(items[start:min(len(items), start+pieceSize)]); err != nil {
+			return nil, fmt.Errorf("marshalling yaml: %w", err)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("marshalling yaml: %w", err)
+		}
+		writeIndented(buf, piece.Bytes(), "  ")
+	}
+	return buf.Bytes(), nil
 }
