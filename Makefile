@@ -40,7 +40,8 @@ FUZZ_TARGETS = \
 	./schema/handwritten:FuzzPrometheusReader \
 	./schema/handwritten:FuzzDocReader \
 	./generators/env:FuzzEnvRoundTrip \
-	./generators/portdoc:FuzzCell
+	./generators/portdoc:FuzzCell \
+	./generators/yamlout:FuzzString
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"go.yaml.in/yaml/v4"
 
 	"portschema/generators/yamlout"
 )
@@ -26,20 +24,25 @@ var serviceKeyOrder = []string{
 	"depends_on", "healthcheck", "labels",
 }
 
-// marshalDocument writes a host's compose document as YAML. Values are written
-// as the document has them, which is as the source wrote them for the
-// pass-through keys (a size stays 128m, a command stays a string or a
-// list); only the order of keys is chosen: a service's keys in
+// marshalDocument writes a host's compose document as YAML. Values are
+// written as the document has them, which is as the source wrote them
+// for the pass-through keys (a size stays 128m, a command stays a string
+// or a list); only the order of keys is chosen: a service's keys in
 // serviceKeyOrder, the keys of every block compose-go has a type for in
 // the order of that type's fields (the order compose-go itself writes
 // them in, and the order of the compose specification), and map keys
-// (labels, environment, build args, ...) sorted. Building the YAML
-// straight from the document, rather than from a project compose-go
-// loaded, keeps regen's cost that of the validation alone; tests load
-// every file back with compose-go's loader and compare it with the
-// project the document makes.
+// (labels, environment, build args, ...) sorted. Strings are quoted only
+// where a reader could take them for something else (see
+// yamlout.AppendString), and strings of several lines are literal
+// blocks. The document holds only what JSON decodes to, so the writer
+// is the few lines of block YAML it needs, at a tenth of the cost of a
+// general encoder on a file of thousands of services; tests load every
+// file back with compose-go's loader and compare it with the project
+// the document makes.
 func marshalDocument(doc map[string]any) ([]byte, error) {
-	return yamlout.EncodeNode(node(doc, projectType))
+	w := &writer{}
+	w.mapping(doc, projectType, 0, false)
+	return w.b, nil
 }
 
 var (
@@ -48,92 +51,153 @@ var (
 	portType    = reflect.TypeFor[types.ServicePortConfig]()
 )
 
-// node is the YAML node of a document value. t is the compose-go type
-// the value decodes into, or nil where there is none (an extension, a
-// value compose-go keeps as any); it decides the order of the keys.
-func node(v any, t reflect.Type) *yaml.Node {
+// writer appends block YAML, two spaces per level.
+type writer struct{ b []byte }
+
+func (w *writer) indent(n int) {
+	for range n {
+		w.b = append(w.b, ' ')
+	}
+}
+
+// mapping writes the entries of a mapping at indent; inline says that
+// the first key goes on the current line, after a sequence's "- ". t is
+// the compose-go type the mapping decodes into, or nil where there is
+// none (an extension, a value compose-go keeps as any); it decides the
+// order of the keys.
+func (w *writer) mapping(m map[string]any, t reflect.Type, indent int, inline bool) {
+	for i, k := range sortedKeys(m, t) {
+		if i > 0 || !inline {
+			w.indent(indent)
+		}
+		w.b = yamlout.AppendString(w.b, k)
+		w.b = append(w.b, ':')
+		switch v := m[k].(type) {
+		case map[string]any:
+			if len(v) == 0 {
+				w.b = append(w.b, " {}\n"...)
+				continue
+			}
+			w.b = append(w.b, '\n')
+			w.mapping(v, childType(t, k), indent+2, false)
+		case []any:
+			if len(v) == 0 {
+				w.b = append(w.b, " []\n"...)
+				continue
+			}
+			w.b = append(w.b, '\n')
+			w.sequence(v, childType(t, k), indent+2, false)
+		default:
+			w.b = append(w.b, ' ')
+			w.scalar(v, childType(t, k), indent+2)
+		}
+	}
+}
+
+// sequence writes the items of a list of type t at indent; inline says
+// that the first item goes on the current line.
+func (w *writer) sequence(items []any, t reflect.Type, indent int, inline bool) {
+	et := elemType(t)
+	for i, item := range items {
+		if i > 0 || !inline {
+			w.indent(indent)
+		}
+		w.b = append(w.b, "- "...)
+		switch item := item.(type) {
+		case map[string]any:
+			if len(item) == 0 {
+				w.b = append(w.b, "{}\n"...)
+				continue
+			}
+			w.mapping(item, et, indent+2, true)
+		case []any:
+			if len(item) == 0 {
+				w.b = append(w.b, "[]\n"...)
+				continue
+			}
+			w.sequence(item, et, indent+2, true)
+		default:
+			w.scalar(item, et, indent+2)
+		}
+	}
+}
+
+// scalar writes a scalar and its line break. A string of several lines
+// becomes a literal block whose lines are indented at indent. A port in
+// the short syntax is always quoted, as people write them (YAML 1.1
+// reads 22:22 as a number).
+func (w *writer) scalar(v any, t reflect.Type, indent int) {
 	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		ranks := keyRanks(t)
-		slices.SortFunc(keys, func(a, b string) int {
-			if ra, rb := ranks[a], ranks[b]; ra != rb {
-				// Unranked keys (0) go after the ranked ones.
-				if ra == 0 || rb != 0 && ra > rb {
-					return 1
-				}
-				return -1
-			}
-			switch {
-			case a < b:
-				return -1
-			case a > b:
-				return 1
-			}
-			return 0
-		})
-		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*len(keys))}
-		for _, k := range keys {
-			n.Content = append(n.Content, str(k), node(v[k], childType(t, k)))
-		}
-		return n
-	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, 0, len(v))}
-		for _, e := range v {
-			n.Content = append(n.Content, node(e, elemType(t)))
-		}
-		return n
 	case string:
-		n := str(v)
-		if t == portType {
-			// A port in the short syntax. Always quoted, as people
-			// write them: YAML 1.1 reads 22:22 as a number.
-			n.Style = yaml.DoubleQuotedStyle
+		switch {
+		case t == portType:
+			w.b = strconv.AppendQuote(w.b, v)
+		case yamlout.LiteralSafe(v):
+			w.literal(v, indent)
+			return
+		default:
+			w.b = yamlout.AppendString(w.b, v)
 		}
-		return n
 	case int:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
+		w.b = strconv.AppendInt(w.b, int64(v), 10)
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			// JSON has no such numbers; say what it is rather than
 			// write something compose reads as another value.
-			return str(fmt.Sprint(v))
+			w.b = yamlout.AppendString(w.b, fmt.Sprint(v))
+		} else {
+			w.b = strconv.AppendFloat(w.b, v, 'g', -1, 64)
 		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(v, 'g', -1, 64)}
 	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
+		w.b = strconv.AppendBool(w.b, v)
 	case nil:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+		w.b = append(w.b, "null"...)
+	default:
+		// The document holds only what JSON decodes to; anything else
+		// is a bug here, written visibly rather than dropped.
+		w.b = yamlout.AppendString(w.b, fmt.Sprint(v))
 	}
-	// The document holds only what JSON decodes to; anything else is a
-	// bug here, written visibly rather than dropped.
-	return str(fmt.Sprint(v))
+	w.b = append(w.b, '\n')
 }
 
-// str is a string scalar. The encoder quotes it where YAML would read
-// it as something else; strings that only YAML 1.1 readers take for a
-// boolean or a base-60 number (yes, on, 22:22) are double-quoted too,
-// so that no reader of the file sees another value.
-func str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if yaml11Special(s) {
-		n.Style = yaml.DoubleQuotedStyle
+// literal writes s as a literal block scalar (see yamlout.LiteralSafe):
+// the header that keeps its trailing line breaks, then its lines at
+// indent, empty ones empty.
+func (w *writer) literal(s string, indent int) {
+	w.b = append(w.b, yamlout.LiteralHeader(s)...)
+	w.b = append(w.b, '\n')
+	lines := strings.Split(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
 	}
-	return n
+	for _, line := range lines {
+		if line != "" {
+			w.indent(indent)
+			w.b = append(w.b, line...)
+		}
+		w.b = append(w.b, '\n')
+	}
 }
 
-var base60 = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
-
-func yaml11Special(s string) bool {
-	switch s {
-	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-		"on", "On", "ON", "off", "Off", "OFF":
-		return true
+// sortedKeys are a mapping's keys in the order they are written: ranked
+// keys (see keyRanks) first, by rank, then the others sorted.
+func sortedKeys(m map[string]any, t reflect.Type) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return len(s) > 2 && s[0] <= '9' && base60.MatchString(s)
+	ranks := keyRanks(t)
+	slices.SortFunc(keys, func(a, b string) int {
+		if ra, rb := ranks[a], ranks[b]; ra != rb {
+			// Unranked keys (0) go after the ranked ones.
+			if ra == 0 || rb != 0 && ra > rb {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
 }
 
 // keyRanks gives each key of a compose-go struct type its place,

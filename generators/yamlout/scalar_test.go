@@ -1,0 +1,103 @@
+package yamlout
+
+import (
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// tricky are strings YAML readers are known to take for something else,
+// or that need quoting for their shape or characters.
+var tricky = []string{
+	"", " ", "plain", "two words", " lead", "trail ", "a: b", "a:b", "http://x:1/y", "#c", "a #c", "a#c",
+	"- x", "-x", "-", "?", "? x", ":9001", ":", "a:", "---", "...", "--- x", "[a]", "{a}", "a,b", "1,3",
+	"!tag", "&anchor", "*alias", "|", ">", "'", "\"", "it's", "say \"hi\"", "%x", "@x", "`x`",
+	"true", "True", "FALSE", "yes", "No", "on", "OFF", "y", "N", "null", "Null", "~", "<<", "=",
+	"0", "10008", "-1", "+1", "1.5", "1e3", "1E+3", ".5", "1.", "0x1F", "0o17", "017", "0b101", "1_000",
+	"22:22", "190:20:30", "1:2", ".inf", "-.Inf", ".nan", "2024-01-01", "2024-1-1 10:00", "1.2.3",
+	"tab\there", "line\nbreak", "ends\n", "\n", "\n\nx", "x\n\n", "a\r\nb", "nul\x00", "bell\a",
+	"é ü ß", "東京", "🚀", "\u00a0nbsp", "zero\u200bwidth", "\ufeffbom", "${X} $$Y", "a\\b",
+	"multi\nline\n", "multi\n\nwith empty\n", "  indented\nfirst\n", "trailing \nspace", "x\n  y\n",
+	strings.Repeat("long words ", 40),
+}
+
+// readBack parses text as a YAML mapping and returns the value of k.
+func readBack(t *testing.T, text string) any {
+	t.Helper()
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(text), &m); err != nil {
+		t.Fatalf("%q does not parse: %v", text, err)
+	}
+	return m["k"]
+}
+
+// writeString is how a generator writes a string value at one level of
+// nesting: a literal block where LiteralSafe says so, else AppendString.
+func writeString(s string) string {
+	if LiteralSafe(s) {
+		var b strings.Builder
+		b.WriteString("k: " + LiteralHeader(s) + "\n")
+		lines := strings.Split(s, "\n")
+		if lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		for _, line := range lines {
+			if line != "" {
+				b.WriteString("  " + line)
+			}
+			b.WriteString("\n")
+		}
+		return b.String() + "next: 1\n"
+	}
+	return "k: " + string(AppendString(nil, s)) + "\nnext: 1\n"
+}
+
+func checkString(t *testing.T, s string) {
+	t.Helper()
+	text := writeString(s)
+	if got := readBack(t, text); got != s {
+		t.Errorf("%q written as\n%s\nreads back as %#v", s, text, got)
+	}
+	// As a key, and under YAML 1.1 eyes: a plain scalar is never one a
+	// 1.1 reader resolves to another type.
+	key := string(AppendString(nil, s))
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(key+": 1\n"), &m); err != nil || len(m) != 1 || m[s] != 1 {
+		t.Errorf("%q as a key, written %s, reads back as %v (%v)", s, key, m, err)
+	}
+	if plainSafe(s) && readsAsOther(s) {
+		t.Errorf("%q is written plain though a reader takes it for another type", s)
+	}
+}
+
+func TestStringsReadBackAsWritten(t *testing.T) {
+	for _, s := range tricky {
+		checkString(t, s)
+	}
+}
+
+// Strings no reader could take for anything else stay plain, so a
+// generated file reads like a hand-written one.
+func TestOrdinaryStringsArePlain(t *testing.T) {
+	for _, s := range []string{"plain", "two words", "http://x:1/y", "a#c", "-x", ":9001", "1,3", "1.2.3",
+		"redis-server --requirepass ${REDIS_PASSWORD}", "fetch('http://127.0.0.1:3001/health')", "CMD-SHELL", "é ü ß"} {
+		if got := string(AppendString(nil, s)); got != s {
+			t.Errorf("%q written as %s", s, got)
+		}
+	}
+}
+
+func FuzzString(f *testing.F) {
+	for _, s := range tricky {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8Valid(s) {
+			return // the model's strings come from JSON: valid UTF-8
+		}
+		checkString(t, s)
+	})
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
