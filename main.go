@@ -215,11 +215,21 @@ func (c *cli) regen(args []string) int {
 	if _, ok := c.flags("regen", args); !ok {
 		return exitUsage
 	}
-	p, files, code := c.build()
-	if code != exitOK {
+	p, code := c.load()
+	if p == nil {
 		return code
 	}
-	changes, err := output.NewTree(c.root).Write(files)
+	w, err := output.NewTree(c.root).Begin()
+	if err != nil {
+		c.failf("%v", err)
+		return exitUsage
+	}
+	defer w.Close()
+	files, err := generators.RunStaging(p, w.Stage)
+	if err != nil {
+		return c.report(err)
+	}
+	changes, err := w.Commit(files)
 	if err != nil {
 		c.failf("%v", err)
 		return exitUsage

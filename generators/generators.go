@@ -43,13 +43,24 @@ func All() []Generator {
 // results are gathered by registry position, which keeps the outcome
 // the same as running them in order: the first error in registry order
 // wins, and a path produced twice names the later generator.
-func Run(p *schema.Platform) ([]output.File, error) {
+func Run(p *schema.Platform) ([]output.File, error) { return RunStaging(p, nil) }
+
+// RunStaging is Run, handing each generator's files to ready (if not
+// nil) as soon as the generator succeeds, from its goroutine: a writer
+// can stage them while the other generators still run. What Run returns
+// is still the only complete, checked result.
+func RunStaging(p *schema.Platform, ready func([]output.File)) ([]output.File, error) {
 	gens := All()
 	outs := make([][]output.File, len(gens))
 	errs := make([]error, len(gens))
 	var wg sync.WaitGroup
 	for i, g := range gens {
-		wg.Go(func() { outs[i], errs[i] = g.Generate(p) })
+		wg.Go(func() {
+			outs[i], errs[i] = g.Generate(p)
+			if errs[i] == nil && ready != nil {
+				ready(outs[i])
+			}
+		})
 	}
 	wg.Wait()
 	var files []output.File

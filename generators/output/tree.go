@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-
-	"github.com/rogpeppe/go-internal/lockedfile"
 )
 
 // ManifestPath is where the tool records the files it owns, relative to
@@ -129,14 +127,17 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 // the root keeps two runs from interleaving. Nothing is written unless
 // every file passed Plan's checks.
 func (t *Tree) Write(files []File) ([]Change, error) {
-	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
+	w, err := t.Begin()
+	if err != nil {
 		return nil, err
 	}
-	unlock, err := lockedfile.MutexAt(filepath.Join(t.Root, LockPath)).Lock()
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", LockPath, err)
-	}
-	defer unlock()
+	defer w.Close()
+	return w.Commit(files)
+}
+
+// commit is Write's work once the lock is held; early holds files
+// already staged (see Writer.Stage), by path.
+func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
 	changes, err := t.Plan(files)
 	if err != nil {
 		return nil, err
@@ -144,20 +145,20 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 	sort.SliceStable(changes, func(i, j int) bool {
 		return changes[i].Path != ManifestPath && changes[j].Path == ManifestPath
 	})
-	staged, err := t.stage(changes)
+	temps, err := t.stage(changes, early)
 	if err != nil {
 		return nil, err
 	}
 	for i, c := range changes {
 		switch {
-		case staged[i] != "":
-			if err := os.Rename(staged[i], t.abs(c.Path)); err != nil {
-				removeAll(staged[i:])
+		case temps[i] != "":
+			if err := os.Rename(temps[i], t.abs(c.Path)); err != nil {
+				removeAll(temps[i:])
 				return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 			}
 		case c.Kind == Orphaned:
 			if err := os.Remove(t.abs(c.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				removeAll(staged[i:])
+				removeAll(temps[i:])
 				return nil, err
 			}
 		}
@@ -167,29 +168,35 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 
 // stage writes every new or changed file to a temporary file beside its
 // destination, syncs them, and returns their paths ("" for changes with
-// nothing to write). On failure it removes what it wrote.
-func (t *Tree) stage(changes []Change) ([]string, error) {
-	staged := make([]string, len(changes))
+// nothing to write). A file staged early with the same contents is
+// taken as it is. On failure it removes what it wrote.
+func (t *Tree) stage(changes []Change, early map[string]staged) ([]string, error) {
+	temps := make([]string, len(changes))
 	for i, c := range changes {
 		if c.Kind != Missing && c.Kind != Stale {
+			continue
+		}
+		if e, ok := early[c.Path]; ok && bytes.Equal(e.data, c.New) {
+			temps[i] = e.temp
+			delete(early, c.Path)
 			continue
 		}
 		dir := filepath.Dir(t.abs(c.Path))
 		err := os.MkdirAll(dir, 0o755)
 		if err == nil {
-			staged[i], err = t.writeTemp(dir, c.New)
+			temps[i], err = t.writeTemp(dir, c.New)
 		}
 		if err != nil {
-			removeAll(staged)
+			removeAll(temps)
 			return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 		}
 	}
 	// The data is on disk before any rename makes it an output.
-	if err := syncFiles(staged); err != nil {
-		removeAll(staged)
+	if err := syncFiles(temps); err != nil {
+		removeAll(temps)
 		return nil, fmt.Errorf("writing outputs: %w", err)
 	}
-	return staged, nil
+	return temps, nil
 }
 
 func removeAll(paths []string) {

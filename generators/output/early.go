@@ -1,0 +1,111 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/rogpeppe/go-internal/lockedfile"
+)
+
+// Writer is a write of the tree in progress. It holds the root's lock
+// from Begin to Close, so files can be staged (written to their
+// temporary files) while the rest are still being generated: creating
+// thousands of files is mostly the file system's work, which then runs
+// beside the generators' instead of after it. Commit decides, exactly
+// as Write does, what is written; staging early only saves it work.
+type Writer struct {
+	tree   *Tree
+	unlock func()
+
+	queue chan []File
+	stop  sync.Once
+	done  chan struct{}
+	// early are the files staged so far, by path; only the staging
+	// goroutine writes it until done is closed.
+	early map[string]staged
+}
+
+// staged is a temporary file holding the new contents of an output.
+type staged struct {
+	temp string
+	data []byte
+}
+
+// Begin locks the root for a write. The caller must Close the Writer.
+func (t *Tree) Begin() (*Writer, error) {
+	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockedfile.MutexAt(filepath.Join(t.Root, LockPath)).Lock()
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", LockPath, err)
+	}
+	w := &Writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}), early: map[string]staged{}}
+	go w.stageQueued()
+	return w, nil
+}
+
+// Stage hands over files whose contents are final, to be staged in the
+// background. It may be called from several goroutines, until Commit.
+func (w *Writer) Stage(files []File) { w.queue <- files }
+
+// stageQueued stages what Stage hands over, one file after another (the
+// file system serialises creates in a directory anyway). It only stages
+// files Commit would write: a path that passes the checks, whose file
+// is missing or generated and different. Anything it cannot do it
+// leaves to Commit, which reports it.
+func (w *Writer) stageQueued() {
+	defer close(w.done)
+	checker := &pathChecker{tree: w.tree}
+	for files := range w.queue {
+		for _, f := range files {
+			if f.Path == ManifestPath || checker.check(f.Path) != nil {
+				continue
+			}
+			if _, dup := w.early[f.Path]; dup {
+				continue
+			}
+			old, err := w.tree.read(f.Path)
+			missing := errors.Is(err, fs.ErrNotExist)
+			if !missing && (err != nil || !HasHeader(old) || bytes.Equal(old, f.Data)) {
+				continue
+			}
+			dir := filepath.Dir(w.tree.abs(f.Path))
+			if os.MkdirAll(dir, 0o755) != nil {
+				continue
+			}
+			if temp, err := w.tree.writeTemp(dir, f.Data); err == nil {
+				w.early[f.Path] = staged{temp: temp, data: f.Data}
+			}
+		}
+	}
+}
+
+// finishStaging stops the staging goroutine and waits for it.
+func (w *Writer) finishStaging() {
+	w.stop.Do(func() { close(w.queue) })
+	<-w.done
+}
+
+// Commit makes the disk match files, as Write does, taking the files
+// staged early where their contents are what is written.
+func (w *Writer) Commit(files []File) ([]Change, error) {
+	w.finishStaging()
+	return w.tree.commit(files, w.early)
+}
+
+// Close removes the files staged early that Commit did not use (all of
+// them, without a Commit) and releases the lock.
+func (w *Writer) Close() {
+	w.finishStaging()
+	for path, s := range w.early {
+		os.Remove(s.temp)
+		delete(w.early, path)
+	}
+	w.unlock()
+}

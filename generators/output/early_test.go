@@ -1,0 +1,112 @@
+package output
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// temps lists the temporary files under root.
+func temps(t *testing.T, root string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".portschema-") && strings.HasSuffix(d.Name(), ".tmp") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+// Files staged while others are generated end up exactly as a Write of
+// the whole set leaves them, with no temporary file behind: those
+// staged with their final contents, one staged with contents that
+// changed before the commit, and one never staged.
+func TestStagedEarlyCommitsAsWrite(t *testing.T) {
+	root := t.TempDir()
+	if _, err := NewTree(root).Write([]File{gen("out/kept.yml", "k: 1\n"), gen("out/stale.yml", "s: 1\n")}); err != nil {
+		t.Fatal(err)
+	}
+	final := []File{gen("out/kept.yml", "k: 1\n"), gen("out/stale.yml", "s: 2\n"), gen("out/env/new.env", "N=1\n"),
+		gen("out/changed.yml", "c: final\n"), gen("out/late.yml", "l: 1\n")}
+	w, err := NewTree(root).Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Stage(final[:3])
+	w.Stage([]File{gen("out/changed.yml", "c: draft\n")})
+	changes, err := w.Commit(final)
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]ChangeKind{"out/kept.yml": Unchanged, "out/stale.yml": Stale, "out/env/new.env": Missing,
+		"out/changed.yml": Missing, "out/late.yml": Missing, ManifestPath: Stale}
+	for path, kind := range kinds(changes) {
+		if want[path] != kind {
+			t.Errorf("%s: %s, want %s", path, kind, want[path])
+		}
+	}
+	for _, f := range final {
+		if got := readFile(t, root, f.Path); got != string(f.Data) {
+			t.Errorf("%s holds %q, want %q", f.Path, got, f.Data)
+		}
+	}
+	if left := temps(t, root); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// A write that stages files and then fails (a generator error, a
+// refused path) changes nothing and leaves no temporary file; a staged
+// path that leaves the root is never written at all.
+func TestStagedEarlyThenAbandoned(t *testing.T) {
+	root := t.TempDir()
+	old := []File{gen("out/a.yml", "a: 1\n")}
+	if _, err := NewTree(root).Write(old); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.Symlink(filepath.Dir(outside), filepath.Join(root, "out", "link")); err != nil {
+		t.Fatal(err)
+	}
+	tree := NewTree(root)
+	var dirs []string
+	tree.writeTemp = func(dir string, data []byte) (string, error) {
+		dirs = append(dirs, dir)
+		return writeTemp(dir, data)
+	}
+	w, err := tree.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Stage([]File{gen("out/a.yml", "a: 2\n"), gen("out/b.yml", "b: 1\n"), gen("out/link/escape.yml", "x: 1\n"), gen("../up.yml", "u: 1\n")})
+	w.Close() // without a Commit
+	if want := []string{filepath.Join(root, "out"), filepath.Join(root, "out")}; strings.Join(dirs, ",") != strings.Join(want, ",") {
+		t.Errorf("staged in %v, want only the two files inside the root", dirs)
+	}
+	if got := readFile(t, root, "out/a.yml"); got != string(old[0].Data) {
+		t.Errorf("out/a.yml changed: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(root, "out", "b.yml")); err == nil {
+		t.Error("out/b.yml was written without a commit")
+	}
+	if left := append(temps(t, root), temps(t, filepath.Dir(outside))...); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(outside)); len(entries) > 0 {
+		t.Errorf("a staged path wrote outside the root: %v", entries)
+	}
+	// The commit refuses the path too.
+	w, err = NewTree(root).Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Commit([]File{gen("out/link/escape.yml", "x: 1\n")}); err == nil || !strings.Contains(err.Error(), "outside the project root") {
+		t.Errorf("commit of a path through a link out of the root: %v", err)
+	}
+}
