@@ -63,6 +63,7 @@ func (w *Writer) stageQueued() {
 	defer close(w.done)
 	checker := &pathChecker{tree: w.tree}
 	for files := range w.queue {
+		var batch []string
 		for _, f := range files {
 			if f.Path == ManifestPath || checker.check(f.Path) != nil {
 				continue
@@ -81,8 +82,13 @@ func (w *Writer) stageQueued() {
 			}
 			if temp, err := w.tree.writeTemp(dir, f.Data); err == nil {
 				w.early[f.Path] = staged{temp: temp, data: f.Data}
+				batch = append(batch, temp)
 			}
 		}
+		// Flushing them to disk now, while generators still run, leaves
+		// Commit's sync little to wait for. Commit syncs every file it
+		// renames again, so a failure here changes nothing.
+		syncFiles(batch)
 	}
 }
 
