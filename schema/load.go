@@ -3,10 +3,12 @@ package schema
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/build"
@@ -237,11 +239,26 @@ type source struct {
 // model. Decoding JSON is several times cheaper than cue.Value.Decode.
 func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
 	// The parts of a split source each hold some services and the same
-	// everything else: decoding them into one value merges them.
-	var src source
-	for _, data := range docs {
-		if err := json.Unmarshal(data, &src); err != nil {
-			return nil, fmt.Errorf("decoding evaluated source: %w", err)
+	// everything else: they are decoded side by side and their services
+	// merged into the first.
+	parts := make([]source, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	for i, data := range docs {
+		wg.Go(func() { errs[i] = json.Unmarshal(data, &parts[i]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("decoding evaluated source: %w", err)
+	}
+	src := parts[0]
+	for _, part := range parts[1:] {
+		if src.Services == nil {
+			src.Services = part.Services
+			continue
+		}
+		for name, s := range part.Services {
+			src.Services[name] = s
 		}
 	}
 	p := &Platform{Name: src.Platform.Name, Domain: src.Platform.Domain, Principles: src.Platform.Principles,
