@@ -6,27 +6,31 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // validate checks the rules across values that CUE cannot check cheaply
 // or cannot name both parties of: collisions, references, reachability.
-// Each rule is linear in the size of the source.
+// Each rule is linear in the size of the source and only reads the
+// model, so the rules run side by side, each into its own collector;
+// their findings are joined in this order and sorted.
 func validate(p *Platform) (errs, warns Diagnostics) {
-	c := &collector{}
-	checkNames(c, p)
-	checkRanges(c, p)
-	checkReferences(c, p)
-	checkPorts(c, p)
-	checkPlans(c, p)
-	checkPublic(c, p)
-	checkEnv(c, p)
-	checkNeeds(c, p)
-	checkCompose(c, p)
-	checkHealthchecks(c, p)
-	checkMetrics(c, p)
-	checkOutputs(c, p)
-	c.diags = append(c.diags, p.LaptopClashes()...)
-	return c.split()
+	rules := []func(*collector, *Platform){
+		checkNames, checkRanges, checkReferences, checkPorts, checkPlans, checkPublic, checkEnv,
+		checkNeeds, checkCompose, checkHealthchecks, checkMetrics, checkOutputs,
+		func(c *collector, p *Platform) { c.diags = append(c.diags, p.LaptopClashes()...) },
+	}
+	found := make([]collector, len(rules))
+	var wg sync.WaitGroup
+	for i, rule := range rules {
+		wg.Go(func() { rule(&found[i], p) })
+	}
+	wg.Wait()
+	all := &collector{}
+	for _, c := range found {
+		all.diags = append(all.diags, c.diags...)
+	}
+	return all.split()
 }
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
