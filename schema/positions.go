@@ -50,9 +50,57 @@ func newPositionIndex(root string, files []*ast.File) *positionIndex {
 		if filepath.Base(f.Filename) == DefinitionsFile {
 			continue // positions are the user's, never the definitions'
 		}
-		ix.walkDecls(f.Decls, nil)
+		ix.walkDecls(f.Decls, cursor{})
 	}
 	return ix
+}
+
+// cursor is where the walk is: how deep below the top level, under which
+// top-level field, and inside an entity, its positions and the path
+// below it as Positions keys are written (see joinPath).
+type cursor struct {
+	depth int
+	top   string
+	ps    Positions // nil outside an entity
+	rest  string
+}
+
+// child is the cursor of a field or list element elem below c.
+func (ix *positionIndex) child(c cursor, elem string) cursor {
+	n := cursor{depth: c.depth + 1, top: c.top}
+	switch {
+	case c.depth == 0:
+		n.top = elem
+		if singletons[elem] {
+			n.ps = ix.entityFor(elem)
+		}
+	case c.depth == 1 && entityKinds[c.top]:
+		n.ps = ix.entityFor(c.top + "." + elem)
+	case c.ps != nil:
+		n.ps, n.rest = c.ps, joinElem(c.rest, elem)
+	}
+	return n
+}
+
+// joinElem appends one element to a path as joinPath writes it.
+func joinElem(path, elem string) string {
+	if _, err := strconv.Atoi(elem); err == nil {
+		return path + "[" + elem + "]"
+	}
+	if path == "" {
+		return elem
+	}
+	return path + "." + elem
+}
+
+// entityFor returns the positions of an entity, made on first use.
+func (ix *positionIndex) entityFor(key string) Positions {
+	ps := ix.entities[key]
+	if ps == nil {
+		ps = Positions{}
+		ix.entities[key] = ps
+	}
+	return ps
 }
 
 // entity returns the positions recorded for an entity key such as
@@ -102,18 +150,18 @@ func joinPath(path []string) string {
 	return b.String()
 }
 
-func (ix *positionIndex) walkDecls(decls []ast.Decl, path []string) {
+func (ix *positionIndex) walkDecls(decls []ast.Decl, c cursor) {
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *ast.Field:
 			name, ok := labelName(d.Label)
 			if !ok {
-				if _, isPattern := d.Label.(*ast.ListLit); isPattern || len(path) > 0 {
+				if _, isPattern := d.Label.(*ast.ListLit); isPattern || c.depth > 0 {
 					ix.dynamic = true
 				}
 				continue
 			}
-			if len(path) == 0 && !topLevel[name] {
+			if c.depth == 0 && !topLevel[name] {
 				if _, seen := ix.unknown[name]; !seen {
 					if ix.unknown == nil {
 						ix.unknown = map[string]Pos{}
@@ -121,72 +169,61 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, path []string) {
 					ix.unknown[name] = ix.pos(d.Label.Pos())
 				}
 			}
-			p := append(path[:len(path):len(path)], name)
-			ix.record(p, d.Label.Pos())
-			ix.walkExpr(d.Value, p)
+			n := ix.child(c, name)
+			ix.record(n, d.Label.Pos())
+			ix.walkExpr(d.Value, n)
 		case *ast.EmbedDecl:
 			ix.dynamic = true
-			ix.walkExpr(d.Expr, path)
+			ix.walkExpr(d.Expr, c)
 		case *ast.Comprehension:
 			ix.dynamic = true
-			ix.walkExpr(d.Value, path)
+			ix.walkExpr(d.Value, c)
 		}
 	}
 }
 
-func (ix *positionIndex) walkExpr(e ast.Expr, path []string) {
+func (ix *positionIndex) walkExpr(e ast.Expr, c cursor) {
 	switch e := e.(type) {
 	case *ast.StructLit:
-		ix.walkDecls(e.Elts, path)
+		ix.walkDecls(e.Elts, c)
 	case *ast.ListLit:
 		for i, el := range e.Elts {
-			p := append(path[:len(path):len(path)], strconv.Itoa(i))
-			ix.record(p, el.Pos())
-			ix.walkExpr(el, p)
+			n := ix.child(c, strconv.Itoa(i))
+			ix.record(n, el.Pos())
+			ix.walkExpr(el, n)
 		}
 	case *ast.BinaryExpr:
 		// a & b, a | b: record the left-most literal for the path and
 		// walk both sides for nested fields.
-		ix.walkExpr(e.X, path)
-		ix.walkExpr(e.Y, path)
+		ix.walkExpr(e.X, c)
+		ix.walkExpr(e.Y, c)
 	case *ast.ParenExpr:
-		ix.walkExpr(e.X, path)
+		ix.walkExpr(e.X, c)
 	default:
-		if e != nil && len(path) > 0 {
-			ix.recordValue(path, e.Pos())
+		if e != nil && c.depth > 0 {
+			ix.recordValue(c, e.Pos())
 		}
 	}
 }
 
 // record notes the position of a field's label, unless the field was
 // already seen (the first file in load order wins, as the user reads it).
-func (ix *positionIndex) record(path []string, pos token.Pos) {
-	key, rest := splitEntity(path)
-	if key == "" || !pos.IsValid() {
+func (ix *positionIndex) record(c cursor, pos token.Pos) {
+	if c.ps == nil || !pos.IsValid() {
 		return
 	}
-	ps := ix.entities[key]
-	if ps == nil {
-		ps = Positions{}
-		ix.entities[key] = ps
-	}
-	if _, seen := ps[rest]; !seen {
-		ps[rest] = ix.pos(pos)
+	if _, seen := c.ps[c.rest]; !seen {
+		c.ps[c.rest] = ix.pos(pos)
 	}
 }
 
 // recordValue notes the position of a leaf value, which is where an
 // error about that value should point: it replaces the label position.
-func (ix *positionIndex) recordValue(path []string, pos token.Pos) {
-	key, rest := splitEntity(path)
-	if key == "" || !pos.IsValid() || rest == "" {
+func (ix *positionIndex) recordValue(c cursor, pos token.Pos) {
+	if c.ps == nil || !pos.IsValid() || c.rest == "" {
 		return
 	}
-	ps := ix.entities[key]
-	if ps == nil {
-		return
-	}
-	ps[rest] = ix.pos(pos)
+	c.ps[c.rest] = ix.pos(pos)
 }
 
 func (ix *positionIndex) pos(p token.Pos) Pos {
