@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
@@ -49,18 +50,7 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst, err := loadInstance(src)
-	if err != nil {
-		return nil, err
-	}
-	var sourceFiles []string
-	for _, f := range inst.Files {
-		if name := relPath(absRoot, f.Filename); filepath.Base(f.Filename) != DefinitionsFile {
-			sourceFiles = append(sourceFiles, name)
-		}
-	}
-	sort.Strings(sourceFiles)
-	ix, docs, err := evaluate(absRoot, src, inst)
+	ix, docs, sourceFiles, err := evaluate(absRoot, src)
 	if err != nil {
 		return nil, err
 	}
@@ -82,35 +72,59 @@ func Load(root string) (*Platform, error) {
 	return p, nil
 }
 
-// evaluate exports the loaded source as JSON, in parts where it can
-// be split, and indexes the positions of its syntax meanwhile. Problems
-// in the source come back as Diagnostics.
-func evaluate(absRoot string, src *sourceFiles, inst *build.Instance) (*positionIndex, [][]byte, error) {
-	positions := make(chan *positionIndex, 1)
-	files := inst.Files
-	go func() { positions <- newPositionIndex(absRoot, files) }()
-	if plan := planSplit(src, inst); plan != nil {
-		// The syntax is not needed for the parts: let it go while they
-		// evaluate, and load it again if one fails.
-		inst = nil
-		docs, ok := plan.evaluate(src)
-		ix := <-positions
-		if ok {
-			return ix, docs, nil
+// evaluate exports the source as JSON, in parts where it can be split,
+// and indexes the positions of its syntax meanwhile; it returns the
+// names of the files it evaluated. Problems in the source come back as
+// Diagnostics.
+//
+// A source that can be split is parsed here, a file per core at once:
+// the plan and the index are all that need its syntax, and the parts
+// load their own bytes. Any other source, and one whose part fails (for
+// the complete diagnostics), is loaded and evaluated whole by CUE.
+func evaluate(absRoot string, src *sourceFiles) (*positionIndex, [][]byte, []string, error) {
+	if files := parsePlain(src); files != nil {
+		if plan := planSplit(src, files); plan != nil {
+			names := sourceNames(absRoot, files)
+			positions := make(chan *positionIndex, 1)
+			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files) }(files)
+			files = nil // the syntax is garbage once indexed, while the parts run
+			docs, ok := plan.evaluate(src)
+			ix := <-positions
+			if ok {
+				return ix, docs, names, nil
+			}
+			inst, err := loadInstance(src)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			data, err := evaluateWhole(absRoot, ix, inst)
+			return ix, [][]byte{data}, sourceNames(absRoot, inst.Files), err
 		}
-		var err error
-		if inst, err = loadInstance(src); err != nil {
-			return nil, nil, err
-		}
-		data, err := evaluateWhole(absRoot, ix, inst)
-		return ix, [][]byte{data}, err
 	}
-	ix := <-positions
+	inst, err := loadInstance(src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	names := sourceNames(absRoot, inst.Files)
+	ix := newPositionIndex(absRoot, inst.Files)
 	if inst.Err != nil {
-		return nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
+		return nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
 	}
 	data, err := evaluateWhole(absRoot, ix, inst)
-	return ix, [][]byte{data}, err
+	return ix, [][]byte{data}, names, err
+}
+
+// sourceNames are the user's files among files, relative to the root,
+// sorted.
+func sourceNames(absRoot string, files []*ast.File) []string {
+	var names []string
+	for _, f := range files {
+		if filepath.Base(f.Filename) != DefinitionsFile {
+			names = append(names, relPath(absRoot, f.Filename))
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // evaluateWhole evaluates the source in one piece and exports it as

@@ -1,14 +1,16 @@
 package schema
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 )
 
@@ -56,18 +58,60 @@ type serviceDecl struct {
 	start, end int
 }
 
-// planSplit returns the plan of a source that is large and plain
-// enough to be split, or nil.
-func planSplit(src *sourceFiles, inst *build.Instance) *splitPlan {
-	if inst.Err != nil || src.digest == "" {
-		return nil // errors to report, or a module whose files we do not hold
+// parsePlain parses the definitions and every file of the source, a
+// file per core at once, if each is a plain file of the package: one
+// that parses, declares the package and carries no file attributes
+// (such as @if, which decides whether CUE loads the file at all). It
+// returns nil otherwise; CUE's loader then loads the source and reports
+// any problem.
+func parsePlain(src *sourceFiles) []*ast.File {
+	names := append([]string{DefinitionsFile}, src.names...)
+	files := make([]*ast.File, len(names))
+	plain := make([]bool, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(names), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
+				data := Definitions
+				if i > 0 {
+					data = src.data[names[i]]
+				}
+				f, err := parser.ParseFile(filepath.Join(src.dir, names[i]), data)
+				files[i], plain[i] = f, err == nil && f.PackageName() == PackageName && !hasFileAttributes(f)
+			}
+		})
 	}
-	for _, f := range inst.Files {
-		if _, read := src.data[filepath.Base(f.Filename)]; !read && filepath.Base(f.Filename) != DefinitionsFile {
-			return nil // a file that appeared after the source was read
+	wg.Wait()
+	for _, ok := range plain {
+		if !ok {
+			return nil
 		}
 	}
-	plan := planParts(inst.Files)
+	return files
+}
+
+// hasFileAttributes reports whether a file has attributes before its
+// package clause.
+func hasFileAttributes(f *ast.File) bool {
+	for _, d := range f.Decls {
+		switch d.(type) {
+		case *ast.Attribute:
+			return true
+		case *ast.Package:
+			return false
+		}
+	}
+	return false
+}
+
+// planSplit returns the plan of a source that is large and plain
+// enough to be split, or nil.
+func planSplit(src *sourceFiles, files []*ast.File) *splitPlan {
+	if src.digest == "" {
+		return nil // a module whose files we do not hold
+	}
+	plan := planParts(files)
 	if plan == nil || len(plan.names) < splitAt {
 		return nil
 	}
@@ -290,6 +334,13 @@ func evaluatePart(src *sourceFiles, files map[string][]byte) ([]byte, error) {
 	}
 	if inst.Err != nil {
 		return nil, inst.Err
+	}
+	for _, f := range inst.Files {
+		if name := filepath.Base(f.Filename); name != DefinitionsFile && src.data[name] == nil {
+			// CUE's loader reads the directory: a file that appeared
+			// since the source was read. The whole load sees it too.
+			return nil, fmt.Errorf("%s appeared during the load", name)
+		}
 	}
 	return cuecontext.New().BuildInstance(inst).MarshalJSON()
 }

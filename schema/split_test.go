@@ -56,7 +56,7 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if planSplit(src, inst) == nil {
+	if planSplit(src, parsePlain(src)) == nil {
 		t.Fatal("the source is not split")
 	}
 	ix := newPositionIndex(abs, inst.Files)
@@ -228,5 +228,46 @@ platform: name: "p"
 		if strings.Join(names, " ") != want || got.Other != 1 {
 			t.Errorf("part %d has services %v and other %d, want %s and 1", i, names, got.Other, want)
 		}
+	}
+}
+
+// Only plain files are parsed for the split: a file of another package
+// or with a file attribute (which decides whether CUE loads it at all)
+// leaves the source to CUE's loader, which treats it as CUE does.
+func TestOnlyPlainFilesAreParsedForTheSplit(t *testing.T) {
+	for name, extra := range map[string]string{
+		"plain":         "package platform\n",
+		"other package": "package other\nx: 1\n",
+		"attribute":     "@if(never)\npackage platform\nservices: never: {host: \"nowhere\"}\n",
+		"syntax error":  "package platform\nservices: {\n",
+	} {
+		root := splitSource(t, extra)
+		src, err := readSource(filepath.Join(root, SourceDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := parsePlain(src) != nil, name == "plain"; got != want {
+			t.Errorf("%s: parsed for the split = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// A file that appears after the source was read fails the part that
+// CUE's loader finds it in, so the source is evaluated whole, with it.
+func TestFileAppearingDuringTheLoadStopsTheSplit(t *testing.T) {
+	root := splitSource(t, "package platform\n")
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := planSplit(src, parsePlain(src))
+	if plan == nil {
+		t.Fatal("the source is not split")
+	}
+	if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte("package platform\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := plan.evaluate(src); ok {
+		t.Error("the parts were evaluated without the file that appeared")
 	}
 }
