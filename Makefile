@@ -28,7 +28,7 @@ test:
 # interleaved, when cue is on PATH (go install cuelang.org/go/cmd/cue@v0.17.1),
 # and print the ratios.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 60m . ./generators/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -timeout 60m . ./generators/
 
 # Every fuzz target in turn, FUZZTIME each; new failing inputs land in the
 # packages' testdata/fuzz and become regression tests.
