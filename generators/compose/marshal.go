@@ -49,6 +49,8 @@ var (
 	projectType = reflect.TypeFor[types.Project]()
 	serviceType = reflect.TypeFor[types.ServiceConfig]()
 	portType    = reflect.TypeFor[types.ServicePortConfig]()
+
+	healthcheckTestType = reflect.TypeFor[types.HealthCheckTest]()
 )
 
 // writer appends block YAML, two spaces per level.
@@ -81,12 +83,15 @@ func (w *writer) mapping(m map[string]any, t reflect.Type, indent int, inline bo
 			w.b = append(w.b, '\n')
 			w.mapping(v, childType(t, k), indent+2, false)
 		case []any:
-			if len(v) == 0 {
+			switch {
+			case len(v) == 0:
 				w.b = append(w.b, " []\n"...)
-				continue
+			case childType(t, k) == healthcheckTestType && allStrings(v):
+				w.flowStrings(v)
+			default:
+				w.b = append(w.b, '\n')
+				w.sequence(v, childType(t, k), indent+2, false)
 			}
-			w.b = append(w.b, '\n')
-			w.sequence(v, childType(t, k), indent+2, false)
 		default:
 			w.b = append(w.b, ' ')
 			w.scalar(v, childType(t, k), indent+2)
@@ -120,6 +125,29 @@ func (w *writer) sequence(items []any, t reflect.Type, indent int, inline bool) 
 			w.scalar(item, et, indent+2)
 		}
 	}
+}
+
+// flowStrings writes a list of strings on the key's line, each quoted:
+// a healthcheck's test, which people write as ["CMD", "curl", "-f", URL]
+// and read as one command.
+func (w *writer) flowStrings(items []any) {
+	w.b = append(w.b, " ["...)
+	for i, item := range items {
+		if i > 0 {
+			w.b = append(w.b, ", "...)
+		}
+		w.b = strconv.AppendQuote(w.b, item.(string))
+	}
+	w.b = append(w.b, "]\n"...)
+}
+
+func allStrings(items []any) bool {
+	for _, item := range items {
+		if _, ok := item.(string); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // scalar writes a scalar and its line break. A string of several lines

@@ -265,3 +265,26 @@ func TestSizesAndDurationsAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// A healthcheck's test is written on one line, each argument quoted, and
+// compose reads back every argument as written, whatever it holds.
+func TestHealthcheckTestOnOneLine(t *testing.T) {
+	args := []any{"CMD-SHELL", `wget -qO- "http://x:1/health" || exit 1`, "yes", "22:22", "tab\there", "é", "$$HOME", "a, b", "[x]", "#c"}
+	doc := map[string]any{"name": "t", "services": map[string]any{"a": map[string]any{
+		"image": "a:1", "healthcheck": map[string]any{"test": args, "interval": "30s"}}}}
+	data, err := marshalDocument(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `test: ["CMD-SHELL", `) {
+		t.Errorf("the test is not on one line:\n%s", data)
+	}
+	got := loadAsWritten(t, "hc.yml", data).Services["a"].HealthCheck.Test
+	want := make([]string, len(args))
+	for i, a := range args {
+		want[i] = a.(string)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read back as %q, want %q\n%s", got, want, data)
+	}
+}
