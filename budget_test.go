@@ -1,0 +1,57 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+
+	"portschema/schema"
+)
+
+// The command collects to a budget in proportion to the source: the
+// definitions and every file of it, nothing else in the directory.
+func TestMemoryBudgetFollowsTheSource(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, schema.SourceDir)
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "a.cue"), make([]byte, 1000), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.cue"), make([]byte, 500), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), make([]byte, 1<<20), 0o644)
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	defer restoreGC(debug.SetGCPercent(100), debug.SetMemoryLimit(-1))
+	defer func(on bool) { budgetMemory = on }(budgetMemory)
+
+	budgetMemory = false // as in tests calling run: Go's defaults stay
+	debug.SetMemoryLimit(math.MaxInt64)
+	setMemoryBudget(root)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("without main, the limit became %d", got)
+	}
+
+	budgetMemory = true
+	setMemoryBudget(root)
+	want := int64(budgetBase + budgetPerByte*(1500+len(schema.Definitions)))
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Errorf("limit %d, want %d", got, want)
+	}
+	if pct := debug.SetGCPercent(-1); pct != -1 {
+		t.Errorf("GOGC %d, want off", pct)
+	}
+
+	// GOGC in the environment wins.
+	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetGCPercent(100)
+	t.Setenv("GOGC", "150")
+	setMemoryBudget(root)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("with GOGC set, the limit became %d", got)
+	}
+}
+
+func restoreGC(percent int, limit int64) {
+	debug.SetGCPercent(percent)
+	debug.SetMemoryLimit(limit)
+}
