@@ -22,9 +22,10 @@ type Writer struct {
 	tree   *Tree
 	unlock func()
 
-	queue chan []File
-	stop  sync.Once
-	done  chan struct{}
+	queue   chan []File
+	mu      sync.Mutex // guards stopped and the closing of queue
+	stopped bool
+	done    chan struct{}
 	// early are the files staged so far, by path; only the staging
 	// goroutine writes it until done is closed.
 	early map[string]staged
@@ -51,8 +52,15 @@ func (t *Tree) Begin() (*Writer, error) {
 }
 
 // Stage hands over files whose contents are final, to be staged in the
-// background. It may be called from several goroutines, until Commit.
-func (w *Writer) Stage(files []File) { w.queue <- files }
+// background. It may be called from several goroutines; once Commit or
+// Close has begun, it does nothing.
+func (w *Writer) Stage(files []File) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopped {
+		w.queue <- files
+	}
+}
 
 // stageQueued stages what Stage hands over, one file after another (the
 // file system serialises creates in a directory anyway). It only stages
@@ -94,7 +102,12 @@ func (w *Writer) stageQueued() {
 
 // finishStaging stops the staging goroutine and waits for it.
 func (w *Writer) finishStaging() {
-	w.stop.Do(func() { close(w.queue) })
+	w.mu.Lock()
+	if !w.stopped {
+		w.stopped = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
 	<-w.done
 }
 

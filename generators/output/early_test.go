@@ -110,3 +110,27 @@ func TestStagedEarlyThenAbandoned(t *testing.T) {
 		t.Errorf("commit of a path through a link out of the root: %v", err)
 	}
 }
+
+// Files handed over once the commit has begun are not staged, and
+// nothing breaks: the commit alone decides what is written.
+func TestStageAfterCommitIsIgnored(t *testing.T) {
+	root := t.TempDir()
+	w, err := NewTree(root).Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit([]File{gen("out/a.yml", "a: 1\n")}); err != nil {
+		t.Fatal(err)
+	}
+	w.Stage([]File{gen("out/late.yml", "l: 1\n")})
+	w.Close()
+	w.Stage([]File{gen("out/later.yml", "l: 2\n")})
+	if left := temps(t, root); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	for _, p := range []string{"out/late.yml", "out/later.yml"} {
+		if _, err := os.Stat(filepath.Join(root, p)); err == nil {
+			t.Errorf("%s was written after the commit", p)
+		}
+	}
+}
