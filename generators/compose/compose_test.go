@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"errors"
+	"path"
 	"path/filepath"
 	"testing"
 
@@ -112,6 +113,29 @@ func loadAsWritten(t testing.TB, name string, data []byte) *types.Project {
 	})
 	if err != nil {
 		t.Fatalf("loading %s: %v", name, err)
+	}
+	return p
+}
+
+// loadResolved loads a compose file as docker compose does from dir
+// (which need not exist): relative paths resolved from it, nothing
+// interpolated, every profile active.
+func loadResolved(t testing.TB, data []byte, dir string) *types.Project {
+	t.Helper()
+	details := types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: path.Join(dir, "docker-compose.yml"), Content: data}},
+	}
+	p, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
+		o.SetProjectName("compared", false)
+		o.SkipInterpolation = true
+		o.SkipNormalization = true
+		o.ResolvePaths = true
+		o.SkipResolveEnvironment = true
+		o.Profiles = []string{"*"}
+	})
+	if err != nil {
+		t.Fatalf("loading the file from %s: %v", dir, err)
 	}
 	return p
 }

@@ -29,8 +29,13 @@ func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 		return nil, diags
 	}
 	doc := map[string]any{"name": h.Compose.Project, "services": services}
+	r := newRebaser(OutputPath(h))
 	for key, block := range topLevelBlocks(h) {
-		doc[key] = passThrough(block)
+		copied := passThrough(block).(map[string]any)
+		if key == "secrets" || key == "configs" {
+			r.fileBlocks(copied)
+		}
+		doc[key] = copied
 	}
 	return doc, nil
 }
@@ -56,6 +61,7 @@ func topLevelBlocks(h *schema.Host) map[string]map[string]any {
 // keys (see passThrough) with the owned keys added.
 func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[string]any, schema.Diagnostics) {
 	block := passThrough(s.Compose).(map[string]any)
+	newRebaser(OutputPath(h)).service(block)
 	block["container_name"] = schema.ContainerName(h, s)
 	if ports := ports(s); len(ports) > 0 {
 		block["ports"] = ports

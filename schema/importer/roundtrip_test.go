@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -48,17 +49,18 @@ func findOutput(files map[string]output.File, part string) (output.File, bool) {
 	return output.File{}, false
 }
 
-// loadCompose loads a compose file with compose-go as written:
+// loadCompose loads a compose file with compose-go as written, its
+// relative paths resolved from dir (below a root that need not exist):
 // no interpolation, no normalization, nothing read from disk.
-func loadCompose(t *testing.T, name string, data []byte) *types.Project {
+func loadCompose(t *testing.T, name string, data []byte, dir string) *types.Project {
 	t.Helper()
-	details := types.ConfigDetails{WorkingDir: "/project", Environment: types.Mapping{},
+	details := types.ConfigDetails{WorkingDir: path.Join("/project", dir), Environment: types.Mapping{},
 		ConfigFiles: []types.ConfigFile{{Filename: name, Content: data}}}
 	p, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SkipInterpolation = true
 		o.SkipNormalization = true
 		o.SkipResolveEnvironment = true
-		o.ResolvePaths = false
+		o.ResolvePaths = true
 		o.SetProjectName("roundtrip", true)
 	})
 	if err != nil {
@@ -141,8 +143,10 @@ func checkCompose(t *testing.T, data []byte, files map[string]output.File, moved
 		t.Error("no compose file was generated")
 		return
 	}
-	orig := loadCompose(t, "original.yml", withoutSecretDefaults(data))
-	got := loadCompose(t, "generated.yml", gen.Data)
+	// The original lies at the project root, the generated file where
+	// its path says: paths compare once resolved from each one's place.
+	orig := loadCompose(t, "original.yml", withoutSecretDefaults(data), ".")
+	got := loadCompose(t, "generated.yml", gen.Data, path.Dir(gen.Path))
 	for name, want := range orig.Services {
 		have, ok := got.Services[name]
 		if !ok {
