@@ -99,43 +99,32 @@ func loadAsDocker(t testing.TB, name string, data []byte, profiles ...string) (*
 // and `$$` stay as the file has them, with every profile active.
 func loadAsWritten(t testing.TB, name string, data []byte) *types.Project {
 	t.Helper()
-	details := types.ConfigDetails{
-		WorkingDir:  t.TempDir(),
-		ConfigFiles: []types.ConfigFile{{Filename: name, Content: data}},
-	}
-	p, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
-		o.SetProjectName("compared", false)
-		o.SkipInterpolation = true
-		o.SkipNormalization = true
-		o.ResolvePaths = false
-		o.SkipResolveEnvironment = true
-		o.Profiles = []string{"*"}
-	})
-	if err != nil {
-		t.Fatalf("loading %s: %v", name, err)
-	}
-	return p
+	return loadFrom(t, filepath.Join(t.TempDir(), name), data, false)
 }
 
-// loadResolved loads a compose file as docker compose does from dir
-// (which need not exist): relative paths resolved from it, nothing
-// interpolated, every profile active.
+// loadResolved loads a compose file as loadAsWritten does, from dir
+// (which need not exist), with its relative paths resolved from there.
 func loadResolved(t testing.TB, data []byte, dir string) *types.Project {
 	t.Helper()
+	return loadFrom(t, path.Join(dir, "docker-compose.yml"), data, true)
+}
+
+func loadFrom(t testing.TB, file string, data []byte, resolvePaths bool) *types.Project {
+	t.Helper()
 	details := types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: path.Join(dir, "docker-compose.yml"), Content: data}},
+		WorkingDir:  filepath.Dir(file),
+		ConfigFiles: []types.ConfigFile{{Filename: file, Content: data}},
 	}
 	p, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SetProjectName("compared", false)
 		o.SkipInterpolation = true
 		o.SkipNormalization = true
-		o.ResolvePaths = true
+		o.ResolvePaths = resolvePaths
 		o.SkipResolveEnvironment = true
 		o.Profiles = []string{"*"}
 	})
 	if err != nil {
-		t.Fatalf("loading the file from %s: %v", dir, err)
+		t.Fatalf("loading %s: %v", file, err)
 	}
 	return p
 }
