@@ -9,17 +9,15 @@ import (
 )
 
 // config is a cloudflared configuration file: the tunnel, its
-// credentials, default origin settings and the ingress rules in the
-// order cloudflared tries them.
+// credentials and default origin settings, then the ingress rules in
+// the order cloudflared tries them.
 type config struct {
-	Tunnel          string         `yaml:"tunnel"`
-	CredentialsFile string         `yaml:"credentials-file"`
-	OriginRequest   map[string]any `yaml:"originRequest,omitempty"`
-	Ingress         []ingressRule  `yaml:"ingress"`
+	tunnelHead `yaml:",inline"`
+	Ingress    []ingressRule `yaml:"ingress"`
 }
 
-// configHead is config without its rules.
-type configHead struct {
+// tunnelHead is what a file holds before its rules.
+type tunnelHead struct {
 	Tunnel          string         `yaml:"tunnel"`
 	CredentialsFile string         `yaml:"credentials-file"`
 	OriginRequest   map[string]any `yaml:"originRequest,omitempty"`
@@ -28,7 +26,7 @@ type configHead struct {
 // marshal is the file's text: yamlout.Marshal(c), with the rules, which
 // are most of it, written a batch at a time.
 func (c *config) marshal() ([]byte, error) {
-	return yamlout.MarshalList(configHead{c.Tunnel, c.CredentialsFile, c.OriginRequest}, "ingress", c.Ingress)
+	return yamlout.MarshalList(c.tunnelHead, "ingress", c.Ingress)
 }
 
 // ingressRule is one rule of the ingress list. Comment is written above

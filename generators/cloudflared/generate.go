@@ -75,7 +75,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 // tunnelConfig is the configuration of the tunnel on host h, routing
 // the public hostnames of services.
 func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service) (*config, schema.Diagnostics) {
-	cfg := &config{Tunnel: h.Tunnel.ID, CredentialsFile: h.Tunnel.CredentialsFile}
+	cfg := &config{tunnelHead: tunnelHead{Tunnel: h.Tunnel.ID, CredentialsFile: h.Tunnel.CredentialsFile}}
 	var diags schema.Diagnostics
 	cfg.OriginRequest, diags = originRequest(h, "tunnel.origin_request", h.Tunnel.OriginRequest)
 	var rules []ingressRule

@@ -12,14 +12,12 @@ import (
 // writes. Fields are in the order a reader expects them; pass-through
 // blocks from the source stay maps (their keys come out sorted).
 type config struct {
-	Global        map[string]any `yaml:"global,omitempty"`
-	Alerting      map[string]any `yaml:"alerting,omitempty"`
-	RuleFiles     []string       `yaml:"rule_files,omitempty"`
-	ScrapeConfigs []any          `yaml:"scrape_configs"`
+	settings      `yaml:",inline"`
+	ScrapeConfigs []any `yaml:"scrape_configs"`
 }
 
-// configHead is config without its jobs.
-type configHead struct {
+// settings is what the file holds before its jobs.
+type settings struct {
 	Global    map[string]any `yaml:"global,omitempty"`
 	Alerting  map[string]any `yaml:"alerting,omitempty"`
 	RuleFiles []string       `yaml:"rule_files,omitempty"`
@@ -28,7 +26,7 @@ type configHead struct {
 // marshal is the file's text: yamlout.Marshal(c), with the jobs, which
 // are most of it, written a batch at a time.
 func (c *config) marshal() ([]byte, error) {
-	return yamlout.MarshalList(configHead{c.Global, c.Alerting, c.RuleFiles}, "scrape_configs", c.ScrapeConfigs)
+	return yamlout.MarshalList(c.settings, "scrape_configs", c.ScrapeConfigs)
 }
 
 // scrapeConfig is one generated scrape job.

@@ -67,7 +67,7 @@ func outputPath(p *schema.Platform) string {
 // checks need the job names of a source that does not generate yet.
 func build(p *schema.Platform) (*config, schema.Diagnostics) {
 	pr := p.Prometheus
-	cfg := &config{RuleFiles: pr.RuleFiles}
+	cfg := &config{settings: settings{RuleFiles: pr.RuleFiles}}
 	if pr.Global != nil {
 		cfg.Global = yamlout.PassThrough(pr.Global).(map[string]any)
 	}
