@@ -15,11 +15,12 @@
 // networks and volumes, ...). The owned keys are the generator's own and
 // correct by construction, which the tests prove by loading every
 // generated file with the loader. The file is then written from the
-// document itself (see marshalDocument): pass-through values as the source wrote
-// them, keys in the order people write them (image, build,
-// container_name, ...), ports in the short syntax wherever compose-go
-// reads it back as the same port, so that a PR diff reads like a hand
-// edit and two runs give the same bytes.
+// document itself (see marshalDocument): pass-through values as the
+// source wrote them, with their paths made relative to the file's
+// directory (see paths.go), keys in the order people write them (image,
+// build, container_name, ...), ports in the short syntax wherever
+// compose-go reads it back as the same port, so that a PR diff reads
+// like a hand edit and two runs give the same bytes.
 //
 // Services that are not deployed stay in the file under the profile
 // "not-deployed": `docker compose up` does not start them, their
