@@ -41,7 +41,8 @@ FUZZ_TARGETS = \
 	./schema/handwritten:FuzzDocReader \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
-	./generators/yamlout:FuzzString
+	./generators/yamlout:FuzzString \
+	./generators/compose:FuzzMarshalDocument
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
