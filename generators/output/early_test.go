@@ -134,3 +134,22 @@ func TestStageAfterCommitIsIgnored(t *testing.T) {
 		}
 	}
 }
+
+// Temporary files a killed run left beside the outputs are removed by
+// the next write; files elsewhere and files of other names are not.
+func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"out/.portschema-1.tmp", "out/env/.portschema-2.tmp", "elsewhere/.portschema-3.tmp", "out/.keep.tmp"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755)
+		os.WriteFile(filepath.Join(root, p), []byte("half"), 0o644)
+	}
+	if _, err := NewTree(root).Write([]File{gen("out/a.yml", "a: 1\n"), gen("out/env/b.env", "B=1\n")}); err != nil {
+		t.Fatal(err)
+	}
+	for p, kept := range map[string]bool{"out/.portschema-1.tmp": false, "out/env/.portschema-2.tmp": false,
+		"elsewhere/.portschema-3.tmp": true, "out/.keep.tmp": true} {
+		if _, err := os.Stat(filepath.Join(root, p)); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", p, err == nil, kept)
+		}
+	}
+}

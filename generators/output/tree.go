@@ -163,7 +163,22 @@ func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
 			}
 		}
 	}
+	t.removeStaleTemps(files)
 	return changes, nil
+}
+
+// removeStaleTemps removes the temporary files left in the outputs'
+// directories by a run that was killed before its renames. No other run
+// writes while this one holds the lock, so any left now is stale.
+func (t *Tree) removeStaleTemps(files []File) {
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dirs[filepath.Dir(t.abs(f.Path))] = true
+	}
+	for dir := range dirs {
+		stale, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+		removeAll(stale)
+	}
 }
 
 // stage writes every new or changed file to a temporary file beside its
@@ -207,12 +222,15 @@ func removeAll(paths []string) {
 	}
 }
 
+// tempPattern names the temporary files of a write.
+const tempPattern = ".portschema-*.tmp"
+
 // writeTemp writes a temporary file next to its destination, so that
 // the rename is atomic. It does not sync: stage syncs every staged file
 // at once before the first rename (syncing each file as it is written
 // costs a disk flush per output, seconds for thousands of them).
 func writeTemp(dir string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, ".portschema-*.tmp")
+	f, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return "", err
 	}
