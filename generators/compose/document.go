@@ -29,13 +29,9 @@ func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 		return nil, diags
 	}
 	doc := map[string]any{"name": h.Compose.Project, "services": services}
-	r := newRebaser(OutputPath(h))
+	up := upFrom(OutputPath(h))
 	for key, block := range topLevelBlocks(h) {
-		copied := passThrough(block).(map[string]any)
-		if key == "secrets" || key == "configs" {
-			r.fileBlocks(copied)
-		}
-		doc[key] = copied
+		doc[key] = movePaths(passThrough(block), []string{key}, up, true)
 	}
 	return doc, nil
 }
@@ -60,8 +56,7 @@ func topLevelBlocks(h *schema.Host) map[string]map[string]any {
 // serviceBlock is a service's compose block: a copy of the pass-through
 // keys (see passThrough) with the owned keys added.
 func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[string]any, schema.Diagnostics) {
-	block := passThrough(s.Compose).(map[string]any)
-	newRebaser(OutputPath(h)).service(block)
+	block := movePaths(passThrough(s.Compose), nil, upFrom(OutputPath(h)), false).(map[string]any)
 	block["container_name"] = schema.ContainerName(h, s)
 	if ports := ports(s); len(ports) > 0 {
 		block["ports"] = ports

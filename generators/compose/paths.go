@@ -3,133 +3,58 @@ package compose
 import (
 	"path"
 	"strings"
+
+	"portschema/schema"
 )
 
-// The source writes the paths of its compose blocks (build contexts,
-// bind mounts, env files, secret and config files) relative to the
-// project root, where schema/ is and where the team runs its tools.
-// Compose reads them relative to the directory of the compose file, and
-// the file lands in out/ by default; so every relative path is written
-// relative to the file's directory instead ("./docker/nginx" becomes
-// "../docker/nginx" in out/docker-compose.macmini.yml), and
+// The source writes the paths of its compose blocks relative to the
+// project root; compose reads them relative to the directory of the
+// compose file, which lands in out/ by default. So every relative path
+// is written relative to the file's directory instead ("./docker/nginx"
+// becomes "../docker/nginx" in out/docker-compose.macmini.yml), and
 // `docker compose -f out/docker-compose.macmini.yml up` finds what the
-// source names. Absolute paths, home-relative paths, named volumes and
-// remote build contexts are left as they are.
+// source names (see schema.ServicePathKind for which strings are paths).
 
-// rebaser rewrites root-relative paths for a compose file in dir (a
-// clean slash path relative to the root).
-type rebaser struct{ up string }
-
-func newRebaser(output string) rebaser {
+// upFrom is where the project root lies seen from the directory of the
+// file at output (a clean slash path relative to the root): "..", or
+// "" for a file at the root.
+func upFrom(output string) string {
 	dir := path.Dir(output)
 	if dir == "." {
-		return rebaser{}
+		return ""
 	}
-	return rebaser{up: strings.Repeat("../", strings.Count(dir, "/")+1)}
+	return strings.TrimSuffix(strings.Repeat("../", strings.Count(dir, "/")+1), "/")
 }
 
-// path rewrites one path if it is local and relative.
-func (r rebaser) path(p string) string {
-	if r.up == "" || p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || strings.Contains(p, "://") ||
-		strings.HasPrefix(p, "git@") || strings.HasPrefix(p, "service:") || strings.HasPrefix(p, "docker-image:") ||
-		strings.HasPrefix(p, "oci-layout:") || strings.HasPrefix(p, "$") || windowsAbs(p) {
-		return p
-	}
-	return path.Clean(r.up + p)
-}
-
-// windowsAbs reports a drive-letter path, which compose also takes as
-// absolute.
-func windowsAbs(p string) bool {
-	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
-		(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z')
-}
-
-// service rewrites the paths of a service's compose block in place.
-func (r rebaser) service(block map[string]any) {
-	if r.up == "" {
-		return
-	}
-	switch b := block["build"].(type) {
-	case string:
-		block["build"] = r.path(b)
-	case map[string]any:
-		r.key(b, "context")
-		if contexts, ok := b["additional_contexts"].(map[string]any); ok {
-			for name := range contexts {
-				r.key(contexts, name)
-			}
-		}
-	}
-	if volumes, ok := block["volumes"].([]any); ok {
-		for i, v := range volumes {
-			switch v := v.(type) {
-			case string:
-				volumes[i] = r.shortVolume(v)
-			case map[string]any:
-				if v["type"] == "bind" {
-					r.key(v, "source")
-				}
-			}
-		}
-	}
-	for _, key := range []string{"env_file", "label_file"} {
-		switch files := block[key].(type) {
-		case string:
-			block[key] = r.path(files)
-		case []any:
-			for i, f := range files {
-				switch f := f.(type) {
-				case string:
-					files[i] = r.path(f)
-				case map[string]any:
-					r.key(f, "path")
-				}
-			}
-		}
-	}
-	if extends, ok := block["extends"].(map[string]any); ok {
-		r.key(extends, "file")
-	}
-	if develop, ok := block["develop"].(map[string]any); ok {
-		if watch, ok := develop["watch"].([]any); ok {
-			for _, w := range watch {
-				if w, ok := w.(map[string]any); ok {
-					r.key(w, "path")
-				}
-			}
-		}
-	}
-}
-
-// fileBlocks rewrites the file of every entry of a top-level secrets or
-// configs block in place.
-func (r rebaser) fileBlocks(block map[string]any) {
-	for _, entry := range block {
-		if entry, ok := entry.(map[string]any); ok {
-			r.key(entry, "file")
-		}
-	}
-}
-
-// key rewrites m[key] if it is a string.
-func (r rebaser) key(m map[string]any, key string) {
-	if p, ok := m[key].(string); ok {
-		m[key] = r.path(p)
-	}
-}
-
-// shortVolume rewrites the source of a volume in the short syntax,
-// SOURCE:TARGET[:MODE], if it is a relative bind mount: compose takes a
-// source starting with "." as a path, anything else without a slash as
-// a named volume.
-func (r rebaser) shortVolume(v string) string {
-	if !strings.HasPrefix(v, ".") {
+// movePaths rewrites, in place, the paths of a service's compose block
+// (top false) or of a host's top-level block under key (top true) for
+// a file whose directory sees the root at up.
+func movePaths(v any, keys []string, up string, top bool) any {
+	if up == "" {
 		return v
 	}
-	source, rest, found := strings.Cut(v, ":")
-	if !found {
-		return v // a bare target: an anonymous volume
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = movePathsIn(e, append(keys[:len(keys):len(keys)], k), up, top, v)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = movePathsIn(e, append(keys[:len(keys):len(keys)], "[]"), up, top, nil)
+		}
 	}
-	return r.path(source) + ":" + rest
+	return v
+}
+
+// movePathsIn is movePaths for a value inside parent (nil in a list).
+func movePathsIn(v any, keys []string, up string, top bool, parent map[string]any) any {
+	s, ok := v.(string)
+	if !ok {
+		return movePaths(v, keys, up, top)
+	}
+	kind := schema.TopLevelPathKind(keys)
+	if !top {
+		kind = schema.ServicePathKind(keys, func(key string) any { return parent[key] })
+	}
+	return schema.MoveComposePath(kind, up, s)
 }
