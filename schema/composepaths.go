@@ -8,10 +8,10 @@ import (
 // The source writes the paths of its compose blocks (build contexts,
 // bind mounts, env files, secret and config files) relative to the
 // project root, where schema/ is and where the team runs its tools.
-// Compose resolves them against the directory of the compose file, so
-// the compose generator moves such paths from the root to the file's
-// directory; these are its rules, kept with the model's other compose
-// rules (OwnedComposeKeys), and they work in either direction.
+// Compose resolves them against the directory of the compose file. The
+// generator moves such paths from the root to the directory of the file
+// it writes, and import from the directory of the file it reads to the
+// root; these are the rules both use.
 
 // ComposePathKind says what a string of a compose block is to compose.
 type ComposePathKind int
@@ -74,7 +74,11 @@ func MoveComposePath(kind ComposePathKind, dir, s string) string {
 		// else without a slash for a named volume; a lone target is an
 		// anonymous volume.
 		if source, rest, found := strings.Cut(s, ":"); found {
-			return path.Join(dir, source) + ":" + rest
+			moved := path.Join(dir, source)
+			if !strings.HasPrefix(moved, ".") {
+				moved = "./" + moved // still a path, not a volume name
+			}
+			return moved + ":" + rest
 		}
 	}
 	return s

@@ -22,6 +22,8 @@ func TestMoveComposePath(t *testing.T) {
 		{PathValue, "", "./conf", "./conf"},
 		// Short volumes: only a source that is a path moves.
 		{ShortVolume, "..", "./conf:/etc/conf:ro", "../conf:/etc/conf:ro"},
+		{ShortVolume, "deploy", "./conf:/etc/conf:ro", "./deploy/conf:/etc/conf:ro"},
+		{ShortVolume, "deploy", "../conf:/etc/conf", "./conf:/etc/conf"},
 		{ShortVolume, "..", "data:/data", "data:/data"},
 		{ShortVolume, "..", "/srv:/srv", "/srv:/srv"},
 		{ShortVolume, "..", "./anonymous", "./anonymous"},

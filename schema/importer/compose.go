@@ -51,7 +51,7 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 			if stripped {
 				h.Notes.Add("compose."+block, "default values of secrets were removed from this block")
 			}
-			h.Compose.Blocks[block] = v
+			h.Compose.Blocks[block] = movePaths(v, []string{block}, c.Dir, true)
 		}
 	}
 	rawServices := fieldsOf(fieldValue(c.Raw, "services"))
@@ -61,7 +61,7 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 		s := &svc{Service: &Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
 			origin: cs, raw: fieldsOf(fieldValue(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
 		b.addService(s, cs.Name)
-		b.readComposeKeys(h, s)
+		b.readComposeKeys(h, s, c.Dir)
 		b.readPorts(h, s)
 		for _, n := range append(cs.DNSNames(), s.Name) {
 			// Docker's DNS ignores case; URLs are matched lower-cased.
@@ -83,7 +83,9 @@ func fieldValue(fs []Field, key string) any {
 
 // readComposeKeys splits a compose service's keys into those passed
 // through and those portschema owns, which become fields of the service.
-func (b *builder) readComposeKeys(h *Host, s *svc) {
+// The paths of the keys passed through are moved from dir, the file's
+// directory, to the root (see movePaths).
+func (b *builder) readComposeKeys(h *Host, s *svc, dir string) {
 	cs := s.origin
 	for _, f := range s.raw {
 		switch f.Key {
@@ -105,6 +107,7 @@ func (b *builder) readComposeKeys(h *Host, s *svc) {
 			if f.Key == "labels" {
 				v = b.dropOwnedLabels(s, v)
 			}
+			v = moveString(v, []string{f.Key}, dir, false, func(k string) any { return fieldValue(s.raw, k) })
 			s.Compose = append(s.Compose, Field{Key: f.Key, Value: v})
 		}
 	}

@@ -60,7 +60,8 @@ func Import(in Inputs, dir string) (Report, error) {
 	if err := checkTarget(dir, in.Force); err != nil {
 		return Report{}, err
 	}
-	parsed, err := readInputs(in)
+	// The source goes into <root>/schema: the root is dir's parent.
+	parsed, err := readInputs(in, filepath.Dir(filepath.Clean(dir)))
 	if err != nil {
 		return Report{}, err
 	}

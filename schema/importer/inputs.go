@@ -21,6 +21,9 @@ type Parsed struct {
 type ComposeInput struct {
 	File *handwritten.ComposeFile
 	Raw  []Field
+	// Dir is the file's directory seen from the project root ("." at
+	// the root): the base its relative paths are moved from.
+	Dir string
 }
 
 // TunnelInput is one cloudflared config.
@@ -45,7 +48,7 @@ func ParseCompose(name string, data []byte) (ComposeInput, error) {
 	if err != nil {
 		return ComposeInput{}, fmt.Errorf("compose %w", err)
 	}
-	return ComposeInput{File: f, Raw: fieldsOf(raw)}, nil
+	return ComposeInput{File: f, Raw: fieldsOf(raw), Dir: "."}, nil
 }
 
 // ParseTunnel reads a cloudflared config held in memory.
@@ -75,7 +78,7 @@ func ParsePrometheus(name string, data []byte) (*PrometheusInput, error) {
 }
 
 // readInputs reads every named file.
-func readInputs(in Inputs) (*Parsed, error) {
+func readInputs(in Inputs, root string) (*Parsed, error) {
 	if len(in.Compose) == 0 && len(in.Cloudflared) == 0 && in.Prometheus == "" {
 		return nil, fmt.Errorf("import: no input: give at least one of --compose, --cloudflared, --prometheus")
 	}
@@ -89,6 +92,7 @@ func readInputs(in Inputs) (*Parsed, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.Dir = dirFromRoot(root, path)
 		p.Compose = append(p.Compose, c)
 	}
 	for _, path := range in.Cloudflared {

@@ -261,3 +261,58 @@ func checkPrometheus(t *testing.T, path string, files map[string]output.File) {
 		}
 	}
 }
+
+// A compose file in a directory of the project names its files relative
+// to that directory; imported and regenerated into out/, its paths name
+// the same files.
+func TestImportFromASubdirectoryKeepsItsPaths(t *testing.T) {
+	root := t.TempDir()
+	const compose = `name: box
+services:
+  app:
+    build: .
+    ports: ["8080:8080"]
+    volumes:
+      - ./conf:/etc/app:ro
+      - data:/data
+      - type: bind
+        source: ../shared
+        target: /shared
+    env_file: ./app.env
+    secrets: [db]
+  web:
+    image: nginx:1
+    ports: ["8081:80"]
+    volumes: ["./site:/usr/share/nginx/html:ro"]
+volumes:
+  data: {}
+secrets:
+  db:
+    file: ./secrets/db.txt
+`
+	file := filepath.Join(root, "deploy", "docker-compose.box.yml")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.WriteFile(file, []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(Inputs{Compose: []string{file}}, filepath.Join(root, "schema")); err != nil {
+		t.Fatal(err)
+	}
+	gen, ok := findOutput(regenerate(t, root), "docker-compose")
+	if !ok {
+		t.Fatal("no compose file was generated")
+	}
+	orig := loadCompose(t, "original.yml", []byte(compose), "deploy")
+	got := loadCompose(t, "generated.yml", gen.Data, path.Dir(gen.Path))
+	for name, want := range orig.Services {
+		have := got.Services[name]
+		if !reflect.DeepEqual(have.Build, want.Build) || !reflect.DeepEqual(have.Volumes, want.Volumes) ||
+			!reflect.DeepEqual(have.EnvFiles, want.EnvFiles) {
+			t.Errorf("%s: build %+v volumes %+v env files %+v\nwant build %+v volumes %+v env files %+v\n%s",
+				name, have.Build, have.Volumes, have.EnvFiles, want.Build, want.Volumes, want.EnvFiles, gen.Data)
+		}
+	}
+	if !reflect.DeepEqual(got.Secrets, orig.Secrets) {
+		t.Errorf("secrets %+v, want %+v", got.Secrets, orig.Secrets)
+	}
+}
