@@ -32,10 +32,12 @@ import (
 // by its declaration. Anything else is evaluated whole, as are sources
 // with errors, so diagnostics never depend on the split.
 
-// splitAt is the number of services from which a source is split, and
-// partSize how many services a part holds at most.
+// splitAt is the number of services from which a source is split: with
+// fewer there is little to save (a part with no services costs about
+// 3 ms); from 40, two parts on two cores take a tenth to a fifth off a
+// regen. partSize is how many services a part holds at most.
 const (
-	splitAt  = 500
+	splitAt  = 40
 	partSize = 250
 )
 
