@@ -45,6 +45,10 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	h := b.addHost(&Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
 		Compose: &ComposeHost{Project: project, Blocks: map[string]any{}}})
 	h.Notes.Add("", "From "+baseName(f.Path)+".")
+	if c.Outside {
+		b.finding("paths-outside-project", handwritten.Pos{File: f.Path},
+			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
+	}
 	for _, block := range []string{"volumes", "networks", "secrets", "configs"} {
 		if fl := lookupField(c.Raw, block); fl != nil && fl.Value != nil {
 			v, stripped := stripAllSecretDefaults(plainValue(fl.Value))

@@ -22,8 +22,10 @@ type ComposeInput struct {
 	File *handwritten.ComposeFile
 	Raw  []Field
 	// Dir is the file's directory seen from the project root ("." at
-	// the root): the base its relative paths are moved from.
-	Dir string
+	// the root): the base its relative paths are moved from. Outside
+	// says the file lies outside the project; its paths stay as written.
+	Dir     string
+	Outside bool
 }
 
 // TunnelInput is one cloudflared config.
@@ -92,7 +94,9 @@ func readInputs(in Inputs, root string) (*Parsed, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.Dir = dirFromRoot(root, path)
+		var inside bool
+		c.Dir, inside = dirFromRoot(root, path)
+		c.Outside = !inside
 		p.Compose = append(p.Compose, c)
 	}
 	for _, path := range in.Cloudflared {

@@ -14,20 +14,21 @@ import (
 // same files the compose file did.
 
 // dirFromRoot is the directory of the file at name seen from root, in
-// slash form, for a file inside the project; "." for a file at the root
-// and for one outside it (another checkout, a download), whose paths
-// name files the project does not hold: they are kept as written.
-func dirFromRoot(root, name string) string {
+// slash form, and whether it lies inside the project. A file outside
+// (another checkout, a download) names files the project does not hold:
+// its paths are kept as written, and dir is "." as for a file at the
+// root; so it is when either path cannot be made absolute.
+func dirFromRoot(root, name string) (dir string, inside bool) {
 	absRoot, err1 := filepath.Abs(root)
 	absDir, err2 := filepath.Abs(filepath.Dir(name))
 	if err1 != nil || err2 != nil {
-		return "."
+		return ".", true
 	}
 	rel, err := filepath.Rel(absRoot, absDir)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "."
+		return ".", false
 	}
-	return filepath.ToSlash(rel)
+	return filepath.ToSlash(rel), true
 }
 
 // movePaths rewrites, in place, the paths of a value of a service's

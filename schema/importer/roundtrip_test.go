@@ -316,3 +316,36 @@ secrets:
 		t.Errorf("secrets %+v, want %+v", got.Secrets, orig.Secrets)
 	}
 }
+
+// A compose file from outside the project keeps its paths, and the
+// report says so; one inside does not get that finding.
+func TestImportFromOutsideTheProjectSaysSo(t *testing.T) {
+	root := t.TempDir()
+	elsewhere := filepath.Join(t.TempDir(), "docker-compose.box.yml")
+	const compose = "services:\n  app:\n    build: ./app\n    ports: [\"8080:8080\"]\n"
+	if err := os.WriteFile(elsewhere, []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Import(Inputs{Compose: []string{elsewhere}}, filepath.Join(root, "schema"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rep.Findings, func(f Finding) bool { return f.Kind == "paths-outside-project" }) {
+		t.Errorf("no finding says the paths were kept: %v", rep.Findings)
+	}
+	data := readFile(t, filepath.Join(root, "schema", "services_ports-8000.cue"))
+	if !strings.Contains(string(data), `"./app"`) {
+		t.Errorf("the build context was not kept as written:\n%s", data)
+	}
+	inside := filepath.Join(root, "docker-compose.box.yml")
+	if err := os.WriteFile(inside, []byte(compose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Import(Inputs{Compose: []string{inside}, Force: true}, filepath.Join(root, "schema"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(rep.Findings, func(f Finding) bool { return f.Kind == "paths-outside-project" }) {
+		t.Errorf("a file inside the project got the finding: %v", rep.Findings)
+	}
+}
