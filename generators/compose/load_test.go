@@ -17,6 +17,27 @@ import (
 // a whole number) fails here or passes the schema where the file would
 // not.
 func TestLoadingTheDocumentIsLoadingItsYAML(t *testing.T) {
+	eachDocument(t, func(name string, p *schema.Platform, h *schema.Host, doc map[string]any) {
+		content, err := yaml.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromYAML := loadContent(t, h, content)
+		fromMaps, err := loadProject(h, doc)
+		if err != nil {
+			t.Fatalf("%s: host %s: loading the document: %v", name, h.Name, err)
+		}
+		want, got := marshal(t, fromYAML), marshal(t, fromMaps)
+		if !bytes.Equal(want, got) {
+			t.Errorf("%s: host %s: the document loads as\n%s\nits YAML as\n%s", name, h.Name, got, want)
+		}
+	})
+}
+
+// eachDocument calls f with the compose document of every compose host
+// of the test platforms.
+func eachDocument(t *testing.T, f func(name string, p *schema.Platform, h *schema.Host, doc map[string]any)) {
+	t.Helper()
 	for name, p := range platforms(t) {
 		for _, h := range p.Hosts {
 			if h.Kind != schema.KindCompose {
@@ -26,19 +47,7 @@ func TestLoadingTheDocumentIsLoadingItsYAML(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: host %s: %v", name, h.Name, err)
 			}
-			content, err := yaml.Marshal(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fromYAML := loadContent(t, h, content)
-			fromMaps, err := loadProject(h, doc)
-			if err != nil {
-				t.Fatalf("%s: host %s: loading the document: %v", name, h.Name, err)
-			}
-			want, got := marshal(t, fromYAML), marshal(t, fromMaps)
-			if !bytes.Equal(want, got) {
-				t.Errorf("%s: host %s: the document loads as\n%s\nits YAML as\n%s", name, h.Name, got, want)
-			}
+			f(name, p, h, doc)
 		}
 	}
 }

@@ -184,26 +184,17 @@ func TestTheFileSaysWhatTheDocumentSays(t *testing.T) {
 	// (pass-through and owned keys), against the written file read back
 	// by compose-go: the typed values must be the same, whatever order
 	// and syntax the file uses.
-	for name, p := range platforms(t) {
-		for _, h := range p.Hosts {
-			if h.Kind != schema.KindCompose {
-				continue
-			}
-			doc, err := document(p, h)
-			if err != nil {
-				t.Fatal(err)
-			}
-			built, err := loadProject(h, doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data := generate(t, p)[OutputPath(h)]
-			reread := loadAsWritten(t, "written.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
-			for _, diff := range typedDifferences(built, reread) {
-				t.Errorf("%s: host %s: the file means something else than the project compose-go built: %s", name, h.Name, diff)
-			}
+	eachDocument(t, func(name string, p *schema.Platform, h *schema.Host, doc map[string]any) {
+		built, err := loadProject(h, doc)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		data := generate(t, p)[OutputPath(h)]
+		reread := loadAsWritten(t, "written.yml", bytes.TrimPrefix(data, []byte(output.Header(output.HashComment))))
+		for _, diff := range typedDifferences(built, reread) {
+			t.Errorf("%s: host %s: the file means something else than the project compose-go built: %s", name, h.Name, diff)
+		}
+	})
 }
 
 // typedDifferences compares two projects' services field by field and
