@@ -27,6 +27,11 @@ type File struct {
 	Local bool
 }
 
+// Read reads a file the source names besides itself (a hand-written
+// file an output's rules check), by its path relative to the project
+// root, as the source writes it.
+type Read func(path string) ([]byte, error)
+
 // Comment styles for Header.
 const (
 	HashComment = "#"    // YAML, .env

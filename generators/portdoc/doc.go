@@ -272,7 +272,7 @@ func buildHosts(p *schema.Platform) []HostSection {
 			sec.Tunnel = h.Tunnel.ID
 		}
 		compose := h.Kind == schema.KindCompose
-		for _, s := range p.ServicesOn(h.Name) {
+		for _, s := range h.Services {
 			if !s.Deployed {
 				continue
 			}
