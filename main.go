@@ -466,8 +466,10 @@ func (c *cli) toolID() string {
 	return stamp.ToolIdentity()
 }
 
-// The garbage collector's policy is the command's, kept out of the
-// schema package so that other users of the model keep Go's default.
+// The garbage collector's policy is the command's: main hands it to run,
+// which sets it for the root before the pipeline runs, so that other
+// users of the model and the pipeline (tests among them) keep Go's
+// default.
 //
 // By default Go collects whenever the heap has doubled. A run
 // allocates many times its live heap (CUE's evaluation of every part of
@@ -488,7 +490,8 @@ const (
 	budgetPerByte = 160
 )
 
-// setMemoryBudget sets the collector's budget for the source at root.
+// setMemoryBudget sets the collector's budget for the source at root;
+// main passes it to run.
 func setMemoryBudget(root string) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return

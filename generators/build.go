@@ -54,7 +54,7 @@ func Build(root string, ending output.Ending) (*Result, error) {
 		ready = sink.Ready
 	}
 	in := &inputs{root: p.Root}
-	files, diags, err := run(p, generate, in.read, ready)
+	files, diags, err := run(All(), p, generate, in.read, ready)
 	if err != nil {
 		return nil, err
 	}

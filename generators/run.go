@@ -17,7 +17,7 @@ import (
 // problem as schema.Diagnostics. Files the rules read are read from the
 // model's root. Build is the whole pipeline.
 func Run(p *schema.Platform) ([]output.File, error) {
-	files, diags, err := run(p, true, (&inputs{root: p.Root}).read, nil)
+	files, diags, err := run(All(), p, true, (&inputs{root: p.Root}).read, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func Run(p *schema.Platform) ([]output.File, error) {
 	return files, nil
 }
 
-// run calls every generator side by side: each one's Check, then, if
+// run calls the generators side by side: each one's Check, then, if
 // generate is set and its Check found no error, its Generate, handing
 // the files to ready (if not nil) as soon as they are final. It returns
 // the files, sorted by path, and every generator's diagnostics, errors
@@ -38,11 +38,10 @@ func Run(p *schema.Platform) ([]output.File, error) {
 // An error that is not the source's (an I/O problem) wins, the first in
 // registry order; so does a path produced twice, which names the later
 // generator.
-func run(p *schema.Platform, generate bool, read output.Read, ready func([]output.File)) ([]output.File, schema.Diagnostics, error) {
+func run(gens []Generator, p *schema.Platform, generate bool, read output.Read, ready func([]output.File)) ([]output.File, schema.Diagnostics, error) {
 	if !p.Resolved() {
 		return nil, nil, nil
 	}
-	gens := All()
 	outs := make([][]output.File, len(gens))
 	found := make([]schema.Diagnostics, len(gens))
 	errs := make([]error, len(gens))

@@ -9,18 +9,19 @@
 // written, and the host's top-level blocks (volumes, networks, secrets,
 // configs) pass through too.
 //
-// What the user wrote (every service's compose block and the host's
-// top-level blocks) is validated with compose-go's loader: the compose
+// Check validates what the user wrote (every service's compose block and
+// the host's top-level blocks) with compose-go's loader: the compose
 // JSON schema and its consistency checks (image or build, declared
-// networks and volumes, ...). The owned keys are the generator's own and
-// correct by construction, which the tests prove by loading every
-// generated file with the loader. The file is then written from the
-// document itself (see marshalDocument): pass-through values as the
-// source wrote them, with their paths made relative to the file's
-// directory (see paths.go), keys in the order people write them (image,
-// build, container_name, ...), ports in the short syntax wherever
-// compose-go reads it back as the same port, so that a PR diff reads
-// like a hand edit and two runs give the same bytes.
+// networks and volumes, ...); it also owns the rules only compose needs
+// (owned keys set by hand, container names, healthchecks). The owned keys
+// are the generator's own and correct by construction, which the tests
+// prove by loading every generated file with the loader. Generate writes
+// the file from the document itself (see marshalDocument): pass-through
+// values as the source wrote them, with their paths made relative to the
+// file's directory (see paths.go), keys in the order people write them
+// (image, build, container_name, ...), ports in the short syntax
+// wherever compose-go reads it back as the same port, so that a PR diff
+// reads like a hand edit and two runs give the same bytes.
 //
 // Services that are not deployed stay in the file under the profile
 // "not-deployed": `docker compose up` does not start them, their

@@ -2,8 +2,9 @@
 // that writes generated files to disk or compares them with it.
 //
 // Generators are pure functions from the model to []File; they never
-// touch the disk. Write and Check (this package) are the two endings of
-// the one pipeline: regen writes, check compares and reports.
+// touch the disk. A Sink (Tree.Open) is the ending of the one pipeline
+// (generators.Build): regen writes (Tree.Write), check compares and
+// reports (Tree.Plan), vet does neither.
 package output
 
 import (
