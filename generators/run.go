@@ -12,10 +12,11 @@ import (
 	"portschema/schema"
 )
 
-// Run checks a loaded model with every generator's rules and generates
-// every output, with no ending: the files, sorted by path, or every
-// problem as schema.Diagnostics. Files the rules read are read from the
-// model's root. Build is the whole pipeline.
+// Run checks a model Load accepted with every generator's rules and
+// generates every output, with no ending: the files, sorted by path, or
+// every problem as schema.Diagnostics. Files the rules read are read
+// from the model's root. Build is the whole pipeline, from the source to
+// the disk.
 func Run(p *schema.Platform) ([]output.File, error) {
 	files, diags, err := run(All(), p, true, (&inputs{root: p.Root}).read, nil)
 	if err != nil {
