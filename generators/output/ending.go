@@ -20,7 +20,7 @@ const (
 type Sink struct {
 	tree   *Tree
 	ending Ending
-	writer *Writer // for Write
+	writer *writer // for Write
 }
 
 // Open starts an ending on the tree. A write takes the root's lock
@@ -28,7 +28,7 @@ type Sink struct {
 func (t *Tree) Open(e Ending) (*Sink, error) {
 	s := &Sink{tree: t, ending: e}
 	if e == Write {
-		w, err := t.Begin()
+		w, err := t.begin()
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +41,7 @@ func (t *Tree) Open(e Ending) (*Sink, error) {
 // from several goroutines.
 func (s *Sink) Ready(files []File) {
 	if s.writer != nil {
-		s.writer.Stage(files)
+		s.writer.stage(files)
 	}
 }
 
@@ -51,7 +51,7 @@ func (s *Sink) Ready(files []File) {
 func (s *Sink) Finish(files []File) ([]Change, error) {
 	switch s.ending {
 	case Write:
-		return s.writer.Commit(files)
+		return s.writer.commit(files)
 	case Compare:
 		return s.tree.Plan(files)
 	}
@@ -62,6 +62,6 @@ func (s *Sink) Finish(files []File) ([]Change, error) {
 // lock.
 func (s *Sink) Close() {
 	if s.writer != nil {
-		s.writer.Close()
+		s.writer.close()
 	}
 }
