@@ -42,6 +42,11 @@ func Build(root string, ending output.Ending) (*Result, error) {
 	if p == nil || (err != nil && !errors.As(err, &srcErrs)) {
 		return nil, err
 	}
+	if len(srcErrs) == 0 && !p.Resolved() {
+		// Generators would find nothing to read, and a write would
+		// remove every output as an orphan.
+		return nil, errors.New("the source's references do not resolve, yet no rule says why (please report this)")
+	}
 	res := &Result{Platform: p}
 	generate := len(srcErrs) == 0
 	var ready func([]output.File)
