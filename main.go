@@ -52,8 +52,8 @@ import (
 	"portschema/generators/output"
 	"portschema/generators/prometheus"
 	"portschema/schema"
-	"portschema/schema/audit"
-	"portschema/schema/importer"
+	"portschema/schema/adoption/audit"
+	"portschema/schema/adoption/importer"
 )
 
 // Exit codes.

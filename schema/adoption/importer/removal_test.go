@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // parseFixture reads the inputs of one fixture commit in memory.

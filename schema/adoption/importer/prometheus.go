@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 var (

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // builder accumulates the source while the inputs are read, with the

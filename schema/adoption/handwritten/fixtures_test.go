@@ -9,7 +9,7 @@ import (
 // (testdata/fixtures at the repository root).
 func fixtureDir(t testing.TB, commit string) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana", commit))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "testdata", "fixtures", "mana", commit))
 	if err != nil {
 		t.Fatal(err)
 	}

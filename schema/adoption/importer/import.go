@@ -9,7 +9,7 @@ import (
 	"sort"
 
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // Inputs names the hand-written files to import. Compose files and

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // docFacts is what the port doc says: its ranges and, per service name

@@ -17,7 +17,7 @@ import (
 	"portschema/generators"
 	"portschema/generators/output"
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // regenerate loads an imported project and runs every registered

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // world indexes the compose services of every compose input: what each

@@ -14,7 +14,7 @@ import (
 // root).
 func fixtureRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana"))
+	root, err := filepath.Abs(filepath.Join("..", "..", "..", "testdata", "fixtures", "mana"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strconv"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // wellKnownPorts names extra ports by what usually listens there.

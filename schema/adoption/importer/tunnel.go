@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 var (

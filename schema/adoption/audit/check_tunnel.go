@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 func (a *auditor) checkTunnels() {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // docMode is how the audit reads a part of the port doc.

@@ -13,7 +13,7 @@ import (
 // (testdata/fixtures at the repository root).
 func fixtureDir(t *testing.T, which string) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "mana", which))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "testdata", "fixtures", "mana", which))
 	if err == nil {
 		_, err = os.Stat(dir)
 	}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 func (a *auditor) checkCompose() {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // sources are the texts of one synthetic audit; empty ones are omitted.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // Parsed holds the inputs read: each file through its hand-written

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // readEnvironment sorts each environment entry of a compose service into

@@ -11,7 +11,7 @@ package audit
 import (
 	"errors"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // Inputs names the files to audit. Any may be empty; checks that need a

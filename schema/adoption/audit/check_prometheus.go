@@ -3,7 +3,7 @@ package audit
 import (
 	"fmt"
 
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 func (a *auditor) checkPrometheus() {
