@@ -9,19 +9,8 @@
 package audit
 
 import (
-	"errors"
-
 	"portschema/schema/adoption/handwritten"
 )
-
-// Inputs names the files to audit. Any may be empty; checks that need a
-// missing kind of file are skipped.
-type Inputs struct {
-	Compose     []string
-	Cloudflared []string
-	Prometheus  string
-	Doc         string
-}
 
 // Location is a place a finding points at.
 type Location = handwritten.Pos
@@ -38,24 +27,16 @@ type Finding struct {
 // cannot be read or parsed is an error (all such inputs are named); the
 // audit of the others is not attempted, since a finding about a file the
 // audit could not read would be a guess.
-func Audit(in Inputs) (Findings, error) {
-	files, err := read(in)
+func Audit(in handwritten.Inputs) (Findings, error) {
+	files, err := handwritten.Read(in)
 	if err != nil {
 		return nil, err
 	}
 	return Check(files), nil
 }
 
-// Files are parsed inputs, for callers that already hold them.
-type Files struct {
-	Compose     []*handwritten.ComposeFile
-	Cloudflared []*handwritten.CloudflaredFile
-	Prometheus  *handwritten.PrometheusFile // nil when not given
-	Doc         *handwritten.Doc            // nil when not given
-}
-
-// Check audits parsed files.
-func Check(f Files) Findings {
+// Check audits files already read.
+func Check(f handwritten.Files) Findings {
 	a := &auditor{files: f, world: newWorld(f.Compose)}
 	a.checkCompose()
 	a.checkTunnels()
@@ -65,40 +46,9 @@ func Check(f Files) Findings {
 	return a.out
 }
 
-// read parses every input, collecting every failure.
-func read(in Inputs) (Files, error) {
-	var f Files
-	var errs []error
-	for _, p := range in.Compose {
-		c, err := handwritten.ReadCompose(p)
-		errs = append(errs, err)
-		if err == nil {
-			f.Compose = append(f.Compose, c)
-		}
-	}
-	for _, p := range in.Cloudflared {
-		c, err := handwritten.ReadCloudflared(p)
-		errs = append(errs, err)
-		if err == nil {
-			f.Cloudflared = append(f.Cloudflared, c)
-		}
-	}
-	if in.Prometheus != "" {
-		var err error
-		f.Prometheus, err = handwritten.ReadPrometheus(in.Prometheus)
-		errs = append(errs, err)
-	}
-	if in.Doc != "" {
-		var err error
-		f.Doc, err = handwritten.ReadDoc(in.Doc)
-		errs = append(errs, err)
-	}
-	return f, errors.Join(errs...)
-}
-
 // auditor carries the parsed files and the findings of one audit.
 type auditor struct {
-	files Files
+	files handwritten.Files
 	world *world
 	out   Findings
 }

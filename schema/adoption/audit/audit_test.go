@@ -15,7 +15,7 @@ type sources struct {
 
 func auditOf(t *testing.T, src sources) Findings {
 	t.Helper()
-	var f Files
+	var f handwritten.Files
 	if src.compose != "" {
 		c, err := handwritten.ParseCompose("c.yml", []byte(src.compose))
 		if err != nil {
@@ -262,7 +262,7 @@ func TestAuditLeavesIntentionalThingsAlone(t *testing.T) {
 }
 
 func TestHostnameInTwoTunnelConfigs(t *testing.T) {
-	var f Files
+	var f handwritten.Files
 	for _, name := range []string{"a.yml", "b.yml"} {
 		c, err := handwritten.ParseCloudflared(name, []byte("ingress:\n  - hostname: x.example.com\n    service: http://10.0.0.1:80\n  - service: http_status:404\n"))
 		if err != nil {
@@ -285,7 +285,7 @@ func TestRealitySectionOfAPlanIsChecked(t *testing.T) {
 
 func TestAuditReportsEveryUnreadableInput(t *testing.T) {
 	dir := t.TempDir()
-	_, err := Audit(Inputs{Compose: []string{dir + "/missing.yml"}, Prometheus: dir + "/nope.yml"})
+	_, err := Audit(handwritten.Inputs{Compose: []string{dir + "/missing.yml"}, Prometheus: dir + "/nope.yml"})
 	if err == nil || !strings.Contains(err.Error(), "missing.yml") || !strings.Contains(err.Error(), "nope.yml") {
 		t.Fatalf("err = %v, want both files named", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"portschema/generators/output/golden"
+	"portschema/schema/adoption/handwritten"
 )
 
 // fixtureRoot is the folder holding before/ and after/, the real files of
@@ -26,8 +27,8 @@ func fixtureRoot(t testing.TB) string {
 
 // fixtureInputs names one commit's files relative to the fixture root, so
 // golden files read "after/prometheus.yml:131", not a machine's path.
-func fixtureInputs(commit string) Inputs {
-	return Inputs{
+func fixtureInputs(commit string) handwritten.Inputs {
+	return handwritten.Inputs{
 		Compose:     []string{filepath.Join(commit, "docker-compose.macmini.yml")},
 		Cloudflared: []string{filepath.Join(commit, "cloudflared-config.yml")},
 		Prometheus:  filepath.Join(commit, "prometheus.yml"),

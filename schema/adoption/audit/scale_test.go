@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"portschema/schema/adoption/handwritten"
 )
 
 // writeBigPlatform writes a compose file of n services and a Prometheus
 // file scraping each; every 100th service's peer URL and every 250th
 // scrape use a wrong port, so the expected findings are known.
-func writeBigPlatform(t testing.TB, n int) Inputs {
+func writeBigPlatform(t testing.TB, n int) handwritten.Inputs {
 	dir := t.TempDir()
 	var c, p strings.Builder
 	c.WriteString("services:\n")
@@ -29,7 +31,7 @@ func writeBigPlatform(t testing.TB, n int) Inputs {
 		}
 		fmt.Fprintf(&p, "  - job_name: svc-%d\n    static_configs: [{targets: ['svc-%d:%d']}]\n", i, i, scrapePort)
 	}
-	in := Inputs{Compose: []string{filepath.Join(dir, "c.yml")}, Prometheus: filepath.Join(dir, "p.yml")}
+	in := handwritten.Inputs{Compose: []string{filepath.Join(dir, "c.yml")}, Prometheus: filepath.Join(dir, "p.yml")}
 	if err := os.WriteFile(in.Compose[0], []byte(c.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -79,15 +81,15 @@ func TestAuditOfHostileFiles(t *testing.T) {
 	truncated := write("trunc.yml", "services:\n  web:\n    image: x\n    ports:\n      - \"30")
 	md := write("doc.md", "| Port | Service |\n|---|---|\n| 3001 | `a\n")
 	for name, tc := range map[string]struct {
-		in      Inputs
+		in      handwritten.Inputs
 		wantErr []string // inputs the error must name
 		want    string   // findings, briefly, when there is no error
 	}{
-		"junk everywhere":   {in: Inputs{Compose: []string{junk}, Cloudflared: []string{junk}, Prometheus: junk, Doc: junk}, wantErr: []string{"compose " + junk, "cloudflared " + junk, "prometheus " + junk}},
-		"empty compose":     {in: Inputs{Compose: []string{empty}}, wantErr: []string{"compose " + empty}},
-		"empty others":      {in: Inputs{Cloudflared: []string{empty}, Prometheus: empty, Doc: empty}, want: "invalid-rule " + empty + ":1"},
-		"truncated compose": {in: Inputs{Compose: []string{truncated}, Doc: md}, wantErr: []string{"compose " + truncated}},
-		"compose as doc":    {in: Inputs{Doc: truncated, Prometheus: md}, wantErr: []string{"prometheus " + md}},
+		"junk everywhere":   {in: handwritten.Inputs{Compose: []string{junk}, Cloudflared: []string{junk}, Prometheus: junk, Doc: junk}, wantErr: []string{"compose " + junk, "cloudflared " + junk, "prometheus " + junk}},
+		"empty compose":     {in: handwritten.Inputs{Compose: []string{empty}}, wantErr: []string{"compose " + empty}},
+		"empty others":      {in: handwritten.Inputs{Cloudflared: []string{empty}, Prometheus: empty, Doc: empty}, want: "invalid-rule " + empty + ":1"},
+		"truncated compose": {in: handwritten.Inputs{Compose: []string{truncated}, Doc: md}, wantErr: []string{"compose " + truncated}},
+		"compose as doc":    {in: handwritten.Inputs{Doc: truncated, Prometheus: md}, wantErr: []string{"prometheus " + md}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			fs, err := Audit(tc.in)

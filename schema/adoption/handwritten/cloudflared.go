@@ -19,6 +19,8 @@ type CloudflaredFile struct {
 	// OriginRequest holds the top-level defaults for every rule, nested
 	// keys joined with "." (e.g. "access.required").
 	OriginRequest map[string]string
+
+	doc *yamlDoc // the parsed tree, for Ordered
 }
 
 // IngressRule is one ingress rule. cloudflared tries them in order and
@@ -63,7 +65,7 @@ func ParseCloudflared(name string, data []byte) (*CloudflaredFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &CloudflaredFile{Path: name}
+	f := &CloudflaredFile{Path: name, doc: doc}
 	for _, fl := range fields(doc.root) {
 		switch fl.key {
 		case "tunnel":

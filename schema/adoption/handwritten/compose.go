@@ -19,6 +19,8 @@ type ComposeFile struct {
 	Path     string
 	Name     string           // top-level `name:`, "" when absent
 	Services []ComposeService // in file order
+
+	doc *yamlDoc // the parsed tree, for Ordered
 }
 
 // ComposeService is one service of a compose file. Values are as written
@@ -139,7 +141,7 @@ func ParseCompose(name string, data []byte) (*ComposeFile, error) {
 	if doc.root == nil {
 		return nil, fmt.Errorf("compose %s: the file is empty", name)
 	}
-	f := &ComposeFile{Path: name, Name: scalar(nodeOf(lookup(doc.root, "name")))}
+	f := &ComposeFile{Path: name, Name: scalar(nodeOf(lookup(doc.root, "name"))), doc: doc}
 	if services := lookup(doc.root, "services"); services != nil {
 		for _, sf := range fields(services.value) {
 			s, err := readComposeService(doc, sf)

@@ -1,9 +1,14 @@
 // Package handwritten reads the configuration files people write by hand —
 // docker compose files, cloudflared tunnel configs, Prometheus configs and
 // Markdown port tables — into plain structs that keep the file and line of
-// every value they return. `portschema audit` uses the lines to point at
-// what to fix; `portschema import` uses them to say where each fact of the
-// CUE source it writes came from.
+// every value they return. It is the reading half of adoption (see
+// schema/adoption): `portschema audit` uses the lines to point at what to
+// fix; `portschema import` uses them to say where each fact of the CUE
+// source it writes came from.
+//
+// Read takes the Inputs both commands are given and parses each file
+// once: the structs hold the facts, and Ordered gives the same parse as
+// ordered values, for the blocks import passes through as written.
 //
 // Every reader has two forms: ParseX(name, data) reads bytes already in
 // memory and names them name in positions (tests and fuzzing use it);

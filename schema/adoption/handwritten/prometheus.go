@@ -14,6 +14,8 @@ type PrometheusFile struct {
 	Jobs []ScrapeJob // in file order
 	// Alertmanagers are the static targets under alerting.alertmanagers.
 	Alertmanagers []Target
+
+	doc *yamlDoc // the parsed tree, for Ordered
 }
 
 // ScrapeJob is one entry of scrape_configs.
@@ -83,7 +85,7 @@ func ParsePrometheus(name string, data []byte) (*PrometheusFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &PrometheusFile{Path: name}
+	f := &PrometheusFile{Path: name, doc: doc}
 	if sc := lookup(doc.root, "scrape_configs"); sc != nil {
 		for _, item := range items(sc.value) {
 			f.Jobs = append(f.Jobs, readScrapeJob(doc, item))

@@ -39,7 +39,7 @@ type builder struct {
 type svc struct {
 	*Service
 	origin    *handwritten.ComposeService
-	raw       []Field
+	raw       []handwritten.Field
 	dependsOn map[string]string // compose depends_on target (original name) -> condition
 	// starts are the services depends_on starts first, resolved on the
 	// compose network, with the condition their need says.

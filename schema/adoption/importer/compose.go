@@ -50,20 +50,20 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
 	}
 	for _, block := range []string{"volumes", "networks", "secrets", "configs"} {
-		if fl := lookupField(c.Raw, block); fl != nil && fl.Value != nil {
-			v, stripped := stripAllSecretDefaults(plainValue(fl.Value))
+		if fl := handwritten.Lookup(c.Raw, block); fl != nil && fl.Value != nil {
+			v, stripped := stripAllSecretDefaults(handwritten.Plain(fl.Value))
 			if stripped {
 				h.Notes.Add("compose."+block, "default values of secrets were removed from this block")
 			}
 			h.Compose.Blocks[block] = movePaths(v, []string{block}, c.Dir, true)
 		}
 	}
-	rawServices := fieldsOf(fieldValue(c.Raw, "services"))
+	rawServices := handwritten.FieldsOf(handwritten.ValueOf(c.Raw, "services"))
 	b.dns[h.Name] = map[string]*svc{}
 	for i := range f.Services {
 		cs := &f.Services[i]
 		s := &svc{Service: &Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
-			origin: cs, raw: fieldsOf(fieldValue(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
+			origin: cs, raw: handwritten.FieldsOf(handwritten.ValueOf(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
 		b.addService(s, cs.Name)
 		b.readComposeKeys(h, s, c.Dir)
 		b.readPorts(h, s)
@@ -75,14 +75,6 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 			}
 		}
 	}
-}
-
-// fieldValue returns the value of key in an ordered mapping, or nil.
-func fieldValue(fs []Field, key string) any {
-	if f := lookupField(fs, key); f != nil {
-		return f.Value
-	}
-	return nil
 }
 
 // readComposeKeys splits a compose service's keys into those passed
@@ -111,8 +103,8 @@ func (b *builder) readComposeKeys(h *Host, s *svc, dir string) {
 			if f.Key == "labels" {
 				v = b.dropOwnedLabels(s, v)
 			}
-			v = moveString(v, []string{f.Key}, dir, false, func(k string) any { return fieldValue(s.raw, k) })
-			s.Compose = append(s.Compose, Field{Key: f.Key, Value: v})
+			v = moveString(v, []string{f.Key}, dir, false, func(k string) any { return handwritten.ValueOf(s.raw, k) })
+			s.Compose = append(s.Compose, handwritten.Field{Key: f.Key, Value: v})
 		}
 	}
 }
@@ -143,10 +135,10 @@ func dependsConditions(v any) map[string]string {
 				out[name] = conditionStarted
 			}
 		}
-	case []Field:
+	case []handwritten.Field:
 		for _, f := range x {
 			out[f.Key] = conditionStarted
-			if c, ok := fieldValue(fieldsOf(f.Value), "condition").(string); ok && c != "" {
+			if c, ok := handwritten.ValueOf(handwritten.FieldsOf(f.Value), "condition").(string); ok && c != "" {
 				out[f.Key] = c
 			}
 		}
@@ -164,14 +156,14 @@ const (
 // healthcheck that is not switched off, as the compose generator reads
 // it: only then does a need wait for the target to be healthy.
 func hasHealthcheck(s *svc) bool {
-	hc := fieldsOf(fieldValue(s.Compose, "healthcheck"))
+	hc := handwritten.FieldsOf(handwritten.ValueOf(s.Compose, "healthcheck"))
 	if hc == nil {
 		return false
 	}
-	if disabled, _ := fieldValue(hc, "disable").(bool); disabled {
+	if disabled, _ := handwritten.ValueOf(hc, "disable").(bool); disabled {
 		return false
 	}
-	test := fieldValue(hc, "test")
+	test := handwritten.ValueOf(hc, "test")
 	if l, ok := test.([]any); ok && len(l) > 0 && l[0] == "NONE" {
 		return false
 	}
@@ -181,11 +173,11 @@ func hasHealthcheck(s *svc) bool {
 // dropOwnedLabels removes labels in portschema's own namespace, which
 // the generator writes.
 func (b *builder) dropOwnedLabels(s *svc, v any) any {
-	fs, ok := v.([]Field)
+	fs, ok := v.([]handwritten.Field)
 	if !ok {
 		return v
 	}
-	var kept []Field
+	var kept []handwritten.Field
 	for _, f := range fs {
 		if strings.HasPrefix(f.Key, schema.LabelPrefix) {
 			s.Notes.Add("compose.labels", fmt.Sprintf("label %s was dropped: portschema generates its own %s labels", f.Key, schema.LabelPrefix))

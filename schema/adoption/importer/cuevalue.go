@@ -12,6 +12,8 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
+
+	"portschema/schema/adoption/handwritten"
 )
 
 // plainLabelRE matches labels written without quotes: they must be
@@ -84,7 +86,7 @@ func cleanComment(s string) string {
 }
 
 // value turns a decoded YAML or JSON value into CUE syntax. Maps are
-// written with sorted keys; []Field keeps the order given.
+// written with sorted keys; []handwritten.Field keeps the order given.
 func value(v any) ast.Expr {
 	switch v := v.(type) {
 	case nil:
@@ -107,7 +109,7 @@ func value(v any) ast.Expr {
 		return floatLit(v)
 	case float32:
 		return floatLit(float64(v))
-	case []Field:
+	case []handwritten.Field:
 		s := &ast.StructLit{}
 		for _, f := range v {
 			s.Elts = append(s.Elts, field(f.Key, value(f.Value)))

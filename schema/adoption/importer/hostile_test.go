@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
 )
 
 // hostileCompose has every kind of name and value a user's file may
@@ -103,10 +104,10 @@ scrape_configs:
 const hostileDoc = "# Ports\n\n## 8000-8099: Web\n\n| Port | Service |\n|---|---|\n| 8080 | Web_1 |\n| 8090 | ghost (Nothing) |\n\n" +
 	"## 8050-8060: Nested\n\n## 8000-8099: Duplicate\n\n## 9-1: Backwards\n\n## 70000-70001: Too high\n"
 
-func writeInputs(t *testing.T, files map[string]string) Inputs {
+func writeInputs(t *testing.T, files map[string]string) handwritten.Inputs {
 	t.Helper()
 	dir := t.TempDir()
-	var in Inputs
+	var in handwritten.Inputs
 	for name, content := range files {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -136,7 +137,7 @@ func TestHostileInputsLoad(t *testing.T) {
 		"PORTS.md":                   hostileDoc,
 	})
 	root := t.TempDir()
-	rep, err := Import(in, filepath.Join(root, "schema"))
+	rep, err := Import(in, filepath.Join(root, "schema"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestHostileFragmentsNeverPanic(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			in := writeInputs(t, files)
 			root := t.TempDir()
-			_, err := Import(in, filepath.Join(root, "schema"))
+			_, err := Import(in, filepath.Join(root, "schema"), false)
 			if err != nil {
 				if strings.Contains(err.Error(), "does not load") {
 					t.Fatal(err)
@@ -212,7 +213,7 @@ func TestTenThousandServices(t *testing.T) {
 	}
 	in := writeInputs(t, map[string]string{"docker-compose.big.yml": b.String()})
 	root := t.TempDir()
-	if _, err := Import(in, filepath.Join(root, "schema")); err != nil {
+	if _, err := Import(in, filepath.Join(root, "schema"), false); err != nil {
 		t.Fatal(err)
 	}
 }

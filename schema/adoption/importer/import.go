@@ -12,19 +12,6 @@ import (
 	"portschema/schema/adoption/handwritten"
 )
 
-// Inputs names the hand-written files to import. Compose files and
-// tunnel configs may be repeated: the i-th tunnel belongs to the i-th
-// compose host (a single compose file takes every tunnel's routes).
-type Inputs struct {
-	Compose     []string
-	Cloudflared []string
-	Prometheus  string
-	Doc         string
-	// Force allows writing into a directory that already holds files;
-	// files of the same names are replaced, others are left alone.
-	Force bool
-}
-
 // Report says what import wrote and every decision it took that the
 // user should review.
 type Report struct {
@@ -54,14 +41,26 @@ func (f Finding) String() string {
 // Import reads the inputs, builds the platform source, checks that it
 // loads with schema.Load, and writes it into dir (meant to be
 // <root>/schema) with a copy of the definitions. It refuses a dir that
-// already holds files unless in.Force is set. Nothing is written when
-// the source would not load.
-func Import(in Inputs, dir string) (Report, error) {
-	if err := checkTarget(dir, in.Force); err != nil {
+// already holds files unless force is set (files of the same names are
+// then replaced, others left alone). Nothing is written when the source
+// would not load.
+//
+// Compose files and tunnel configs may be repeated: the i-th tunnel
+// belongs to the i-th compose host (a single compose file takes every
+// tunnel's routes).
+func Import(in handwritten.Inputs, dir string, force bool) (Report, error) {
+	if len(in.Compose) == 0 && len(in.Cloudflared) == 0 && in.Prometheus == "" {
+		return Report{}, fmt.Errorf("no input: give at least one of --compose, --cloudflared, --prometheus")
+	}
+	if err := checkTarget(dir, force); err != nil {
+		return Report{}, err
+	}
+	read, err := handwritten.Read(in)
+	if err != nil {
 		return Report{}, err
 	}
 	// The source goes into <root>/schema: the root is dir's parent.
-	parsed, err := readInputs(in, filepath.Dir(filepath.Clean(dir)))
+	parsed, err := Prepare(read, filepath.Dir(filepath.Clean(dir)))
 	if err != nil {
 		return Report{}, err
 	}
@@ -101,9 +100,9 @@ func checkTarget(dir string, force bool) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("import: %w", err)
+		return err
 	case len(entries) > 0 && !force:
-		return fmt.Errorf("import: %s is not empty; import writes a new source (use --force to write into it anyway)", dir)
+		return fmt.Errorf("%s is not empty; import writes a new source (use --force to write into it anyway)", dir)
 	}
 	return nil
 }
@@ -126,7 +125,7 @@ func verify(files []File) error {
 		}
 	}
 	if _, err := schema.Load(root); err != nil {
-		return fmt.Errorf("import: the imported source does not load (please report this):\n%w", err)
+		return fmt.Errorf("the imported source does not load (please report this):\n%w", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
 )
 
 // fixtureDir is where the real platform's hand-written files live
@@ -24,8 +25,8 @@ func fixtureDir(t *testing.T, which string) string {
 }
 
 // manaInputs names the fixture files of one commit.
-func manaInputs(dir string) Inputs {
-	return Inputs{
+func manaInputs(dir string) handwritten.Inputs {
+	return handwritten.Inputs{
 		Compose:     []string{filepath.Join(dir, "docker-compose.macmini.yml")},
 		Cloudflared: []string{filepath.Join(dir, "cloudflared-config.yml")},
 		Prometheus:  filepath.Join(dir, "prometheus.yml"),
@@ -34,10 +35,10 @@ func manaInputs(dir string) Inputs {
 }
 
 // importInto imports into <tmp>/schema and returns the project root.
-func importInto(t *testing.T, in Inputs) (string, Report) {
+func importInto(t *testing.T, in handwritten.Inputs) (string, Report) {
 	t.Helper()
 	root := t.TempDir()
-	rep, err := Import(in, filepath.Join(root, "schema"))
+	rep, err := Import(in, filepath.Join(root, "schema"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
 )
 
 // A compose file's paths (build contexts, bind mounts, env files, ...)
@@ -33,7 +34,7 @@ func dirFromRoot(root, name string) (dir string, inside bool) {
 
 // movePaths rewrites, in place, the paths of a value of a service's
 // compose block (top false) or of a host's top-level block (top true),
-// found at keys, for a file in dir. Mappings are ordered ([]Field) or
+// found at keys, for a file in dir. Mappings are ordered ([]handwritten.Field) or
 // plain maps.
 func movePaths(v any, keys []string, dir string, top bool) any {
 	if dir == "." {
@@ -41,9 +42,9 @@ func movePaths(v any, keys []string, dir string, top bool) any {
 	}
 	at := func(key string) []string { return append(keys[:len(keys):len(keys)], key) }
 	switch x := v.(type) {
-	case []Field:
+	case []handwritten.Field:
 		for i := range x {
-			x[i].Value = moveString(x[i].Value, at(x[i].Key), dir, top, func(k string) any { return fieldValue(x, k) })
+			x[i].Value = moveString(x[i].Value, at(x[i].Key), dir, top, func(k string) any { return handwritten.ValueOf(x, k) })
 		}
 	case map[string]any:
 		for k, e := range x {

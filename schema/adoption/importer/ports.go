@@ -35,12 +35,12 @@ var localPortRE = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1
 
 // healthcheckPort is the port a healthcheck probes on the container
 // itself, which is a port the service listens on.
-func healthcheckPort(raw []Field) int {
-	hc := fieldsOf(fieldValue(raw, "healthcheck"))
+func healthcheckPort(raw []handwritten.Field) int {
+	hc := handwritten.FieldsOf(handwritten.ValueOf(raw, "healthcheck"))
 	if hc == nil {
 		return 0
 	}
-	text := fmt.Sprint(plainValue(fieldValue(hc, "test")))
+	text := fmt.Sprint(handwritten.Plain(handwritten.ValueOf(hc, "test")))
 	if m := localPortRE.FindStringSubmatch(text); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		if n >= 1 && n <= 65535 {

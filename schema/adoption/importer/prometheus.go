@@ -45,7 +45,7 @@ func (b *builder) addLANTargets() {
 // image or name that says prometheus or victoria), else the first host.
 func (b *builder) prometheusHost() string {
 	for _, s := range b.svcs {
-		img, _ := fieldValue(s.raw, "image").(string)
+		img, _ := handwritten.ValueOf(s.raw, "image").(string)
 		text := strings.ToLower(s.Name + " " + img)
 		if s.origin != nil && (strings.Contains(text, "prometheus") || strings.Contains(text, "victoria")) &&
 			!strings.Contains(text, "exporter") && !strings.Contains(text, "pushgateway") {
@@ -75,9 +75,9 @@ func (b *builder) addPrometheus() {
 	for _, f := range in.Raw {
 		switch f.Key {
 		case "global":
-			pr.Global, _ = plainValue(f.Value).(map[string]any)
+			pr.Global, _ = handwritten.Plain(f.Value).(map[string]any)
 		case "alerting":
-			pr.Alerting, _ = plainValue(f.Value).(map[string]any)
+			pr.Alerting, _ = handwritten.Plain(f.Value).(map[string]any)
 		case "rule_files":
 			for _, r := range asList(f.Value) {
 				if s, ok := r.(string); ok {
@@ -90,12 +90,12 @@ func (b *builder) addPrometheus() {
 			b.finding("prometheus-key", handwritten.Pos{File: in.File.Path}, "top-level key %s cannot be imported and is dropped", f.Key)
 		}
 	}
-	rawJobs := asList(fieldValue(in.Raw, "scrape_configs"))
+	rawJobs := asList(handwritten.ValueOf(in.Raw, "scrape_configs"))
 	jobs := nameSet{}
 	for i, j := range in.File.Jobs {
-		var raw []Field
+		var raw []handwritten.Field
 		if i < len(rawJobs) {
-			raw = fieldsOf(rawJobs[i])
+			raw = handwritten.FieldsOf(rawJobs[i])
 		}
 		name := jobs.claim(j.Name)
 		if name != j.Name {
@@ -115,8 +115,8 @@ func asList(v any) []any {
 }
 
 // passJob keeps a scrape job as written.
-func (b *builder) passJob(pr *Prometheus, raw []Field, name string, j handwritten.ScrapeJob) {
-	m, _ := plainValue(raw).(map[string]any)
+func (b *builder) passJob(pr *Prometheus, raw []handwritten.Field, name string, j handwritten.ScrapeJob) {
+	m, _ := handwritten.Plain(raw).(map[string]any)
 	if m == nil {
 		m = map[string]any{}
 	}
@@ -125,7 +125,7 @@ func (b *builder) passJob(pr *Prometheus, raw []Field, name string, j handwritte
 }
 
 // onlyKeys reports whether every key of raw is allowed.
-func onlyKeys(raw []Field, allowed map[string]bool) bool {
+func onlyKeys(raw []handwritten.Field, allowed map[string]bool) bool {
 	for _, f := range raw {
 		if !allowed[f.Key] {
 			return false
@@ -161,13 +161,13 @@ func (b *builder) scrapeTarget(promHost, address string) (*svc, string, string, 
 }
 
 // addServiceMetrics turns a job scraping one service into its metrics.
-func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw []Field, name string) bool {
+func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
 	if len(j.Targets) != 1 || len(j.Relabels) > 0 || len(j.ServiceDiscovery) > 0 || !onlyKeys(raw, simpleJobKeys) ||
-		len(asList(fieldValue(raw, "static_configs"))) != 1 || !jobNameRE.MatchString(name) {
+		len(asList(handwritten.ValueOf(raw, "static_configs"))) != 1 || !jobNameRE.MatchString(name) {
 		return false
 	}
-	interval, _ := fieldValue(raw, "scrape_interval").(string)
-	scheme, _ := fieldValue(raw, "scheme").(string)
+	interval, _ := handwritten.ValueOf(raw, "scrape_interval").(string)
+	scheme, _ := handwritten.ValueOf(raw, "scheme").(string)
 	if (interval != "" && !intervalRE.MatchString(interval)) || (scheme != "" && scheme != "http" && scheme != "https") ||
 		!strings.HasPrefix(j.MetricsPath, "/") {
 		return false
@@ -195,12 +195,12 @@ func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw
 
 // addProbeJob turns a blackbox job whose every target is a public URL
 // of a service into a probe job and probes on those services.
-func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []Field, name string) bool {
+func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
 	if j.Probe == nil || len(j.Relabels) != 3 || !onlyKeys(raw, probeJobKeys) || !IsName(name) ||
 		len(j.Params) != 1 || len(j.Params["module"]) != 1 || j.MetricsPath != "/probe" {
 		return false
 	}
-	interval, _ := fieldValue(raw, "scrape_interval").(string)
+	interval, _ := handwritten.ValueOf(raw, "scrape_interval").(string)
 	if interval != "" && !intervalRE.MatchString(interval) {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
 )
 
 // varRef is one compose interpolation in a value: `${NAME}`,
@@ -147,9 +148,9 @@ func stripAllSecretDefaults(v any) (any, bool) {
 			changed = changed || c
 		}
 		return out, changed
-	case []Field:
+	case []handwritten.Field:
 		changed := false
-		out := make([]Field, len(x))
+		out := make([]handwritten.Field, len(x))
 		for i, f := range x {
 			var c bool
 			out[i].Key = f.Key

@@ -22,20 +22,25 @@ func parseFixture(t *testing.T, dir string) *Parsed {
 		}
 		return data
 	}
-	c, err := ParseCompose("docker-compose.macmini.yml", read("docker-compose.macmini.yml"))
+	c, err := handwritten.ParseCompose("docker-compose.macmini.yml", read("docker-compose.macmini.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tun, err := ParseTunnel("cloudflared-config.yml", read("cloudflared-config.yml"))
+	tun, err := handwritten.ParseCloudflared("cloudflared-config.yml", read("cloudflared-config.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	prom, err := ParsePrometheus("prometheus.yml", read("prometheus.yml"))
+	prom, err := handwritten.ParsePrometheus("prometheus.yml", read("prometheus.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := handwritten.ParseDoc("PORT_SCHEMA.md", read("PORT_SCHEMA.md"))
-	return &Parsed{Compose: []ComposeInput{c}, Tunnels: []TunnelInput{tun}, Prometheus: prom, Doc: doc}
+	files := handwritten.Files{Compose: []*handwritten.ComposeFile{c}, Cloudflared: []*handwritten.CloudflaredFile{tun}, Prometheus: prom, Doc: doc}
+	parsed, err := Prepare(files, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
 }
 
 // comparable is a service without its comments and with its range

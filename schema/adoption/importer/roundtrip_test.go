@@ -295,7 +295,7 @@ secrets:
 	if err := os.WriteFile(file, []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Import(Inputs{Compose: []string{file}}, filepath.Join(root, "schema")); err != nil {
+	if _, err := Import(handwritten.Inputs{Compose: []string{file}}, filepath.Join(root, "schema"), false); err != nil {
 		t.Fatal(err)
 	}
 	gen, ok := findOutput(regenerate(t, root), "docker-compose")
@@ -326,7 +326,7 @@ func TestImportFromOutsideTheProjectSaysSo(t *testing.T) {
 	if err := os.WriteFile(elsewhere, []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Import(Inputs{Compose: []string{elsewhere}}, filepath.Join(root, "schema"))
+	rep, err := Import(handwritten.Inputs{Compose: []string{elsewhere}}, filepath.Join(root, "schema"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestImportFromOutsideTheProjectSaysSo(t *testing.T) {
 	if err := os.WriteFile(inside, []byte(compose), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = Import(Inputs{Compose: []string{inside}, Force: true}, filepath.Join(root, "schema"))
+	rep, err = Import(handwritten.Inputs{Compose: []string{inside}}, filepath.Join(root, "schema"), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@
 // explain.
 package importer
 
+import "portschema/schema/adoption/handwritten"
+
 // Source is a whole platform source before it is written as CUE. Slices
 // are in output order; Build sorts them.
 type Source struct {
@@ -113,7 +115,7 @@ type Service struct {
 	Env           []EnvVar
 	Secrets       []Secret
 	// Compose are the pass-through compose keys, in the order written.
-	Compose []Field
+	Compose []handwritten.Field
 	Notes   Notes
 }
 

@@ -88,24 +88,24 @@ func (b *builder) addTunnel(i int, t *TunnelInput) {
 		h.Notes.Add("tunnel", "the config names no credentials file; set credentials_file")
 		b.finding("tunnel-credentials", handwritten.Pos{File: f.Path}, "no credentials-file; %s is assumed", tun.CredentialsFile)
 	}
-	if or := fieldValue(t.Raw, "originRequest"); or != nil {
-		if m, ok := plainValue(or).(map[string]any); ok {
+	if or := handwritten.ValueOf(t.Raw, "originRequest"); or != nil {
+		if m, ok := handwritten.Plain(or).(map[string]any); ok {
 			tun.OriginRequest = m
 		}
 	}
 	h.Tunnel = tun
-	rawRules, _ := fieldValue(t.Raw, "ingress").([]any)
+	rawRules, _ := handwritten.ValueOf(t.Raw, "ingress").([]any)
 	for j, r := range f.Rules {
-		var raw []Field
+		var raw []handwritten.Field
 		if j < len(rawRules) {
-			raw = fieldsOf(rawRules[j])
+			raw = handwritten.FieldsOf(rawRules[j])
 		}
 		b.addIngressRule(h, f, r, raw, j == len(f.Rules)-1)
 	}
 }
 
 // addIngressRule routes one rule.
-func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r handwritten.IngressRule, raw []Field, last bool) {
+func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r handwritten.IngressRule, raw []handwritten.Field, last bool) {
 	if r.IsCatchAll() {
 		if !last || r.Service != "http_status:404" {
 			h.Notes.Add("tunnel", fmt.Sprintf("catch-all rule %q was dropped: the generator ends every tunnel with http_status:404", r.Service))
@@ -136,8 +136,8 @@ func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r hand
 		return
 	}
 	rule := TunnelRule{Hostname: host, Path: r.Path, Service: r.Service}
-	if or := fieldValue(raw, "originRequest"); or != nil {
-		if m, ok := plainValue(or).(map[string]any); ok {
+	if or := handwritten.ValueOf(raw, "originRequest"); or != nil {
+		if m, ok := handwritten.Plain(or).(map[string]any); ok {
 			rule.OriginRequest = m
 		}
 	}

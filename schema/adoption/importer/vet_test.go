@@ -39,15 +39,14 @@ func TestImportRefusesNonEmptyDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "mine.cue"), []byte("package platform\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Import(in, dir); err == nil || !strings.Contains(err.Error(), "not empty") {
+	if _, err := Import(in, dir, false); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("import into a non-empty dir: %v, want a refusal", err)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "mine.cue"))
 	if string(data) != "package platform\n" {
 		t.Fatal("the refused import touched an existing file")
 	}
-	in.Force = true
-	if _, err := Import(in, dir); err != nil {
+	if _, err := Import(in, dir, true); err != nil {
 		t.Fatalf("forced import: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package importer
+package handwritten
 
 import (
 	"fmt"
@@ -6,24 +6,47 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// The readers return facts; import also passes whole blocks through as
+// the user wrote them (a service's compose keys, a scrape job). Ordered
+// gives those blocks from the tree the reader already parsed, so a file
+// is parsed once whoever reads it.
+
+// Field is one key of a mapping as written, in a mapping kept in the
+// order it was written ([]Field).
+type Field struct {
+	Key   string
+	Value any
+}
+
 // maxYAMLDepth bounds nesting so that a hostile document cannot exhaust
 // the stack; real configuration files nest a handful of levels.
 const maxYAMLDepth = 100
 
-// rawYAML decodes a YAML document into values that keep the order keys
-// were written in ([]Field for mappings), with anchors, aliases and
-// merge keys resolved, so pass-through blocks read as the user wrote
-// them rather than in a tool's canonical form.
-func rawYAML(name string, data []byte) (any, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(doc.Content) == 0 {
+// ordered is the top-level mapping of a YAML document as written: keys
+// in file order ([]Field for every mapping), scalars decoded, anchors,
+// aliases and merge keys resolved. nil for an empty document.
+func (d *yamlDoc) ordered() ([]Field, error) {
+	if d == nil || d.root == nil {
 		return nil, nil
 	}
-	return nodeValue(doc.Content[0], 0)
+	v, err := nodeValue(d.root, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.name, err)
+	}
+	return FieldsOf(v), nil
 }
+
+// Ordered is the compose file's top-level mapping as written (see
+// Field).
+func (f *ComposeFile) Ordered() ([]Field, error) { return f.doc.ordered() }
+
+// Ordered is the cloudflared config's top-level mapping as written (see
+// Field).
+func (f *CloudflaredFile) Ordered() ([]Field, error) { return f.doc.ordered() }
+
+// Ordered is the Prometheus config's top-level mapping as written (see
+// Field).
+func (f *PrometheusFile) Ordered() ([]Field, error) { return f.doc.ordered() }
 
 func nodeValue(n *yaml.Node, depth int) (any, error) {
 	if depth > maxYAMLDepth {
@@ -74,12 +97,12 @@ func mappingValue(n *yaml.Node, depth int) ([]Field, error) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" || (k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0) {
-			merged, err := mergeSources(v, depth)
+			merged, err := mergedValues(v, depth)
 			if err != nil {
 				return nil, err
 			}
 			for _, f := range merged {
-				if lookupField(out, f.Key) == nil {
+				if Lookup(out, f.Key) == nil {
 					out = append(out, f)
 				}
 			}
@@ -94,8 +117,8 @@ func mappingValue(n *yaml.Node, depth int) ([]Field, error) {
 	return out, nil
 }
 
-// mergeSources reads the value of a merge key: one mapping or a list.
-func mergeSources(v *yaml.Node, depth int) ([]Field, error) {
+// mergedValues reads the value of a merge key: one mapping or a list.
+func mergedValues(v *yaml.Node, depth int) ([]Field, error) {
 	for v.Kind == yaml.AliasNode {
 		v = v.Alias
 	}
@@ -111,9 +134,8 @@ func mergeSources(v *yaml.Node, depth int) ([]Field, error) {
 		if err != nil {
 			return nil, err
 		}
-		fs, _ := val.([]Field)
-		for _, f := range fs {
-			if lookupField(out, f.Key) == nil {
+		for _, f := range FieldsOf(val) {
+			if Lookup(out, f.Key) == nil {
 				out = append(out, f)
 			}
 		}
@@ -121,8 +143,8 @@ func mergeSources(v *yaml.Node, depth int) ([]Field, error) {
 	return out, nil
 }
 
-// lookupField returns the field called key, or nil.
-func lookupField(fs []Field, key string) *Field {
+// Lookup returns the field called key, or nil.
+func Lookup(fs []Field, key string) *Field {
 	for i := range fs {
 		if fs[i].Key == key {
 			return &fs[i]
@@ -131,26 +153,34 @@ func lookupField(fs []Field, key string) *Field {
 	return nil
 }
 
-// fieldsOf returns v as an ordered mapping, or nil.
-func fieldsOf(v any) []Field {
+// ValueOf returns the value of key in an ordered mapping, or nil.
+func ValueOf(fs []Field, key string) any {
+	if f := Lookup(fs, key); f != nil {
+		return f.Value
+	}
+	return nil
+}
+
+// FieldsOf returns v as an ordered mapping, or nil.
+func FieldsOf(v any) []Field {
 	fs, _ := v.([]Field)
 	return fs
 }
 
-// plainValue turns ordered mappings back into map[string]any, for
-// blocks whose order does not matter (the model decodes them as maps).
-func plainValue(v any) any {
+// Plain turns ordered mappings back into map[string]any, for blocks
+// whose order does not matter.
+func Plain(v any) any {
 	switch x := v.(type) {
 	case []Field:
 		m := make(map[string]any, len(x))
 		for _, f := range x {
-			m[f.Key] = plainValue(f.Value)
+			m[f.Key] = Plain(f.Value)
 		}
 		return m
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = plainValue(e)
+			out[i] = Plain(e)
 		}
 		return out
 	}
