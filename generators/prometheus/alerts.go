@@ -31,7 +31,7 @@ func CheckAlerts(p *schema.Platform, read func(path string) ([]byte, error)) (sc
 	if len(p.Outputs.AlertRules) == 0 {
 		return nil, nil
 	}
-	c := &alertChecker{p: p, jobs: map[string]bool{}, config: outputPath(p)}
+	c := &alertChecker{p: p, jobs: map[string]bool{}, config: p.Outputs.Prometheus}
 	if p.Prometheus != nil {
 		cfg, _ := build(p)
 		c.names = jobNames(cfg)
