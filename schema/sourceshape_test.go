@@ -3,6 +3,7 @@ package schema
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -92,6 +93,81 @@ func TestGoConstantsAreTheDefinitionsEnums(t *testing.T) {
 		have := s.Lookup(c.path...).Shape.Enum
 		if !slices.Equal(slices.Sorted(slices.Values(have)), slices.Sorted(slices.Values(c.want))) {
 			t.Errorf("%v: the definitions allow %v, the Go constants are %v", c.path, have, c.want)
+		}
+	}
+}
+
+// TestModelIsTheDefinitions: every field of the definitions has a model
+// field of the same json name and the same kind, and every json field of
+// the model is in the definitions, so that decoding, the shape checks
+// and import all see one source.
+func TestModelIsTheDefinitions(t *testing.T) {
+	s, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]reflect.Type{
+		"platform": reflect.TypeFor[Platform](), "ranges": reflect.TypeFor[map[string]*Range](),
+		"hosts": reflect.TypeFor[map[string]*Host](), "services": reflect.TypeFor[map[string]*Service](),
+		"outputs": reflect.TypeFor[Outputs](), "prometheus": reflect.TypeFor[*Prometheus](),
+	}
+	for _, f := range s.Fields {
+		typ, ok := top[f.Name]
+		if !ok {
+			t.Errorf("top-level field %s has no model", f.Name)
+			continue
+		}
+		compareShape(t, f.Name, f.Shape, typ)
+	}
+}
+
+// encodedOnly are fields of the definitions the model holds under
+// another form, which its MarshalJSON writes.
+var encodedOnly = map[string]bool{"services.needs.url": true}
+
+func compareShape(t *testing.T, path string, s *Shape, typ reflect.Type) {
+	t.Helper()
+	for typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	switch s.Kind {
+	case List, Map:
+		want := reflect.Slice
+		if s.Kind == Map {
+			want = reflect.Map
+		}
+		if typ.Kind() != want {
+			t.Errorf("%s: the model holds %s, the definitions a %v", path, typ, s.Kind)
+			return
+		}
+		compareShape(t, path, s.Elem, typ.Elem())
+	case Open:
+		if typ.Kind() != reflect.Map || typ.Elem().Kind() != reflect.Interface {
+			t.Errorf("%s: the model holds %s for a block passed through", path, typ)
+		}
+	case Struct:
+		if typ.Kind() != reflect.Struct {
+			t.Errorf("%s: the model holds %s for a struct", path, typ)
+			return
+		}
+		fields := map[string]reflect.StructField{}
+		for _, sf := range reflect.VisibleFields(typ) {
+			if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name != "" && name != "-" {
+				fields[name] = sf
+				if s.Field(name) == nil {
+					t.Errorf("%s.%s: the model has it, the definitions do not", path, name)
+				}
+			}
+		}
+		for _, f := range s.Fields {
+			sf, ok := fields[f.Name]
+			switch {
+			case encodedOnly[path+"."+f.Name]:
+			case !ok:
+				t.Errorf("%s.%s: the definitions have it, the model does not", path, f.Name)
+			default:
+				compareShape(t, path+"."+f.Name, f.Shape, sf.Type)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -16,6 +17,7 @@ import (
 // hostname.
 type builder struct {
 	in       *Parsed
+	shape    *schema.Shape
 	src      *Source
 	findings []Finding
 
@@ -23,21 +25,27 @@ type builder struct {
 	hostNames    nameSet
 	rangeNames   nameSet
 
-	hosts    map[string]*Host
+	hosts    map[string]*schema.Host
 	svcs     []*svc
 	byName   map[string]*svc
 	dns      map[string]map[string]*svc // host -> name on its compose network
 	hostPort map[string]map[int]*svc    // host -> published port -> owner
-	lan      map[string]*Host           // address -> host
+	lan      map[string]*schema.Host    // address -> host
 	public   map[string]*svc            // hostname+path -> service
 	claimed  map[string]bool            // hostnames+paths taken by services or rules
 
 	doc *docFacts
 }
 
-// svc is a service being built, with what import knows of its origin.
+// svc is a service being built, with what import knows of its origin
+// and the comments and key orders it will be written with.
 type svc struct {
-	*Service
+	*schema.Service
+	Notes Notes
+	// portOrder, envOrder and composeOrder are the keys of Ports, Env
+	// and Compose in the order the inputs wrote them.
+	portOrder, envOrder, composeOrder []string
+
 	origin    *handwritten.ComposeService
 	raw       []handwritten.Field
 	dependsOn map[string]string // compose depends_on target (original name) -> condition
@@ -50,24 +58,32 @@ type svc struct {
 	docRow   *docRow
 	// needValues are the environment entries each need replaced, so a
 	// need that cannot stay can turn back into its value.
-	needValues []EnvVar
+	needValues []envVar
 }
+
+// envVar is an environment entry as a need replaced it.
+type envVar struct{ name, value string }
 
 // Build turns parsed inputs into a source that obeys every rule of the
 // definitions and of schema.Load, and lists the findings: each place
 // where the inputs disagreed or broke a rule, and what was done.
-func Build(in *Parsed) (*Source, []Finding) {
+func Build(in *Parsed) (*Source, []Finding, error) {
+	shape, err := schema.SourceShape()
+	if err != nil {
+		return nil, nil, err
+	}
 	b := &builder{
 		in:           in,
-		src:          &Source{Platform: Platform{Notes: Notes{}}},
+		shape:        shape,
+		src:          &Source{Platform: &schema.Platform{}, Notes: map[string]Notes{}, Order: map[string][]string{}},
 		serviceNames: nameSet{},
 		hostNames:    nameSet{},
 		rangeNames:   nameSet{},
-		hosts:        map[string]*Host{},
+		hosts:        map[string]*schema.Host{},
 		byName:       map[string]*svc{},
 		dns:          map[string]map[string]*svc{},
 		hostPort:     map[string]map[int]*svc{},
-		lan:          map[string]*Host{},
+		lan:          map[string]*schema.Host{},
 		public:       map[string]*svc{},
 		claimed:      map[string]bool{},
 	}
@@ -92,7 +108,7 @@ func Build(in *Parsed) (*Source, []Finding) {
 	b.resolveContainers()
 	b.fixNeeds()
 	b.finish()
-	return b.src, b.findings
+	return b.src, b.findings, nil
 }
 
 // finding records a decision for the report.
@@ -101,13 +117,10 @@ func (b *builder) finding(kind string, pos handwritten.Pos, format string, args 
 }
 
 // addHost registers a host under a unique name.
-func (b *builder) addHost(h *Host) *Host {
+func (b *builder) addHost(h *schema.Host) *schema.Host {
 	h.Name = b.hostNames.claim(h.Name)
-	if h.Notes == nil {
-		h.Notes = Notes{}
-	}
 	b.hosts[h.Name] = h
-	b.src.Hosts = append(b.src.Hosts, h)
+	b.src.Platform.Hosts = append(b.src.Platform.Hosts, h)
 	if h.Address != "" {
 		b.lan[h.Address] = h
 	}
@@ -143,19 +156,31 @@ func (b *builder) claimHostPort(host string, port int, s *svc) {
 	}
 }
 
+// hostNotes are the comments of a host.
+func (b *builder) hostNotes(h *schema.Host) Notes { return b.src.notes("hosts." + h.Name) }
+
+// rangeNotes are the comments of a range.
+func (b *builder) rangeNotes(r *schema.Range) Notes { return b.src.notes("ranges." + r.Name) }
+
 // finish sorts the source for output and fills the platform block.
 func (b *builder) finish() {
+	p := b.src.Platform
 	for _, s := range b.svcs {
-		b.src.Services = append(b.src.Services, s.Service)
+		p.Services = append(p.Services, s.Service)
+		s.hoistNotes()
+		key := "services." + s.Name
+		b.src.Notes[key] = s.Notes
+		b.src.Order[key+".ports"] = s.portOrder
+		b.src.Order[key+".env"] = s.envOrder
+		b.src.Order[key+".compose"] = s.composeOrder
 	}
-	sort.SliceStable(b.src.Ranges, func(i, j int) bool { return b.src.Ranges[i].From < b.src.Ranges[j].From })
-	p := &b.src.Platform
+	sort.SliceStable(p.Ranges, func(i, j int) bool { return p.Ranges[i].From < p.Ranges[j].From })
 	p.Domain = b.commonDomain()
 	switch {
 	case p.Domain != "":
 		p.Name = SanitizeName(strings.Split(p.Domain, ".")[0], "platform")
-	case len(b.src.Hosts) > 0 && b.src.Hosts[0].Compose != nil:
-		p.Name = SanitizeName(b.src.Hosts[0].Compose.Project, "platform")
+	case len(p.Hosts) > 0 && p.Hosts[0].Compose != nil:
+		p.Name = SanitizeName(p.Hosts[0].Compose.Project, "platform")
 	default:
 		p.Name = "platform"
 	}
@@ -172,9 +197,9 @@ func (b *builder) finish() {
 	if b.in.Doc != nil {
 		from = append(from, baseName(b.in.Doc.Path))
 	}
-	p.Notes.Add("", "Imported by `portschema import` from "+strings.Join(from, ", ")+".")
-	p.Notes.Add("", "Comments in these files mark every place where import resolved a")
-	p.Notes.Add("", "disagreement between the inputs or a rule they broke; review them.")
+	b.src.Header = append(b.src.Header, "Imported by `portschema import` from "+strings.Join(from, ", ")+".",
+		"Comments in these files mark every place where import resolved a",
+		"disagreement between the inputs or a rule they broke; review them.")
 }
 
 // commonDomain is the parent domain most public hostnames share.

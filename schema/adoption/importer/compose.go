@@ -42,27 +42,19 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 		}
 		project = hostName
 	}
-	h := b.addHost(&Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
-		Compose: &ComposeHost{Project: project, Blocks: map[string]any{}}})
-	h.Notes.Add("", "From "+baseName(f.Path)+".")
+	h := b.addHost(&schema.Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
+		Compose: &schema.ComposeHost{Project: project}})
+	b.hostNotes(h).Add("", "From "+baseName(f.Path)+".")
 	if c.Outside {
 		b.finding("paths-outside-project", handwritten.Pos{File: f.Path},
 			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
 	}
-	for _, block := range []string{"volumes", "networks", "secrets", "configs"} {
-		if fl := handwritten.Lookup(c.Raw, block); fl != nil && fl.Value != nil {
-			v, stripped := stripAllSecretDefaults(handwritten.Plain(fl.Value))
-			if stripped {
-				h.Notes.Add("compose."+block, "default values of secrets were removed from this block")
-			}
-			h.Compose.Blocks[block] = movePaths(v, []string{block}, c.Dir, true)
-		}
-	}
+	b.readTopLevelBlocks(h, c)
 	rawServices := handwritten.FieldsOf(handwritten.ValueOf(c.Raw, "services"))
 	b.dns[h.Name] = map[string]*svc{}
 	for i := range f.Services {
 		cs := &f.Services[i]
-		s := &svc{Service: &Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
+		s := &svc{Service: &schema.Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
 			origin: cs, raw: handwritten.FieldsOf(handwritten.ValueOf(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
 		b.addService(s, cs.Name)
 		b.readComposeKeys(h, s, c.Dir)
@@ -77,11 +69,32 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	}
 }
 
+// readTopLevelBlocks passes through the top-level blocks of the compose
+// file that a compose host declares (volumes, networks, ...: the blocks
+// the definitions pass through), their paths moved from the file's
+// directory to the root.
+func (b *builder) readTopLevelBlocks(h *schema.Host, c *ComposeInput) {
+	for _, f := range b.shape.Lookup("hosts", "compose").Shape.Fields {
+		fl := handwritten.Lookup(c.Raw, f.Name)
+		if f.Shape.Kind != schema.Open || fl == nil || fl.Value == nil {
+			continue
+		}
+		v, stripped := stripAllSecretDefaults(handwritten.Plain(fl.Value))
+		if stripped {
+			b.hostNotes(h).Add("compose."+f.Name, "default values of secrets were removed from this block")
+		}
+		if !setByName(h.Compose, f.Name, movePaths(v, []string{f.Name}, c.Dir, true)) {
+			b.hostNotes(h).Add("", fmt.Sprintf("the top-level %s of %s is not a mapping and was dropped", f.Name, baseName(c.File.Path)))
+			b.finding("compose-block", handwritten.Pos{File: c.File.Path}, "top-level %s is not a mapping and is not imported", f.Name)
+		}
+	}
+}
+
 // readComposeKeys splits a compose service's keys into those passed
 // through and those portschema owns, which become fields of the service.
 // The paths of the keys passed through are moved from dir, the file's
 // directory, to the root (see movePaths).
-func (b *builder) readComposeKeys(h *Host, s *svc, dir string) {
+func (b *builder) readComposeKeys(h *schema.Host, s *svc, dir string) {
 	cs := s.origin
 	for _, f := range s.raw {
 		switch f.Key {
@@ -104,7 +117,7 @@ func (b *builder) readComposeKeys(h *Host, s *svc, dir string) {
 				v = b.dropOwnedLabels(s, v)
 			}
 			v = moveString(v, []string{f.Key}, dir, false, func(k string) any { return handwritten.ValueOf(s.raw, k) })
-			s.Compose = append(s.Compose, handwritten.Field{Key: f.Key, Value: v})
+			s.setCompose(f.Key, v)
 		}
 	}
 }
@@ -156,7 +169,7 @@ const (
 // healthcheck that is not switched off, as the compose generator reads
 // it: only then does a need wait for the target to be healthy.
 func hasHealthcheck(s *svc) bool {
-	hc := handwritten.FieldsOf(handwritten.ValueOf(s.Compose, "healthcheck"))
+	hc := handwritten.FieldsOf(s.Compose["healthcheck"])
 	if hc == nil {
 		return false
 	}

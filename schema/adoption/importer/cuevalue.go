@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -107,6 +108,14 @@ func value(v any) ast.Expr {
 		return ast.NewLit(token.INT, strconv.FormatUint(uint64(v), 10))
 	case float64:
 		return floatLit(v)
+	case json.Number:
+		if _, err := v.Int64(); err == nil {
+			return ast.NewLit(token.INT, v.String())
+		}
+		if f, err := v.Float64(); err == nil {
+			return floatLit(f)
+		}
+		return str(v.String())
 	case float32:
 		return floatLit(float64(v))
 	case []handwritten.Field:

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -19,9 +20,9 @@ type docFacts struct {
 // docRow is one table row naming a service and a port.
 type docRow struct {
 	Port        int
-	Service     string // as written, parenthetical removed
-	Detail      string // the parenthetical, e.g. "Console" of "minio (Console)"
-	Range       *Range // the range whose section holds the table, if any
+	Service     string        // as written, parenthetical removed
+	Detail      string        // the parenthetical, e.g. "Console" of "minio (Console)"
+	Range       *schema.Range // the range whose section holds the table, if any
 	Runtime     string
 	Description string
 	Pos         handwritten.Pos
@@ -42,7 +43,7 @@ func (b *builder) readDoc() {
 	if d == nil {
 		return
 	}
-	sectionRange := map[int]*Range{}
+	sectionRange := map[int]*schema.Range{}
 	for i, sec := range d.Sections {
 		if strings.EqualFold(strings.TrimSpace(sec.Title), "principles") {
 			for _, it := range sec.Items {
@@ -63,10 +64,10 @@ func (b *builder) readDoc() {
 		if purpose == "" {
 			purpose = fmt.Sprintf("ports %d-%d", from, to)
 		}
-		r := &Range{Name: b.rangeNames.claim(rangeName(purpose)), From: from, To: to, Purpose: purpose, Note: firstLine(sec.Text), Notes: Notes{}}
-		r.Notes.Add("", fmt.Sprintf("From %s.", where(sec.Pos)))
+		r := &schema.Range{Name: b.rangeNames.claim(rangeName(purpose)), From: from, To: to, Purpose: purpose, Note: firstLine(sec.Text)}
+		b.rangeNotes(r).Add("", fmt.Sprintf("From %s.", where(sec.Pos)))
 		sectionRange[i] = r
-		b.src.Ranges = append(b.src.Ranges, r)
+		b.src.Platform.Ranges = append(b.src.Platform.Ranges, r)
 	}
 	b.resolveRangeOverlaps()
 	for _, t := range d.Tables {
@@ -91,7 +92,7 @@ func firstLine(s string) string {
 }
 
 // readDocTable reads the rows of a table with a port and a service column.
-func (b *builder) readDocTable(t handwritten.Table, r *Range) {
+func (b *builder) readDocTable(t handwritten.Table, r *schema.Range) {
 	portCol, svcCol := t.Column("port"), t.Column("service")
 	if portCol < 0 || svcCol < 0 {
 		return
@@ -120,7 +121,7 @@ func (b *builder) readDocTable(t handwritten.Table, r *Range) {
 // range keeps its ports, since it is the more specific statement, and
 // the wider one gives them up, with a comment saying what changed.
 func (b *builder) resolveRangeOverlaps() {
-	rs := b.src.Ranges
+	rs := b.src.Platform.Ranges
 	for i := 0; i < len(rs); i++ {
 		for j := 0; j < len(rs); j++ {
 			a, c := rs[i], rs[j]
@@ -138,7 +139,7 @@ func (b *builder) resolveRangeOverlaps() {
 				wide.From = narrow.To + 1
 			}
 			note := fmt.Sprintf("the port doc says %s, which overlaps %s (%d-%d); trimmed to %d-%d", was, narrow.Name, narrow.From, narrow.To, wide.From, wide.To)
-			wide.Notes.Add("from", note)
+			b.rangeNotes(wide).Add("from", note)
 			b.finding("range-overlap", handwritten.Pos{File: b.in.Doc.Path}, "range %s: %s", wide.Name, note)
 		}
 	}
@@ -150,7 +151,7 @@ func (b *builder) resolveRangeOverlaps() {
 		}
 		kept = append(kept, r)
 	}
-	b.src.Ranges = kept
+	b.src.Platform.Ranges = kept
 }
 
 // rowsFor finds the doc rows about a service: by its name, its original
@@ -194,9 +195,9 @@ func (b *builder) applyDoc() {
 		}
 		line := fmt.Sprintf("The port doc also lists %s at %d (%s), which no other input has.", row.Service, row.Port, where(row.Pos))
 		if row.Range != nil {
-			row.Range.Notes.Add("", line)
+			b.rangeNotes(row.Range).Add("", line)
 		} else {
-			b.src.Platform.Notes.Add("", line)
+			b.src.Header = append(b.src.Header, line)
 		}
 		b.finding("doc-only", row.Pos, "%s at %d is only in the port doc and is not imported", row.Service, row.Port)
 	}
@@ -204,21 +205,18 @@ func (b *builder) applyDoc() {
 
 // nameExtraPort renames the extra port a doc row describes.
 func (b *builder) nameExtraPort(s *svc, row *docRow) bool {
-	for i := range s.Ports {
-		np := &s.Ports[i]
+	for _, np := range s.namedPorts() {
 		if np.Port != row.Port && np.ContainerPort != row.Port {
 			continue
 		}
-		name := SanitizeName(row.Detail, np.Name)
-		for _, other := range s.Ports {
-			if other.Name == name {
-				return false
-			}
-		}
-		if b.portNameReferenced(s, np.Name) {
+		name := SanitizeName(row.Detail, np.name)
+		if _, taken := s.Ports[name]; taken {
 			return false
 		}
-		np.Name = name
+		if b.portNameReferenced(s, np.name) {
+			return false
+		}
+		s.renamePort(np.name, name)
 		row.used = true
 		return true
 	}

@@ -78,7 +78,7 @@ func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
 		b.finding("interpolated-value", e.Pos, "%s: %s interpolates variables; it becomes a secret set on the host", s.Name, e.Name)
 		return
 	}
-	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: unescapeDollars(value)})
+	s.setEnv(e.Name, unescapeDollars(value))
 }
 
 // unescapeDollars turns compose's `$$` into the `$` it stands for: env
@@ -112,7 +112,7 @@ func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 	}
 	s.Notes.Add("env."+e.Name, fmt.Sprintf("was %s: the default is kept and %s no longer overrides it (make it a secret to keep the override)", e.Value, ref.Name))
 	b.finding("override-dropped", e.Pos, "%s: %s keeps its default %q; %s no longer overrides it", s.Name, e.Name, dflt, ref.Name)
-	s.Env = append(s.Env, EnvVar{Name: e.Name, Value: dflt})
+	s.setEnv(e.Name, dflt)
 }
 
 // addSecret appends a secret with an optional comment.
@@ -120,14 +120,14 @@ func (s *svc) addSecret(env, from, note string) {
 	if note != "" {
 		s.Notes.Add(fmt.Sprintf("secrets[%d]", len(s.Secrets)), note)
 	}
-	s.Secrets = append(s.Secrets, Secret{Env: env, From: from})
+	s.Secrets = append(s.Secrets, schema.Secret{Env: env, From: from})
 }
 
 // addNeed appends a need, naming its variable only where it differs
 // from the default and starting the target first only where compose did.
-func (b *builder) addNeed(s *svc, env, value string, n Need, notes []string) {
+func (b *builder) addNeed(s *svc, env, value string, n schema.Need, notes []string) {
 	t := b.service(n.Service)
-	if env != envNameOf(n.Service)+"_URL" {
+	if env != (schema.Need{Service: n.Service}).EnvName() {
 		n.Env = env
 	}
 	if cond, ok := s.starts[t]; ok && t != nil {
@@ -137,7 +137,7 @@ func (b *builder) addNeed(s *svc, env, value string, n Need, notes []string) {
 		s.Notes.Add(fmt.Sprintf("needs[%d]", len(s.Needs)), note)
 	}
 	s.Needs = append(s.Needs, n)
-	s.needValues = append(s.needValues, EnvVar{Name: env, Value: value})
+	s.needValues = append(s.needValues, envVar{name: env, value: value})
 }
 
 // resolveDepends finds the services depends_on starts first and the
@@ -190,17 +190,9 @@ func (b *builder) addDependsNeeds(s *svc) {
 		if covered[t] {
 			continue
 		}
-		s.Needs = append(s.Needs, Need{Service: t.Name, NoURL: true, Depends: true, Condition: s.starts[t]})
-		s.needValues = append(s.needValues, EnvVar{})
+		s.Needs = append(s.Needs, schema.Need{Service: t.Name, NoURL: true, Depends: true, Condition: s.starts[t]})
+		s.needValues = append(s.needValues, envVar{})
 	}
-}
-
-// EnvNameOrDefault is the variable a need fills.
-func (n Need) EnvNameOrDefault() string {
-	if n.Env != "" {
-		return n.Env
-	}
-	return envNameOf(n.Service) + "_URL"
 }
 
 // service returns the service called name, or nil.

@@ -53,7 +53,7 @@ func (b *builder) inferSchemes() {
 // possible. Two services on one host port is a conflict compose only
 // finds at start; the first in the file keeps the port.
 func (b *builder) resolveHostPorts() {
-	for _, h := range b.src.Hosts {
+	for _, h := range b.src.Platform.Hosts {
 		compose := h.Compose != nil
 		type slot struct {
 			port  int
@@ -67,13 +67,13 @@ func (b *builder) resolveHostPorts() {
 			}
 			ours = append(ours, s)
 			for _, p := range portsOf(s, compose) {
-				occupied[slot{*p.port, p.proto}] = true
+				occupied[slot{p.port, p.proto}] = true
 			}
 		}
 		owner := map[slot]*svc{}
 		for _, s := range ours {
 			for _, p := range portsOf(s, compose) {
-				k := slot{*p.port, p.proto}
+				k := slot{p.port, p.proto}
 				other, taken := owner[k]
 				if !taken {
 					owner[k] = s
@@ -83,9 +83,9 @@ func (b *builder) resolveHostPorts() {
 				if r := b.rangeByName(s.Range); r != nil && p.name == "" {
 					lo, hi = r.From, r.To
 				}
-				moved := freePort(lo, hi, *p.port, func(n int) bool { return occupied[slot{n, p.proto}] })
+				moved := freePort(lo, hi, p.port, func(n int) bool { return occupied[slot{n, p.proto}] })
 				if moved == 0 {
-					moved = freePort(1024, 65535, *p.port, func(n int) bool { return occupied[slot{n, p.proto}] })
+					moved = freePort(1024, 65535, p.port, func(n int) bool { return occupied[slot{n, p.proto}] })
 				}
 				if moved == 0 {
 					continue
@@ -94,9 +94,9 @@ func (b *builder) resolveHostPorts() {
 				if p.name != "" {
 					field = "ports." + p.name + ".port"
 				}
-				s.Notes.Add(field, fmt.Sprintf("compose published %d, which %s already publishes on %s; moved to %d", *p.port, other.Name, h.Name, moved))
-				b.finding("host-port-collision", s.pos, "%s: host port %d is already published by %s; %s moves to %d", s.Name, *p.port, other.Name, s.Name, moved)
-				*p.port = moved
+				s.Notes.Add(field, fmt.Sprintf("compose published %d, which %s already publishes on %s; moved to %d", p.port, other.Name, h.Name, moved))
+				b.finding("host-port-collision", s.pos, "%s: host port %d is already published by %s; %s moves to %d", s.Name, p.port, other.Name, s.Name, moved)
+				s.movePort(p.name, moved)
 				k = slot{moved, p.proto}
 				occupied[k] = true
 				owner[k] = s
@@ -110,7 +110,7 @@ func (b *builder) resolveHostPorts() {
 
 type portSlot struct {
 	name  string
-	port  *int
+	port  int
 	proto string
 }
 
@@ -119,15 +119,26 @@ type portSlot struct {
 func portsOf(s *svc, compose bool) []portSlot {
 	var out []portSlot
 	if s.Publish || !compose {
-		out = append(out, portSlot{"", &s.Port, "tcp"})
+		out = append(out, portSlot{"", s.Port, "tcp"})
 	}
-	for i := range s.Ports {
-		np := &s.Ports[i]
+	for _, np := range s.namedPorts() {
 		if np.Publish || !compose {
-			out = append(out, portSlot{np.Name, &np.Port, np.Protocol})
+			out = append(out, portSlot{np.name, np.Port, np.Protocol})
 		}
 	}
 	return out
+}
+
+// movePort moves the main port (name "") or a named port of a service
+// to another host port.
+func (s *svc) movePort(name string, port int) {
+	if name == "" {
+		s.Port = port
+		return
+	}
+	np := s.Ports[name]
+	np.Port = port
+	s.Ports[name] = np
 }
 
 // freePort is the first port in lo..hi above from (then below it) that
@@ -146,8 +157,8 @@ func freePort(lo, hi, from int, taken func(int) bool) int {
 	return 0
 }
 
-func (b *builder) rangeByName(name string) *Range {
-	for _, r := range b.src.Ranges {
+func (b *builder) rangeByName(name string) *schema.Range {
+	for _, r := range b.src.Platform.Ranges {
 		if r.Name == name {
 			return r
 		}
@@ -211,17 +222,17 @@ func (b *builder) revertNeed(s *svc, i int) {
 	s.Needs = append(s.Needs[:i], s.Needs[i+1:]...)
 	s.needValues = append(s.needValues[:i], s.needValues[i+1:]...)
 	shiftNotes(s.Notes, "needs", i)
-	if orig.Name == "" {
+	if orig.name == "" {
 		s.Notes.Add("", fmt.Sprintf("depends_on %s, which is not deployed, was dropped", n.Service))
 		return
 	}
-	b.finding("need-dropped", s.pos, "%s: %s names %s, which is not deployed; it stays a plain value", s.Name, orig.Name, n.Service)
-	if schema.LooksSecret(orig.Name, orig.Value) {
-		s.addSecret(orig.Name, orig.Name, "its value looks like a credential; set "+orig.Name+" on the host")
+	b.finding("need-dropped", s.pos, "%s: %s names %s, which is not deployed; it stays a plain value", s.Name, orig.name, n.Service)
+	if schema.LooksSecret(orig.name, orig.value) {
+		s.addSecret(orig.name, orig.name, "its value looks like a credential; set "+orig.name+" on the host")
 		return
 	}
-	s.Notes.Add("env."+orig.Name, fmt.Sprintf("names %s, which is not deployed, so it is not a need", n.Service))
-	s.Env = append(s.Env, orig)
+	s.Notes.Add("env."+orig.name, fmt.Sprintf("names %s, which is not deployed, so it is not a need", n.Service))
+	s.setEnv(orig.name, orig.value)
 }
 
 // shiftNotes drops the notes of list item i and renumbers those after.

@@ -64,7 +64,10 @@ func Import(in handwritten.Inputs, dir string, force bool) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	src, findings := Build(parsed)
+	src, findings, err := Build(parsed)
+	if err != nil {
+		return Report{}, err
+	}
 	files, err := Emit(src)
 	if err != nil {
 		return Report{}, err

@@ -81,8 +81,3 @@ var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // IsEnvName reports whether s is a valid #EnvName.
 func IsEnvName(s string) bool { return envNameRE.MatchString(s) }
-
-// envNameOf is the default variable name of a need on service name.
-func envNameOf(name string) string {
-	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-}

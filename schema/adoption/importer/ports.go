@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -55,7 +56,7 @@ func healthcheckPort(raw []handwritten.Field) int {
 // listens on (PORT, else the healthcheck's port, else the first
 // mapping); where PORT disagrees with every mapping, PORT wins for the
 // container port, since that is where the process listens.
-func (b *builder) readPorts(h *Host, s *svc) {
+func (b *builder) readPorts(h *schema.Host, s *svc) {
 	cs := s.origin
 	listen := listenPort(cs)
 	probe := healthcheckPort(s.raw)
@@ -109,16 +110,17 @@ func (b *builder) readPorts(h *Host, s *svc) {
 		if i == main {
 			continue
 		}
-		np := NamedPort{Name: portName(m, used), Port: m.Published, ContainerPort: m.Target, Protocol: m.Protocol, Publish: true}
+		name := portName(m, used)
+		np := schema.NamedPort{Port: m.Published, ContainerPort: m.Target, Protocol: m.Protocol, Publish: true}
 		if np.Port == 0 {
 			np.Port = m.Target
-			s.Notes.Add("ports."+np.Name, fmt.Sprintf("compose let docker pick the host port of %d; import publishes it on %d", m.Target, m.Target))
+			s.Notes.Add("ports."+name, fmt.Sprintf("compose let docker pick the host port of %d; import publishes it on %d", m.Target, m.Target))
 		}
 		if np.Protocol != "udp" {
 			np.Protocol = "tcp"
 		}
 		b.notePortDetails(s, m)
-		s.Ports = append(s.Ports, np)
+		s.setPort(name, np)
 		if np.Protocol == "tcp" {
 			b.claimHostPort(h.Name, np.Port, s)
 		}

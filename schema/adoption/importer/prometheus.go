@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -52,15 +53,15 @@ func (b *builder) prometheusHost() string {
 			return s.Host
 		}
 	}
-	for _, h := range b.src.Hosts {
+	for _, h := range b.src.Platform.Hosts {
 		if h.Compose != nil {
 			return h.Name
 		}
 	}
-	if len(b.src.Hosts) > 0 {
-		return b.src.Hosts[0].Name
+	if len(b.src.Platform.Hosts) > 0 {
+		return b.src.Platform.Hosts[0].Name
 	}
-	return b.addHost(&Host{Name: "monitoring", Title: "Prometheus host", Kind: "manual"}).Name
+	return b.addHost(&schema.Host{Name: "monitoring", Title: "Prometheus host", Kind: schema.KindManual}).Name
 }
 
 // addPrometheus reads the Prometheus config: simple jobs become metrics
@@ -70,8 +71,9 @@ func (b *builder) addPrometheus() {
 	if in == nil {
 		return
 	}
-	pr := &Prometheus{Host: b.prometheusHost(), Notes: Notes{}}
-	b.src.Prometheus = pr
+	pr := &schema.Prometheus{Host: b.prometheusHost()}
+	notes := b.src.notes("prometheus")
+	b.src.Platform.Prometheus = pr
 	for _, f := range in.Raw {
 		switch f.Key {
 		case "global":
@@ -86,7 +88,7 @@ func (b *builder) addPrometheus() {
 			}
 		case "scrape_configs":
 		default:
-			pr.Notes.Add("", fmt.Sprintf("%s of the Prometheus config was dropped: the source has no place for it", f.Key))
+			notes.Add("", fmt.Sprintf("%s of the Prometheus config was dropped: the source has no place for it", f.Key))
 			b.finding("prometheus-key", handwritten.Pos{File: in.File.Path}, "top-level key %s cannot be imported and is dropped", f.Key)
 		}
 	}
@@ -99,7 +101,7 @@ func (b *builder) addPrometheus() {
 		}
 		name := jobs.claim(j.Name)
 		if name != j.Name {
-			pr.Notes.Add("", fmt.Sprintf("job %q appeared twice; the second is %q", j.Name, name))
+			notes.Add("", fmt.Sprintf("job %q appeared twice; the second is %q", j.Name, name))
 			b.finding("job-duplicate", j.Pos, "scrape job %q is defined twice; the second is renamed %q", j.Name, name)
 		}
 		if b.addProbeJob(pr, j, raw, name) || b.addServiceMetrics(pr, j, raw, name) {
@@ -115,7 +117,7 @@ func asList(v any) []any {
 }
 
 // passJob keeps a scrape job as written.
-func (b *builder) passJob(pr *Prometheus, raw []handwritten.Field, name string, j handwritten.ScrapeJob) {
+func (b *builder) passJob(pr *schema.Prometheus, raw []handwritten.Field, name string, j handwritten.ScrapeJob) {
 	m, _ := handwritten.Plain(raw).(map[string]any)
 	if m == nil {
 		m = map[string]any{}
@@ -161,7 +163,7 @@ func (b *builder) scrapeTarget(promHost, address string) (*svc, string, string, 
 }
 
 // addServiceMetrics turns a job scraping one service into its metrics.
-func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
+func (b *builder) addServiceMetrics(pr *schema.Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
 	if len(j.Targets) != 1 || len(j.Relabels) > 0 || len(j.ServiceDiscovery) > 0 || !onlyKeys(raw, simpleJobKeys) ||
 		len(asList(handwritten.ValueOf(raw, "static_configs"))) != 1 || !jobNameRE.MatchString(name) {
 		return false
@@ -181,7 +183,7 @@ func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw
 	if !ok || t.Metrics != nil {
 		return false
 	}
-	m := &Metrics{Path: j.MetricsPath, Interval: interval, Scheme: scheme, Port: port, Labels: j.Targets[0].Labels}
+	m := &schema.Metrics{Path: j.MetricsPath, Interval: interval, Scheme: scheme, Port: port, Labels: j.Targets[0].Labels}
 	if name != t.Name {
 		m.Job = name
 	}
@@ -195,7 +197,7 @@ func (b *builder) addServiceMetrics(pr *Prometheus, j handwritten.ScrapeJob, raw
 
 // addProbeJob turns a blackbox job whose every target is a public URL
 // of a service into a probe job and probes on those services.
-func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
+func (b *builder) addProbeJob(pr *schema.Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
 	if j.Probe == nil || len(j.Relabels) != 3 || !onlyKeys(raw, probeJobKeys) || !IsName(name) ||
 		len(j.Params) != 1 || len(j.Params["module"]) != 1 || j.MetricsPath != "/probe" {
 		return false
@@ -210,7 +212,7 @@ func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []han
 	}
 	type probe struct {
 		s *svc
-		p Probe
+		p schema.Probe
 	}
 	var probes []probe
 	seen := map[string]bool{}
@@ -227,7 +229,7 @@ func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []han
 			return false
 		}
 		seen[a.Host+a.Path] = true
-		p := Probe{Job: name, Path: a.Path}
+		p := schema.Probe{Job: name, Path: a.Path}
 		if len(s.Public) > 1 {
 			p.Hostname = a.Host
 		}
@@ -236,7 +238,11 @@ func (b *builder) addProbeJob(pr *Prometheus, j handwritten.ScrapeJob, raw []han
 	for _, p := range probes {
 		p.s.Probes = append(p.s.Probes, p.p)
 	}
-	pr.Probes = append(pr.Probes, ProbeJob{Name: name, Module: j.Params["module"][0], Exporter: exporter.Name, Interval: interval})
+	if pr.Probes == nil {
+		pr.Probes = map[string]schema.ProbeJob{}
+	}
+	pr.Probes[name] = schema.ProbeJob{Module: j.Params["module"][0], Exporter: exporter.Name, Interval: interval}
+	b.src.Order["prometheus.probes"] = append(b.src.Order["prometheus.probes"], name)
 	return true
 }
 

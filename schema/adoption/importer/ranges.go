@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"sort"
+
+	"portschema/schema"
 )
 
 // assignRanges puts every service in a range. With a port doc, a
@@ -12,7 +14,7 @@ import (
 // use. Services that listen on no known port get a placeholder slot in
 // a range of their own, unpublished.
 func (b *builder) assignRanges() {
-	if len(b.src.Ranges) == 0 {
+	if len(b.src.Platform.Ranges) == 0 {
 		b.blockRanges()
 	}
 	b.placeholderRange()
@@ -49,7 +51,7 @@ func (b *builder) plan(s *svc) bool {
 	if row == nil || row.Port == s.Port || row.Range == nil || !row.Range.Contains(row.Port) {
 		return false
 	}
-	p := &Planned{Port: row.Port}
+	p := &schema.Planned{Port: row.Port}
 	if row.Range.Name != s.Range {
 		p.Range = row.Range.Name
 	}
@@ -58,8 +60,8 @@ func (b *builder) plan(s *svc) bool {
 	return true
 }
 
-func (b *builder) rangeOf(port int) *Range {
-	for _, r := range b.src.Ranges {
+func (b *builder) rangeOf(port int) *schema.Range {
+	for _, r := range b.src.Platform.Ranges {
 		if r.Contains(port) {
 			return r
 		}
@@ -69,10 +71,10 @@ func (b *builder) rangeOf(port int) *Range {
 
 // nearestRange is the range closest to port (ranges are never empty
 // here: the placeholder range always exists).
-func (b *builder) nearestRange(port int) *Range {
-	var best *Range
+func (b *builder) nearestRange(port int) *schema.Range {
+	var best *schema.Range
 	bestD := 1 << 30
-	for _, r := range b.src.Ranges {
+	for _, r := range b.src.Platform.Ranges {
 		d := r.From - port
 		if port > r.To {
 			d = port - r.To
@@ -100,10 +102,10 @@ func (b *builder) blockRanges() {
 	for _, from := range starts {
 		lo := max(from, 1)
 		to := min(from+99, 65535)
-		r := &Range{Name: b.rangeNames.claim(fmt.Sprintf("ports-%d", from)), From: lo, To: to,
-			Purpose: fmt.Sprintf("Ports %d-%d", lo, to), Notes: Notes{}}
-		r.Notes.Add("", "Created by import: no port doc was given. Rename it and say what it is for.")
-		b.src.Ranges = append(b.src.Ranges, r)
+		r := &schema.Range{Name: b.rangeNames.claim(fmt.Sprintf("ports-%d", from)), From: lo, To: to,
+			Purpose: fmt.Sprintf("Ports %d-%d", lo, to)}
+		b.rangeNotes(r).Add("", "Created by import: no port doc was given. Rename it and say what it is for.")
+		b.src.Platform.Ranges = append(b.src.Platform.Ranges, r)
 	}
 }
 
@@ -129,10 +131,10 @@ func (b *builder) placeholderRange() {
 		}
 		return
 	}
-	r := &Range{Name: b.rangeNames.claim("no-port"), From: from, To: from + size - 1,
-		Purpose: "Services that listen on no port: placeholder slots", Notes: Notes{}}
-	r.Notes.Add("", "Created by import for services whose inputs name no port (workers, one-shot jobs).")
-	b.src.Ranges = append(b.src.Ranges, r)
+	r := &schema.Range{Name: b.rangeNames.claim("no-port"), From: from, To: from + size - 1,
+		Purpose: "Services that listen on no port: placeholder slots"}
+	b.rangeNotes(r).Add("", "Created by import for services whose inputs name no port (workers, one-shot jobs).")
+	b.src.Platform.Ranges = append(b.src.Platform.Ranges, r)
 	for i, s := range portless {
 		s.Port, s.ContainerPort, s.Publish, s.Range = from+i, from+i, false, r.Name
 		s.Notes.Add("port", "placeholder: no input says which port this service uses; it is not published")
@@ -153,7 +155,7 @@ func (b *builder) freeBlock(size int) int {
 		if from < 1 || from+size-1 > 65535 {
 			return false
 		}
-		for _, r := range b.src.Ranges {
+		for _, r := range b.src.Platform.Ranges {
 			if from <= r.To && r.From <= from+size-1 {
 				return false
 			}

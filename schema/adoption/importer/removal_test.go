@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -43,19 +44,17 @@ func parseFixture(t *testing.T, dir string) *Parsed {
 	return parsed
 }
 
-// comparable is a service without its comments and with its range
-// named by its ports, since the commit renamed the range that held the
-// removed stack.
-func comparable(s *Service, ranges map[string]string) Service {
+// comparable is a service with its range named by its ports, since the
+// commit renamed the range that held the removed stack.
+func comparable(s *schema.Service, ranges map[string]string) schema.Service {
 	c := *s
-	c.Notes = nil
 	c.Range = ranges[s.Range]
 	return c
 }
 
 func rangeSpans(src *Source) map[string]string {
 	out := map[string]string{}
-	for _, r := range src.Ranges {
+	for _, r := range src.Platform.Ranges {
 		out[r.Name] = strings.Join([]string{itoa(r.From), itoa(r.To)}, "-")
 	}
 	return out
@@ -65,26 +64,29 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // withoutRemoved drops from a service of `before` what referred to the
 // removed stack: needs on its services and its MATRIX_* variables.
-func withoutRemoved(s Service, removed map[string]bool) Service {
-	var needs []Need
+func withoutRemoved(s schema.Service, removed map[string]bool) schema.Service {
+	var needs []schema.Need
 	for _, n := range s.Needs {
 		if !removed[n.Service] {
 			needs = append(needs, n)
 		}
 	}
 	s.Needs = needs
-	var secrets []Secret
+	var secrets []schema.Secret
 	for _, sec := range s.Secrets {
 		if !strings.HasPrefix(sec.Env, "MATRIX_") {
 			secrets = append(secrets, sec)
 		}
 	}
 	s.Secrets = secrets
-	var env []EnvVar
-	for _, e := range s.Env {
-		if !strings.HasPrefix(e.Name, "MATRIX_") {
-			env = append(env, e)
+	env := map[string]schema.EnvValue{}
+	for name, e := range s.Env {
+		if !strings.HasPrefix(name, "MATRIX_") {
+			env[name] = e
 		}
+	}
+	if len(env) == 0 {
+		env = nil
 	}
 	s.Env = env
 	return s
@@ -95,13 +97,19 @@ func withoutRemoved(s Service, removed map[string]bool) Service {
 // services and routes, and by nothing else but the lines the commit
 // itself changed in other files (two doc rows that mentioned Matrix).
 func TestRemovalCommit(t *testing.T) {
-	before, _ := Build(parseFixture(t, fixtureDir(t, "before")))
-	after, _ := Build(parseFixture(t, fixtureDir(t, "after")))
-	bs, as := map[string]*Service{}, map[string]*Service{}
-	for _, s := range before.Services {
+	before, _, err := Build(parseFixture(t, fixtureDir(t, "before")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _, err := Build(parseFixture(t, fixtureDir(t, "after")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, as := map[string]*schema.Service{}, map[string]*schema.Service{}
+	for _, s := range before.Platform.Services {
 		bs[s.Name] = s
 	}
-	for _, s := range after.Services {
+	for _, s := range after.Platform.Services {
 		as[s.Name] = s
 	}
 	var removed []string
@@ -149,7 +157,7 @@ func TestRemovalCommit(t *testing.T) {
 
 func publicNames(src *Source, skip map[string]bool) []string {
 	var out []string
-	for _, s := range src.Services {
+	for _, s := range src.Platform.Services {
 		if !skip[s.Name] {
 			for _, p := range s.Public {
 				out = append(out, s.Name+"="+p.Hostname+p.Path)
@@ -174,7 +182,7 @@ func spans(m map[string]string) []string {
 func checkRemovedRoutes(t *testing.T, before, after *Source) {
 	rules := func(src *Source) []string {
 		var out []string
-		for _, h := range src.Hosts {
+		for _, h := range src.Platform.Hosts {
 			if h.Tunnel != nil {
 				for _, r := range h.Tunnel.Rules {
 					out = append(out, r.Hostname)

@@ -30,8 +30,8 @@ func (b *builder) lanService(address string, port int, hostHint, nameHint string
 		if name == "" {
 			name = SanitizeName("lan-"+address, "lan-host")
 		}
-		h = b.addHost(&Host{Name: name, Title: "Host at " + address, Kind: schema.KindManual, Address: address})
-		h.Notes.Add("", fmt.Sprintf("Inferred from %s, which reaches %s on the LAN.", where(pos), address))
+		h = b.addHost(&schema.Host{Name: name, Title: "Host at " + address, Kind: schema.KindManual, Address: address})
+		b.hostNotes(h).Add("", fmt.Sprintf("Inferred from %s, which reaches %s on the LAN.", where(pos), address))
 		b.finding("host-inferred", pos, "host %s (%s) is inferred from a LAN address; its kind is %q until you say otherwise", h.Name, address, schema.KindManual)
 	}
 	for _, s := range b.svcs {
@@ -44,7 +44,7 @@ func (b *builder) lanService(address string, port int, hostHint, nameHint string
 	if h.Kind == schema.KindCompose {
 		return nil
 	}
-	s := &svc{Service: &Service{Host: h.Name, Port: port, ContainerPort: port, Publish: true, Deployed: true, Scheme: "http"},
+	s := &svc{Service: &schema.Service{Host: h.Name, Port: port, ContainerPort: port, Publish: true, Deployed: true, Scheme: "http"},
 		pos: pos, dependsOn: map[string]string{}}
 	b.addService(s, SanitizeName(nameHint, fmt.Sprintf("port-%d", port)))
 	s.Notes.Add("", fmt.Sprintf("Inferred from %s: %s:%d.", where(pos), address, port))
@@ -55,9 +55,9 @@ func (b *builder) lanService(address string, port int, hostHint, nameHint string
 // tunnelHost picks the host a tunnel runs on: the i-th compose host, or
 // a manual host of its own when there are more tunnels than compose
 // files.
-func (b *builder) tunnelHost(i int, f *handwritten.CloudflaredFile) *Host {
+func (b *builder) tunnelHost(i int, f *handwritten.CloudflaredFile) *schema.Host {
 	n := 0
-	for _, h := range b.src.Hosts {
+	for _, h := range b.src.Platform.Hosts {
 		if h.Compose == nil {
 			continue
 		}
@@ -66,7 +66,7 @@ func (b *builder) tunnelHost(i int, f *handwritten.CloudflaredFile) *Host {
 		}
 		n++
 	}
-	h := b.addHost(&Host{Name: composeHostName(f.Path, "tunnel"), Title: "Tunnel host of " + baseName(f.Path), Kind: schema.KindManual})
+	h := b.addHost(&schema.Host{Name: composeHostName(f.Path, "tunnel"), Title: "Tunnel host of " + baseName(f.Path), Kind: schema.KindManual})
 	b.finding("host-inferred", handwritten.Pos{File: f.Path}, "no compose host is left for tunnel %s; it runs on new host %s", f.Path, h.Name)
 	return h
 }
@@ -77,15 +77,15 @@ func (b *builder) tunnelHost(i int, f *handwritten.CloudflaredFile) *Host {
 func (b *builder) addTunnel(i int, t *TunnelInput) {
 	f := t.File
 	h := b.tunnelHost(i, f)
-	tun := &Tunnel{ID: f.Tunnel, CredentialsFile: f.CredentialsFile}
+	tun := &schema.Tunnel{ID: f.Tunnel, CredentialsFile: f.CredentialsFile}
 	if !tunnelIDRE.MatchString(tun.ID) {
 		tun.ID = SanitizeName(tun.ID, "tunnel")
-		h.Notes.Add("tunnel", fmt.Sprintf("tunnel id %q is not valid; replaced by %q", f.Tunnel, tun.ID))
+		b.hostNotes(h).Add("tunnel", fmt.Sprintf("tunnel id %q is not valid; replaced by %q", f.Tunnel, tun.ID))
 		b.finding("tunnel-id", f.TunnelPos, "tunnel id %q is not valid; replaced by %q", f.Tunnel, tun.ID)
 	}
 	if tun.CredentialsFile == "" {
 		tun.CredentialsFile = tun.ID + ".json"
-		h.Notes.Add("tunnel", "the config names no credentials file; set credentials_file")
+		b.hostNotes(h).Add("tunnel", "the config names no credentials file; set credentials_file")
 		b.finding("tunnel-credentials", handwritten.Pos{File: f.Path}, "no credentials-file; %s is assumed", tun.CredentialsFile)
 	}
 	if or := handwritten.ValueOf(t.Raw, "originRequest"); or != nil {
@@ -105,29 +105,29 @@ func (b *builder) addTunnel(i int, t *TunnelInput) {
 }
 
 // addIngressRule routes one rule.
-func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r handwritten.IngressRule, raw []handwritten.Field, last bool) {
+func (b *builder) addIngressRule(h *schema.Host, f *handwritten.CloudflaredFile, r handwritten.IngressRule, raw []handwritten.Field, last bool) {
 	if r.IsCatchAll() {
 		if !last || r.Service != "http_status:404" {
-			h.Notes.Add("tunnel", fmt.Sprintf("catch-all rule %q was dropped: the generator ends every tunnel with http_status:404", r.Service))
+			b.hostNotes(h).Add("tunnel", fmt.Sprintf("catch-all rule %q was dropped: the generator ends every tunnel with http_status:404", r.Service))
 			b.finding("tunnel-rule", r.Pos, "catch-all rule %q is replaced by the generated http_status:404", r.Service)
 		}
 		return
 	}
 	host := strings.ToLower(r.Hostname)
 	if host != "" && !hostnameRE.MatchString(host) {
-		h.Notes.Add("tunnel", fmt.Sprintf("rule for %q was dropped: not a valid public hostname", r.Hostname))
+		b.hostNotes(h).Add("tunnel", fmt.Sprintf("rule for %q was dropped: not a valid public hostname", r.Hostname))
 		b.finding("tunnel-rule", r.HostnamePos, "hostname %q is not valid and its rule is dropped", r.Hostname)
 		return
 	}
 	key := host + r.Path
 	if b.claimed[key] {
-		h.Notes.Add("tunnel", fmt.Sprintf("a second rule for %s%s was dropped: cloudflared routes to the first", host, r.Path))
+		b.hostNotes(h).Add("tunnel", fmt.Sprintf("a second rule for %s%s was dropped: cloudflared routes to the first", host, r.Path))
 		b.finding("tunnel-duplicate", r.Pos, "%s%s is routed twice; the first rule wins and the second is dropped", host, r.Path)
 		return
 	}
 	b.claimed[key] = true
 	if s, port := b.tunnelTarget(h, r); s != nil && host != "" && len(r.OriginRequest) == 0 && !strings.HasPrefix(host, "*") {
-		s.Public = append(s.Public, Public{Hostname: host, Path: r.Path, Port: port})
+		s.Public = append(s.Public, schema.Public{Hostname: host, Path: r.Path, Port: port})
 		if r.Path == "" {
 			if _, taken := b.public[host]; !taken {
 				b.public[host] = s
@@ -135,7 +135,7 @@ func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r hand
 		}
 		return
 	}
-	rule := TunnelRule{Hostname: host, Path: r.Path, Service: r.Service}
+	rule := schema.TunnelRule{Hostname: host, Path: r.Path, Service: r.Service}
 	if or := handwritten.ValueOf(raw, "originRequest"); or != nil {
 		if m, ok := handwritten.Plain(or).(map[string]any); ok {
 			rule.OriginRequest = m
@@ -146,7 +146,7 @@ func (b *builder) addIngressRule(h *Host, f *handwritten.CloudflaredFile, r hand
 
 // tunnelTarget finds the service a rule routes to: a port on the
 // tunnel's own host (localhost), or on a LAN machine.
-func (b *builder) tunnelTarget(h *Host, r handwritten.IngressRule) (*svc, string) {
+func (b *builder) tunnelTarget(h *schema.Host, r handwritten.IngressRule) (*svc, string) {
 	a, ok := handwritten.ParseAddress(r.Service)
 	if !ok || a.Port == 0 || a.Path != "" {
 		return nil, ""

@@ -64,10 +64,10 @@ func parseServiceURL(v string) (serviceURL, bool) {
 // port, or by its public hostname. The notes say where the generated URL
 // will differ from the written one (a port the target does not listen
 // on, a container name instead of the service name).
-func (b *builder) needFromURL(s *svc, env, value string) (Need, []string, bool) {
+func (b *builder) needFromURL(s *svc, env, value string) (schema.Need, []string, bool) {
 	u, ok := parseServiceURL(value)
 	if !ok {
-		return Need{}, nil, false
+		return schema.Need{}, nil, false
 	}
 	if t := b.dns[s.Host][u.Host]; t != nil && !t.portless && b.hosts[s.Host].Compose != nil {
 		return b.networkNeed(s, t, env, value, u)
@@ -78,27 +78,27 @@ func (b *builder) needFromURL(s *svc, env, value string) (Need, []string, bool) 
 				continue
 			}
 			if name, ok := publishedPortName(t, u.Port); ok {
-				n := Need{Service: t.Name, Port: name, Scheme: schemeIf(u.Scheme, t.Scheme), Path: u.Path,
+				n := schema.Need{Service: t.Name, Port: name, Scheme: schemeIf(u.Scheme, t.Scheme), Path: u.Path,
 					User: u.User, Password: u.Password}
 				return n, nil, true
 			}
 		}
-		return Need{}, nil, false
+		return schema.Need{}, nil, false
 	}
 	if t := b.publicOwner(u.Host); t != nil && t != s && (u.Port == 0 || u.Port == 443) && !u.HasUser {
 		if first := firstPublic(t); first == u.Host {
-			return Need{Service: t.Name, From: schema.FromInternet, Scheme: schemeIf(u.Scheme, "https"), Path: u.Path}, nil, true
+			return schema.Need{Service: t.Name, From: schema.FromInternet, Scheme: schemeIf(u.Scheme, "https"), Path: u.Path}, nil, true
 		}
 	}
-	return Need{}, nil, false
+	return schema.Need{}, nil, false
 }
 
 // networkNeed is a need on a service of the same compose network.
-func (b *builder) networkNeed(s, t *svc, env, value string, u serviceURL) (Need, []string, bool) {
+func (b *builder) networkNeed(s, t *svc, env, value string, u serviceURL) (schema.Need, []string, bool) {
 	if t == s {
-		return Need{}, nil, false
+		return schema.Need{}, nil, false
 	}
-	n := Need{Service: t.Name, Scheme: schemeIf(u.Scheme, t.Scheme), Path: u.Path, User: u.User, Password: u.Password}
+	n := schema.Need{Service: t.Name, Scheme: schemeIf(u.Scheme, t.Scheme), Path: u.Path, User: u.User, Password: u.Password}
 	var notes []string
 	port := u.Port
 	if port == 0 {
@@ -131,9 +131,9 @@ func containerPortName(t *svc, port int) (string, bool) {
 	if t.ContainerPort == port && !t.portless {
 		return "", true
 	}
-	for _, np := range t.Ports {
+	for _, np := range t.namedPorts() {
 		if np.ContainerPort == port {
-			return np.Name, true
+			return np.name, true
 		}
 	}
 	return "", false
@@ -144,9 +144,9 @@ func publishedPortName(t *svc, port int) (string, bool) {
 	if t.Port == port && !t.portless {
 		return "", true
 	}
-	for _, np := range t.Ports {
+	for _, np := range t.namedPorts() {
 		if np.Port == port {
-			return np.Name, true
+			return np.name, true
 		}
 	}
 	return "", false
