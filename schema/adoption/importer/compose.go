@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/loader"
