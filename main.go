@@ -74,9 +74,9 @@ commands:
   regen    write every output from DIR/schema; unchanged files are not touched
   check    write nothing; report stale, missing and orphaned outputs
   vet      check the source; print errors and warnings
-  import   [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]
+  import   [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]
            write a CUE source (DIR, usually ROOT/schema) from hand-written files
-  audit    [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]
+  audit    [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]
            cross-check hand-written files; exit 1 when they disagree
 
 DIR is the project root (default "."): the source is DIR/schema/*.cue.
@@ -286,19 +286,20 @@ func (c *cli) vet(args []string) int {
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared stringList
-	prometheus, doc      string
+	compose, cloudflared, envFiles stringList
+	prometheus, doc                string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
-	fs.Var(&h.compose, "compose", "a docker compose file (repeatable)")
+	fs.Var(&h.compose, "compose", "a docker compose project: one file, or files merged as one, comma-separated (repeatable)")
+	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads COMPOSE_PROJECT_NAME from (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
 }
 
 func (h *handwrittenFlags) inputs() handwritten.Inputs {
-	return handwritten.Inputs{Compose: h.compose, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
 }
 
 func (h *handwrittenFlags) empty() bool {
@@ -322,7 +323,7 @@ func (c *cli) importFiles(args []string) int {
 		return exitUsage
 	}
 	if *dir == "" || in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]")
+		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]")
 		return exitUsage
 	}
 	report, err := importer.Import(in.inputs(), *dir, *force)
@@ -351,7 +352,7 @@ func (c *cli) audit(args []string) int {
 		return exitUsage
 	}
 	if in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]")
+		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]")
 		return exitUsage
 	}
 	findings, err := audit.Audit(in.inputs())
