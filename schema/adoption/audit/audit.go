@@ -48,6 +48,9 @@ func Check(f handwritten.Files) Findings {
 	a.checkTunnels()
 	a.checkPrometheus()
 	a.checkDoc()
+	a.checkAlerts()
+	a.checkLogs()
+	a.checkEnvFiles()
 	a.out.sort()
 	return a.out
 }

@@ -12,6 +12,7 @@ const (
 	EnvURLUnknownHost   Kind = "env-url-unknown-host"
 	EnvURLLoopback      Kind = "env-url-loopback"
 	EnvFileMismatch     Kind = "env-file-mismatch"
+	EnvURLHostPort      Kind = "env-url-host-port"
 	MissingCredentials  Kind = "url-missing-credentials"
 	RoutePortMismatch   Kind = "route-port-mismatch"
 	DuplicateHostname   Kind = "duplicate-hostname"
@@ -74,6 +75,8 @@ var kinds = map[Kind]kindInfo{
 		"name an existing service, or add the missing service; a host outside compose needs extra_hosts or a full name"},
 	EnvURLLoopback: {"a URL in compose points at localhost, which inside a container is the container itself", Certain,
 		"name the service instead of localhost (or host.docker.internal with a host-gateway mapping for a program on the host)"},
+	EnvURLHostPort: {"a URL to the Docker host names a port no compose service publishes", Likely,
+		"point the URL at the machine that runs the service, or publish the port"},
 	EnvFileMismatch: {"an env file gives a URL or port that the compose file contradicts", Certain,
 		"make the env file and the compose file agree on the service and port"},
 	MissingCredentials: {"a URL carries no password for a service that requires one", Certain,
