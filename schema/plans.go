@@ -18,9 +18,11 @@ func checkRanges(c *collector, p *Platform) {
 	}
 }
 
-// checkPlans: a planned slot lies in its range and no two services plan
-// the same slot; off-plan services, nearly full ranges and mismatched
-// backend/frontend digits are warnings.
+// checkPlans: a planned slot lies in its range, no two services plan
+// the same slot, and no service sits on a slot planned for another
+// unless it plans to leave it (a rotation: one moves out, the other in);
+// off-plan services, nearly full ranges and mismatched backend/frontend
+// digits are warnings.
 func checkPlans(c *collector, p *Platform) {
 	type slot struct {
 		host string
@@ -47,6 +49,14 @@ func checkPlans(c *collector, p *Platform) {
 		if s.Planned.Port != s.Port {
 			c.warnf(s.At("planned"), nil, "%s: off plan: at %d, planned %d", s.Name, s.Port, s.Planned.Port)
 		}
+	}
+	for _, s := range p.Services {
+		other, ok := planned[slot{s.Host, s.Port}]
+		if !ok || other == s || (s.Planned != nil && s.Planned.Port != s.Port) {
+			continue
+		}
+		c.errorf(s.At("port"), []Pos{other.At("planned.port")}, "%s: port %d on host %s is the slot planned for %s; pick a free port, or plan %s's move out of it (planned: port:)",
+			s.Name, s.Port, s.Host, other.Name, s.Name)
 	}
 	for _, r := range p.Ranges {
 		if n := used[r.Name]; n > 0 && float64(n) >= r.WarnFull*float64(r.Size()) {
