@@ -47,7 +47,7 @@ func checkPlans(c *collector, p *Platform) {
 			planned[k] = s
 		}
 		if s.Planned.Port != s.Port {
-			c.warnf(s.At("planned"), nil, "%s: off plan: at %d, planned %d", s.Name, s.Port, s.Planned.Port)
+			c.diags = append(c.diags, ServiceWarning(s, WarnOffPlan, s.At("planned"), nil, "%s: off plan: at %d, planned %d", s.Name, s.Port, s.Planned.Port))
 		}
 	}
 	for _, s := range p.Services {
@@ -60,7 +60,7 @@ func checkPlans(c *collector, p *Platform) {
 	}
 	for _, r := range p.Ranges {
 		if n := used[r.Name]; n > 0 && float64(n) >= r.WarnFull*float64(r.Size()) {
-			c.warnf(r.At(""), nil, "range %s is nearly full: %d of %d ports used", r.Name, n, r.Size())
+			c.diags = append(c.diags, rangeWarning(r, WarnNearlyFull, r.At(""), "range %s is nearly full: %d of %d ports used", r.Name, n, r.Size()))
 		}
 	}
 	for _, s := range p.Services {
@@ -69,8 +69,8 @@ func checkPlans(c *collector, p *Platform) {
 			continue
 		}
 		if s.Port/100 == 50 && back.Port/100 == 30 && s.Port%100 != back.Port%100 {
-			c.warnf(s.At("port"), []Pos{back.At("port")}, "%s: frontend port %d does not match the last digits of its backend %s (%d)",
-				s.Name, s.Port, back.Name, back.Port)
+			c.diags = append(c.diags, ServiceWarning(s, WarnFrontendDigits, s.At("port"), []Pos{back.At("port")}, "%s: frontend port %d does not match the last digits of its backend %s (%d)",
+				s.Name, s.Port, back.Name, back.Port))
 		}
 	}
 }
