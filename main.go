@@ -73,7 +73,8 @@ const usage = `usage: portschema [-C DIR] <command> [flags]
 commands:
   regen    write every output from DIR/schema; unchanged files are not touched
   check    write nothing; report stale, missing and orphaned outputs
-  vet      check the source; print errors and warnings
+  vet      [-v] check the source; print errors and unacknowledged warnings
+           (-v also lists the acknowledged ones, with their reasons)
   import   [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]...
            -o DIR [--force]
            write a CUE source (DIR, usually ROOT/schema) from hand-written files
@@ -161,6 +162,9 @@ func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	dir := fs.String("C", "", "project root")
+	if name == "vet" {
+		fs.Bool("v", false, "also list the warnings the source acknowledges, with their reasons")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, false
 	}
@@ -272,17 +276,29 @@ func (c *cli) check(args []string) int {
 }
 
 func (c *cli) vet(args []string) int {
-	if _, ok := c.flags("vet", args); !ok {
+	fs, ok := c.flags("vet", args)
+	if !ok {
 		return exitUsage
 	}
+	verbose := fs.Lookup("v").Value.(flag.Getter).Get().(bool)
 	res, code := c.build(output.Discard)
 	if res == nil {
 		return code
 	}
 	c.printDiagnostics(res.Warnings)
-	p, warns := res.Platform, len(res.Warnings)
-	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
+	if verbose {
+		c.printDiagnostics(res.Acknowledged)
+	}
+	p, warns, acked := res.Platform, len(res.Warnings), len(res.Acknowledged)
+	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s",
 		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
+	switch {
+	case acked > 0 && verbose:
+		fmt.Fprintf(c.stderr, " (%d acknowledged)", acked)
+	case acked > 0:
+		fmt.Fprintf(c.stderr, " (%d acknowledged; vet -v lists them)", acked)
+	}
+	fmt.Fprintln(c.stderr)
 	return exitOK
 }
 

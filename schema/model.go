@@ -118,7 +118,10 @@ type Range struct {
 	Purpose  string  `json:"purpose"`
 	Note     string  `json:"note"`
 	WarnFull float64 `json:"warn_full"`
-	Pos      Positions
+	// Acknowledge gives the reason for each kind of warning the range
+	// is known to have (see Acknowledged).
+	Acknowledge map[string]string `json:"acknowledge"`
+	Pos         Positions
 }
 
 // Contains reports whether port lies in the range.
@@ -218,6 +221,9 @@ type Service struct {
 	Env           map[string]EnvValue  `json:"env"`
 	Secrets       []Secret             `json:"secrets"`
 	EnvFiles      []string             `json:"env_files"`
+	// Acknowledge gives the reason for each kind of warning the service
+	// is known to have (see Acknowledged).
+	Acknowledge map[string]string `json:"acknowledge"`
 	// Compose is the pass-through block of ordinary compose keys, as
 	// decoded from JSON (maps, slices, strings, float64, bool).
 	Compose map[string]any `json:"compose"`

@@ -37,7 +37,7 @@ func TestComposeErrorsInPassThroughBlocksAreReportedAtTheSource(t *testing.T) {
 	want := []string{
 		"schema/platform.cue:21:3: typo: compose rejects the service: unknown compose key helthcheck",
 		`schema/platform.cue:26:2: imageless: compose rejects the service: service "imageless" has neither an image nor a build context specified: invalid compose project`,
-		"schema/platform.cue:32:14: wrong: compose rejects the service: decoding failed due to the following error(s): 'services[wrong].mem_limit' invalid size: 'lots'",
+		`schema/platform.cue:32:14: wrong: mem_limit "lots" is not a byte size: compose takes a number of bytes, or a number with a unit b, k, m or g (512m, 1.5g)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
