@@ -214,8 +214,9 @@ func dependsConditions(v any) map[string]string {
 
 // Compose's start conditions, as depends_on writes them.
 const (
-	conditionStarted = "service_started"
-	conditionHealthy = "service_healthy"
+	conditionStarted   = "service_started"
+	conditionHealthy   = "service_healthy"
+	conditionCompleted = "service_completed_successfully"
 )
 
 // hasHealthcheck reports whether a service's compose keys define a

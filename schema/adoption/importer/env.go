@@ -178,6 +178,8 @@ func (b *builder) resolveDepends(s *svc) {
 			s.starts[t] = schema.ConditionStarted
 		case written == conditionStarted || (written == conditionHealthy && healthy):
 			s.starts[t] = ""
+		case written == conditionCompleted:
+			s.starts[t] = schema.ConditionCompleted
 		default:
 			generated := conditionStarted
 			if healthy {
