@@ -5,10 +5,13 @@
 #   make test    run every test
 #   make bench   time regen and check on generated platforms of 100,
 #                1,000 and 10,000 services (and `cue export` when on PATH)
+#   make kube-apiserver
+#                build (once per version) the API server the Kubernetes
+#                tests validate manifests with; prints its path
 
 GO ?= go
 
-.PHONY: regen check vet test bench fuzz
+.PHONY: regen check vet test bench fuzz kube-apiserver
 
 regen:
 	$(GO) run . regen
@@ -29,6 +32,10 @@ test:
 # and print the ratios.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -timeout 60m . ./generators/
+
+# Minutes on a cold build cache, then reused from the user cache dir.
+kube-apiserver:
+	@.ci/kube-apiserver/build.sh
 
 # Every fuzz target in turn, FUZZTIME each; new failing inputs land in the
 # packages' testdata/fuzz and become regression tests.
