@@ -144,6 +144,7 @@ const (
 	KindLaunchd       = "launchd"
 	KindSystemd       = "systemd"
 	KindManual        = "manual"
+	KindCluster       = "cluster"
 )
 
 // How other hosts reach a host's services.
@@ -153,7 +154,7 @@ const (
 	ReachNone   = "none"
 )
 
-// Host is a machine.
+// Host is a machine, or a Kubernetes cluster.
 type Host struct {
 	Name    string
 	Title   string       `json:"title"`
@@ -161,6 +162,7 @@ type Host struct {
 	Address string       `json:"address"`
 	Reach   string       `json:"reach"`
 	Compose *ComposeHost `json:"compose"`
+	Cluster *Cluster     `json:"cluster"`
 	Tunnel  *Tunnel      `json:"tunnel"`
 	Pos     Positions
 }
@@ -407,6 +409,7 @@ type EnvValue struct {
 type Prometheus struct {
 	Host      string              `json:"host"`
 	Vantage   string              `json:"vantage"`
+	Service   string              `json:"service"`
 	Global    map[string]any      `json:"global"`
 	Alerting  map[string]any      `json:"alerting"`
 	RuleFiles []string            `json:"rule_files"`
