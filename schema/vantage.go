@@ -24,10 +24,15 @@ const (
 	Internet
 	// Laptop is a developer machine running everything on localhost.
 	Laptop
+	// InCluster is inside the Kubernetes cluster Vantage.Host: its
+	// services are reached through their Services' cluster DNS names at
+	// their container ports. OnHost and OnLAN of a cluster mean this too:
+	// what runs on a cluster runs in its pods.
+	InCluster
 )
 
 func (k VantageKind) String() string {
-	return [...]string{"compose network", "host", "LAN", "internet", "laptop"}[k]
+	return [...]string{"compose network", "host", "LAN", "internet", "laptop", "cluster network"}[k]
 }
 
 // Vantage is a place URLs are read from. Host names the machine for
@@ -39,7 +44,7 @@ type Vantage struct {
 }
 
 func (v Vantage) String() string {
-	if v.Host != "" && (v.Kind == InNetwork || v.Kind == OnHost) {
+	if v.Host != "" && (v.Kind == InNetwork || v.Kind == OnHost || v.Kind == InCluster) {
 		return v.Kind.String() + " of " + v.Host
 	}
 	return v.Kind.String()
@@ -85,9 +90,13 @@ func (s *Service) HostNetwork() bool {
 }
 
 // HomeVantage is where a service itself runs: inside its host's compose
-// network for compose hosts, on the host otherwise (and for compose
-// services that share the host's network).
+// network for compose hosts, inside the cluster for clusters, on the
+// host otherwise (and for compose services that share the host's
+// network).
 func (p *Platform) HomeVantage(s *Service) Vantage {
+	if p.isCluster(s.Host) {
+		return Vantage{Kind: InCluster, Host: s.Host}
+	}
 	if p.isCompose(s.Host) && !s.HostNetwork() {
 		return Vantage{Kind: InNetwork, Host: s.Host}
 	}
@@ -101,6 +110,9 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 	pr, ok := target.PortNamed(port)
 	if !ok {
 		return Endpoint{}, fmt.Errorf("%s has no port named %q", target.Name, port)
+	}
+	if (v.Kind == OnHost || v.Kind == OnLAN) && p.isCluster(v.Host) {
+		v.Kind = InCluster
 	}
 	switch v.Kind {
 	case Laptop:
@@ -117,6 +129,10 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 		}
 		// A service in the host's own network is not on the compose
 		// network: containers reach it as other machines do.
+	case InCluster:
+		if target.Host == v.Host {
+			return p.clusterEndpoint(pr), nil
+		}
 	case OnHost, OnLAN:
 		if target.Host == v.Host {
 			if err := p.checkPublished(pr); err != nil {
@@ -131,7 +147,7 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 // checkPublished fails for a port that only exists inside its compose
 // network, so that nothing outside the network points at it.
 func (p *Platform) checkPublished(pr PortRef) error {
-	if pr.Publish || !p.isCompose(pr.Service.Host) || pr.Service.HostNetwork() {
+	if pr.Publish || !p.hasOwnNetwork(pr.Service.Host) || pr.Service.HostNetwork() {
 		return nil
 	}
 	return fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), pr.Service.Host)
@@ -205,6 +221,16 @@ func (p *Platform) isCompose(host string) bool {
 	h := p.Host(host)
 	return h != nil && h.Kind == KindCompose
 }
+
+func (p *Platform) isCluster(host string) bool {
+	h := p.Host(host)
+	return h != nil && h.Kind == KindCluster
+}
+
+// hasOwnNetwork reports whether a host runs its services in a network
+// of their own (a compose network, a cluster's pod network), where only
+// published ports take a port on the host.
+func (p *Platform) hasOwnNetwork(host string) bool { return p.isCompose(host) || p.isCluster(host) }
 
 // SecretURL is a URL that may carry one secret by reference: the text
 // Head, then the secret named Secret, then Tail. Writers that quote for
