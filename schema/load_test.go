@@ -179,7 +179,7 @@ servics: a: {host: "mini", port: 3001, range: "core"}`,
 			[]string{`schema/services.cue:3:1: unknown top-level field "servics" (did you mean "services"?); a source declares hosts, outputs, platform, prometheus, ranges, services`}},
 		{"compose keys only on compose hosts", `
 services: a: {host: "gpu", port: 3001, range: "core", compose: image: "x"}`,
-			[]string{"schema/services.cue:3:55: a: compose keys on host gpu, which is not a compose host"}},
+			[]string{"schema/services.cue:3:55: a: compose keys on host gpu, which is not a compose host or a cluster"}},
 		{"cue errors point at the user's value", `
 services: a: {host: "mini", port: 70000, range: "core"}
 services: b: {host: "mini", port: 3002, range: "core", bogus: 1, public: ["Upper.example.com"]}

@@ -102,9 +102,9 @@ func checkPorts(c *collector, p *Platform) {
 	}
 	taken := make(map[slot]PortRef, len(p.Services))
 	for _, s := range p.Services {
-		nonCompose := !p.isCompose(s.Host)
+		ownNetwork := p.hasOwnNetwork(s.Host)
 		for _, pr := range s.AllPorts() {
-			if !pr.Publish && !nonCompose {
+			if !pr.Publish && ownNetwork {
 				continue
 			}
 			k := slot{s.Host, pr.Port, pr.Protocol}
@@ -439,8 +439,9 @@ func checkCompose(c *collector, p *Platform) {
 		if s.Compose == nil {
 			continue
 		}
-		if !p.isCompose(s.Host) {
-			c.errorf(s.At("compose"), nil, "%s: compose keys on host %s, which is not a compose host", s.Name, s.Host)
+		// A cluster runs the same compose blocks, translated.
+		if !p.hasOwnNetwork(s.Host) {
+			c.errorf(s.At("compose"), nil, "%s: compose keys on host %s, which is not a compose host or a cluster", s.Name, s.Host)
 			continue
 		}
 		for _, key := range sortedKeys(s.Compose) {
