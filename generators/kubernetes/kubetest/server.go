@@ -93,7 +93,10 @@ func Start(b Binaries) (s *Server, err error) {
 		"--service-account-issuer=https://kubernetes.default.svc",
 		"--service-account-key-file="+cred.SAKey, "--service-account-signing-key-file="+cred.SAKey,
 		"--token-auth-file="+cred.Tokens, "--authorization-mode=RBAC",
-		"--service-cluster-ip-range=10.96.0.0/16")
+		"--service-cluster-ip-range=10.96.0.0/16",
+		// As k3s and kubeadm run it: a privileged container is the
+		// cluster's policy to allow, not the API's to refuse.
+		"--allow-privileged=true")
 	if err != nil {
 		return nil, err
 	}
