@@ -13,6 +13,7 @@ import (
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
 	"portschema/generators/env"
+	"portschema/generators/kubernetes"
 	"portschema/generators/output"
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
@@ -33,6 +34,7 @@ func All() []Generator {
 		{Name: "prometheus", Generate: prometheus.Generate},
 		{Name: "cloudflared", Generate: cloudflared.Generate},
 		{Name: "env", Generate: env.Generate},
+		{Name: "kubernetes", Generate: kubernetes.Generate},
 	}
 }
 
