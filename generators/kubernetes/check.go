@@ -21,7 +21,6 @@ func (g *clusterGen) check(services []*schema.Service) {
 		g.checkNames(s)
 		g.checkPorts(s, nodePorts)
 	}
-	g.checkPrometheus()
 }
 
 func (g *clusterGen) checkSettings() {
@@ -50,8 +49,11 @@ func (g *clusterGen) checkSettings() {
 func (g *clusterGen) checkNames(s *schema.Service) {
 	if !isDNS1035Label(s.Name) {
 		g.errorf(s.At(""), nil, "%s: the name of a Kubernetes Service must be at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", s.Name)
-	} else if len(publishedPorts(s)) > 0 && !isDNS1035Label(s.Name+PublishedSuffix) {
-		g.errorf(s.At(""), nil, "%s: the Service that publishes its ports, %s%s, would be longer than the 63 characters Kubernetes allows", s.Name, s.Name, PublishedSuffix)
+	} else if !isDNS1035Label(s.Name + PublishedSuffix) {
+		// Names are checked whether or not the Services exist today: a
+		// service that publishes a port or gains metrics later should
+		// not find its name too long then.
+		g.errorf(s.At(""), nil, "%s: the Services %s%s and %s%s would be longer than the 63 characters Kubernetes allows; shorten the name to %d", s.Name, s.Name, PublishedSuffix, s.Name, PodsSuffix, 63-len(PublishedSuffix))
 	}
 	ns := g.p.Namespace(s)
 	switch rule := g.cluster.Namespace; {
@@ -105,23 +107,5 @@ func (g *clusterGen) checkPorts(s *schema.Service, nodePorts map[int]schema.Port
 			continue
 		}
 		nodePorts[pr.Port] = pr
-	}
-}
-
-// checkPrometheus: Prometheus in this cluster discovers its targets
-// through the API, and the pod that runs it needs read access: it must
-// say which service that is.
-func (g *clusterGen) checkPrometheus() {
-	pr := g.p.Prometheus
-	if pr == nil || pr.Host != g.host.Name {
-		return
-	}
-	switch s := g.p.Service(pr.Service); {
-	case pr.Service == "":
-		g.errorf(pr.At("host"), nil, "prometheus: on cluster %s it finds services through the Kubernetes API; name the service that runs it (prometheus.service) so that its pod gets read access", g.host.Name)
-	case s == nil:
-		g.errorf(pr.At("service"), nil, "prometheus: unknown service %q", pr.Service)
-	case s.Host != g.host.Name:
-		g.errorf(pr.At("service"), []schema.Pos{s.At("host")}, "prometheus: service %s runs on host %s, not on cluster %s where prometheus.host puts it", s.Name, s.Host, g.host.Name)
 	}
 }

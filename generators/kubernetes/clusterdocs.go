@@ -11,22 +11,18 @@ import (
 const (
 	NamespacesFile        = "namespaces.yaml"
 	TunnelFile            = "cloudflared.yaml"
-	PrometheusAccessFile  = "prometheus-access.yaml"
 	KustomizationFile     = "kustomization.yaml"
 	SecretsTemplatesDir   = "secrets"
 	secretsTemplateSuffix = ".env.example"
 )
 
 // clusterDocuments are the files of the cluster beyond its services:
-// the tunnel and Prometheus' access where they run here, and the
-// namespaces, which come last so that they include the tunnel's.
+// the tunnel where it runs here, and the namespaces, made last so that
+// they include the tunnel's.
 func (g *clusterGen) clusterDocuments() []document {
 	var docs []document
 	if objects := g.tunnel(); len(objects) > 0 {
 		docs = append(docs, document{path: TunnelFile, objects: objects})
-	}
-	if objects := g.prometheusAccess(); len(objects) > 0 {
-		docs = append(docs, document{path: PrometheusAccessFile, objects: objects})
 	}
 	var namespaces []any
 	for _, name := range slices.Sorted(slices.Values(g.namespaces)) {

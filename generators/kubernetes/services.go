@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -92,4 +94,28 @@ func (g *clusterGen) publishedService(s *schema.Service) *corev1.Service {
 // meta is the metadata of an object of a service.
 func (g *clusterGen) meta(s *schema.Service, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: name, Namespace: g.p.Namespace(s), Labels: labelsOf(g.p, s)}
+}
+
+// PodsSuffix ends the name of a service's headless Service, whose DNS
+// name resolves to the addresses of its ready pods: Prometheus in the
+// cluster finds the pods to scrape through it, and a StatefulSet names
+// its pods under it.
+const PodsSuffix = "-pods"
+
+// podsService is the headless Service of a service that Prometheus
+// scrapes or that runs as a StatefulSet, with every port of the pod.
+func (g *clusterGen) podsService(s *schema.Service, pod *pod) *corev1.Service {
+	if s.Metrics == nil && len(pod.claims) == 0 {
+		return nil
+	}
+	svc := g.clusterService(s)
+	svc.Name = s.Name + PodsSuffix
+	svc.Spec.ClusterIP = corev1.ClusterIPNone
+	return svc
+}
+
+// PodsDNSName is the DNS name of a service's headless Service, which
+// resolves to the addresses of its ready pods.
+func PodsDNSName(p *schema.Platform, s *schema.Service) string {
+	return s.Name + PodsSuffix + strings.TrimPrefix(p.ClusterDNSName(s), s.Name)
 }

@@ -39,7 +39,7 @@ func (g *clusterGen) serviceDocument(s *schema.Service) document {
 	if w := g.workload(s, pod, template); w != nil {
 		objects = append(objects, w)
 	}
-	for _, svc := range []*corev1.Service{g.clusterService(s), g.publishedService(s)} {
+	for _, svc := range []*corev1.Service{g.clusterService(s), g.podsService(s, pod), g.publishedService(s)} {
 		if svc != nil {
 			g.register("Service", ns, svc.Name, pos)
 			objects = append(objects, svc)
@@ -52,8 +52,7 @@ func (g *clusterGen) serviceDocument(s *schema.Service) document {
 // ports and environment, and the pod settings that keep compose's
 // behaviour. Service links are off (compose puts no FOO_PORT variables
 // in a container), and so is the service account token, which a
-// compose container never had; Prometheus's pod gets one (see
-// prometheusAccess).
+// compose container never had.
 func (g *clusterGen) podTemplate(s *schema.Service, pod *pod, env *envPlan) corev1.PodTemplateSpec {
 	c := pod.container
 	for _, pr := range s.AllPorts() {
@@ -68,10 +67,6 @@ func (g *clusterGen) podTemplate(s *schema.Service, pod *pod, env *envPlan) core
 	spec.Containers = []corev1.Container{c}
 	spec.EnableServiceLinks = new(false)
 	spec.AutomountServiceAccountToken = new(false)
-	if g.runsPrometheus(s) {
-		spec.ServiceAccountName = s.Name
-		spec.AutomountServiceAccountToken = new(true)
-	}
 	for _, name := range g.cluster.ImagePullSecrets {
 		spec.ImagePullSecrets = append(spec.ImagePullSecrets, corev1.LocalObjectReference{Name: name})
 	}
@@ -99,7 +94,7 @@ func (g *clusterGen) workload(s *schema.Service, pod *pod, template corev1.PodTe
 	case len(pod.claims) > 0:
 		g.register("StatefulSet", ns, s.Name, pos)
 		return &appsv1.StatefulSet{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"}, ObjectMeta: meta,
-			Spec: appsv1.StatefulSetSpec{Replicas: &replicas, Selector: selector, ServiceName: s.Name,
+			Spec: appsv1.StatefulSetSpec{Replicas: &replicas, Selector: selector, ServiceName: s.Name + PodsSuffix,
 				Template: template, VolumeClaimTemplates: pod.claims}}
 	case oneShot:
 		g.register("Job", ns, s.Name, pos)
