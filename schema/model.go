@@ -409,7 +409,6 @@ type EnvValue struct {
 type Prometheus struct {
 	Host      string              `json:"host"`
 	Vantage   string              `json:"vantage"`
-	Service   string              `json:"service"`
 	Global    map[string]any      `json:"global"`
 	Alerting  map[string]any      `json:"alerting"`
 	RuleFiles []string            `json:"rule_files"`
