@@ -115,6 +115,11 @@ func scrapeVantage(p *schema.Platform) (schema.Vantage, schema.Diagnostics) {
 		return schema.Vantage{Kind: schema.OnHost, Host: pr.Host}, schema.Diagnostics{
 			errorAt(pr.At("host"), "prometheus: unknown host %q", pr.Host)}
 	}
+	if h.Kind == schema.KindCluster {
+		// Prometheus in a cluster scrapes from inside it, whichever
+		// vantage the source names: its pods have no other place.
+		return schema.Vantage{Kind: schema.InCluster, Host: h.Name}, nil
+	}
 	if pr.Vantage == VantageHost {
 		return schema.Vantage{Kind: schema.OnHost, Host: h.Name}, nil
 	}
