@@ -59,7 +59,8 @@ func (g *clusterGen) checkNames(s *schema.Service) {
 	switch rule := g.cluster.Namespace; {
 	case s.Tier == "" && strings.Contains(rule, "{tier}"):
 		g.errorf(s.At(""), []schema.Pos{g.host.At("cluster.namespace")}, "%s: has no tier, which the namespace rule %q of cluster %s needs", s.Name, rule, g.host.Name)
-	case !isDNS1123Label(ns):
+	case !isDNS1123Label(ns) && !g.badNamespaces[ns]:
+		g.badNamespaces[ns] = true
 		g.errorf(g.host.At("cluster.namespace"), []schema.Pos{s.At("")}, "cluster %s: the namespace of %s would be %q, which is not a DNS label (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)", g.host.Name, s.Name, ns)
 	}
 	for _, f := range []struct{ field, value string }{{"host", s.Host}, {"range", s.Range}, {"tier", s.Tier}} {

@@ -24,6 +24,8 @@ type clusterGen struct {
 	objects map[objectKey]schema.Pos
 	// namespaces are the namespaces used, in the order met.
 	namespaces []string
+	// badNamespaces are the invalid namespaces already reported.
+	badNamespaces map[string]bool
 }
 
 type objectKey struct{ kind, namespace, name string }
@@ -38,7 +40,7 @@ type secretKeys struct {
 
 func newClusterGen(p *schema.Platform, h *schema.Host) *clusterGen {
 	return &clusterGen{p: p, host: h, cluster: h.Cluster, secrets: map[string]*secretKeys{},
-		claims: map[string]*schema.Service{}, objects: map[objectKey]schema.Pos{}}
+		claims: map[string]*schema.Service{}, objects: map[objectKey]schema.Pos{}, badNamespaces: map[string]bool{}}
 }
 
 func (g *clusterGen) errorf(pos schema.Pos, related []schema.Pos, format string, args ...any) {

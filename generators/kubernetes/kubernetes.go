@@ -83,21 +83,32 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 }
 
 // generateCluster builds every object of one cluster, then writes the
-// files only if nothing was wrong. The files are marshalled side by
-// side: that is most of the work on a large cluster.
+// files only if nothing was wrong.
 func generateCluster(p *schema.Platform, h *schema.Host) ([]output.File, error) {
 	g := newClusterGen(p, h)
 	services := p.ServicesOn(h.Name)
 	g.check(services)
+	docs := g.documents(services)
+	if len(g.diags) > 0 {
+		return nil, g.diags
+	}
+	return render(h, docs)
+}
+
+// documents are the cluster's files: one per service, the cluster's
+// own, and the secrets templates, which list what the others read.
+func (g *clusterGen) documents(services []*schema.Service) []document {
 	var docs []document
 	for _, s := range services {
 		docs = append(docs, g.serviceDocument(s))
 	}
 	docs = append(docs, g.clusterDocuments()...)
-	if len(g.diags) > 0 {
-		return nil, g.diags
-	}
-	docs = append(docs, g.secretTemplates()...)
+	return append(docs, g.secretTemplates()...)
+}
+
+// render marshals the documents side by side, as that is most of the
+// work on a large cluster, and adds the kustomization that lists them.
+func render(h *schema.Host, docs []document) ([]output.File, error) {
 	files := make([]output.File, len(docs)+1)
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup

@@ -38,8 +38,9 @@ func (d document) render() ([]byte, error) {
 
 // marshalObject writes an object as YAML with keys sorted, leaving out
 // what the typed structs cannot omit themselves and that says nothing:
-// null fields (creationTimestamp), and empty mappings (status: {},
-// resources: {}), except an emptyDir, whose empty mapping is the volume.
+// the status, which the cluster writes; null fields (creationTimestamp);
+// and empty mappings (resources: {}), except an emptyDir, whose empty
+// mapping is the volume.
 func marshalObject(o any) ([]byte, error) {
 	data, err := json.Marshal(o)
 	if err != nil {
@@ -50,6 +51,9 @@ func marshalObject(o any) ([]byte, error) {
 	var tree any
 	if err := dec.Decode(&tree); err != nil {
 		return nil, err
+	}
+	if m, ok := tree.(map[string]any); ok {
+		delete(m, "status")
 	}
 	prune(tree)
 	if data, err = json.Marshal(tree); err != nil {

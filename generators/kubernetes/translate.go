@@ -297,9 +297,11 @@ func (t *translator) networkMode(path string, v any) {
 	switch s, _ := v.(string); s {
 	case schema.NetworkModeHost:
 		t.pod.spec.HostNetwork = true
-		// It still resolves the cluster's names, as a compose service
-		// in the host's network resolves nothing less.
-		t.pod.spec.DNSPolicy = corev1.DNSClusterFirstWithHostNet
+		// Its needs are the cluster's names, which it resolves like any
+		// other pod, unless dns: names its own servers.
+		if t.pod.spec.DNSPolicy == "" {
+			t.pod.spec.DNSPolicy = corev1.DNSClusterFirstWithHostNet
+		}
 	case "bridge":
 	default:
 		t.errorf(path, "%s: network_mode %q has no equivalent in a cluster (host and bridge do)", t.s.Name, s)

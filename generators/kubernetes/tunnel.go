@@ -104,7 +104,7 @@ func (g *clusterGen) tunnel() []any {
 			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelName: TunnelName, LabelPartOf: g.p.Name}},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels,
 				Annotations: map[string]string{AnnotationConfigHash: digest(data)}}, Spec: spec}}}
-	g.secretNote(ns, "The tunnel's credentials are a Secret of their own, created from its credentials file:",
-		"kubectl create secret generic "+TunnelCredentials+" -n "+ns+" --from-file="+creds)
+	g.secretNote(ns, "The tunnel's credentials are a Secret of their own, made from its credentials file:",
+		"  kubectl create secret generic "+TunnelCredentials+" -n "+ns+" --from-file="+creds)
 	return []any{cm, deploy}
 }

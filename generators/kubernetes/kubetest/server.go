@@ -51,8 +51,9 @@ type process struct {
 
 // Start runs etcd and kube-apiserver on free loopback ports, with fresh
 // keys in a temporary directory, and returns once the API server is
-// ready. Close stops both and removes the directory.
-func Start(b Binaries) (s *Server, err error) {
+// ready; args are extra API server flags. Close stops both and removes
+// the directory.
+func Start(b Binaries, args ...string) (s *Server, err error) {
 	dir, err := os.MkdirTemp("", "portschema-kube-")
 	if err != nil {
 		return nil, err
@@ -86,17 +87,17 @@ func Start(b Binaries) (s *Server, err error) {
 		return nil, fmt.Errorf("generating keys: %w", err)
 	}
 	apiURL := "https://127.0.0.1:" + strconv.Itoa(ports[2])
-	api, err := s.start("kube-apiserver", b.APIServer,
-		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]), "--endpoint-reconciler-type=none",
-		"--tls-cert-file="+cred.Cert, "--tls-private-key-file="+cred.Key,
+	api, err := s.start("kube-apiserver", b.APIServer, append([]string{
+		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(ports[2]), "--endpoint-reconciler-type=none",
+		"--tls-cert-file=" + cred.Cert, "--tls-private-key-file=" + cred.Key,
 		"--service-account-issuer=https://kubernetes.default.svc",
-		"--service-account-key-file="+cred.SAKey, "--service-account-signing-key-file="+cred.SAKey,
-		"--token-auth-file="+cred.Tokens, "--authorization-mode=RBAC",
+		"--service-account-key-file=" + cred.SAKey, "--service-account-signing-key-file=" + cred.SAKey,
+		"--token-auth-file=" + cred.Tokens, "--authorization-mode=RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16",
 		// As k3s and kubeadm run it: a privileged container is the
 		// cluster's policy to allow, not the API's to refuse.
-		"--allow-privileged=true")
+		"--allow-privileged=true"}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,9 @@ type Shared struct {
 	// RepoRoot is the repository root, where the API server's module
 	// pins its version.
 	RepoRoot string
+	// Args are extra API server flags, such as the node port range the
+	// manifests under test are written for.
+	Args []string
 
 	once sync.Once
 	srv  *Server
@@ -32,7 +35,7 @@ func (sh *Shared) Get(t testing.TB) *Server {
 			sh.skip = "no Kubernetes API server to validate against: " + err.Error()
 			return
 		}
-		sh.srv, sh.err = Start(bins)
+		sh.srv, sh.err = Start(bins, sh.Args...)
 	})
 	switch {
 	case sh.skip != "" && os.Getenv(RequireEnv) != "":
