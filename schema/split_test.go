@@ -59,7 +59,11 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	if planSplit(src, parsePlain(src)) == nil {
 		t.Fatal("the source is not split")
 	}
-	ix := newPositionIndex(abs, inst.Files)
+	shape, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := newPositionIndex(abs, inst.Files, shape)
 	data, wholeErr := evaluateWhole(abs, ix, inst)
 	if wholeErr == nil {
 		if whole, err = decode([][]byte{data}, ix); err != nil {
@@ -84,7 +88,7 @@ func TestSplitLoadIsTheWholeLoad(t *testing.T) {
 		t.Errorf("extra-b = %+v", s)
 	}
 	// The fields only Load sets, and the warnings validate adds.
-	whole.Root, whole.SourceDigest, whole.SourceFiles = split.Root, split.SourceDigest, split.SourceFiles
+	whole.Root, whole.Source, whole.SourceFiles = split.Root, split.Source, split.SourceFiles
 	_, whole.Warnings = validate(whole)
 	if !reflect.DeepEqual(whole, split) {
 		for _, s := range whole.Services {

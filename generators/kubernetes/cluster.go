@@ -26,6 +26,9 @@ type clusterGen struct {
 	namespaces []string
 	// badNamespaces are the invalid namespaces already reported.
 	badNamespaces map[string]bool
+	// tunnelConfig is the cloudflared configuration of the cluster's
+	// tunnel, or nil while checking (see tunnelConfig).
+	tunnelConfig []byte
 }
 
 type objectKey struct{ kind, namespace, name string }
@@ -38,8 +41,8 @@ type secretKeys struct {
 	notes []string
 }
 
-func newClusterGen(p *schema.Platform, h *schema.Host) *clusterGen {
-	return &clusterGen{p: p, host: h, cluster: h.Cluster, secrets: map[string]*secretKeys{},
+func newClusterGen(p *schema.Platform, h *schema.Host, tunnelConfig []byte) *clusterGen {
+	return &clusterGen{p: p, host: h, cluster: h.Cluster, tunnelConfig: tunnelConfig, secrets: map[string]*secretKeys{},
 		claims: map[string]*schema.Service{}, objects: map[objectKey]schema.Pos{}, badNamespaces: map[string]bool{}}
 }
 

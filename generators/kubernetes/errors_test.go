@@ -1,7 +1,6 @@
 package kubernetes
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,15 +95,15 @@ func posOf(t *testing.T, src, text string) string {
 }
 
 // TestBrokenSourcesAreReportedAtTheirPosition: each mistake is an error
-// at the value that makes it, in words, and nothing is generated.
+// of Check at the value that makes it, in words; the pipeline then runs
+// no generator and writes nothing (testdata/script/bad_cluster.txtar).
 func TestBrokenSourcesAreReportedAtTheirPosition(t *testing.T) {
 	for _, c := range brokenCases {
 		t.Run(c.name, func(t *testing.T) {
 			src, p := c.broken(t)
-			files, err := Generate(p)
-			var ds schema.Diagnostics
-			if !errors.As(err, &ds) || files != nil {
-				t.Fatalf("Generate = %d files, %v; want diagnostics and no file", len(files), err)
+			ds, err := Check(p, nil)
+			if err != nil || ds.Errors() == 0 {
+				t.Fatalf("Check = %v, %v; want errors", ds, err)
 			}
 			want := posOf(t, src, c.at) + ": "
 			for _, d := range ds {
@@ -128,10 +127,9 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Generate(p)
-	var ds schema.Diagnostics
-	if !errors.As(err, &ds) || len(ds) != 3 {
-		t.Fatalf("got %v, want three diagnostics", err)
+	ds, err := Check(p, nil)
+	if err != nil || len(ds) != 3 {
+		t.Fatalf("got %v, %v, want three diagnostics", ds, err)
 	}
 	for i := 1; i < len(ds); i++ {
 		if ds[i].Pos.Less(ds[i-1].Pos) {

@@ -55,44 +55,55 @@ func OutputDir(h *schema.Host) string {
 	return DefaultDir + "/" + h.Name
 }
 
-// Generate returns the manifests of every cluster host, in host name
-// order. Problems in the source come back together as
-// schema.Diagnostics at the offending values.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	var files []output.File
-	var diags schema.Diagnostics
+// clusters are the platform's cluster hosts, in name order.
+func clusters(p *schema.Platform) []*schema.Host {
+	var out []*schema.Host
 	for _, h := range p.Hosts {
-		if h.Kind != schema.KindCluster || h.Cluster == nil {
-			continue
-		}
-		fs, err := generateCluster(p, h)
-		var ds schema.Diagnostics
-		switch {
-		case errors.As(err, &ds):
-			diags = append(diags, ds...)
-		case err != nil:
-			return nil, fmt.Errorf("kubernetes: host %s: %w", h.Name, err)
-		default:
-			files = append(files, fs...)
+		if h.IsCluster() && h.Cluster != nil {
+			out = append(out, h)
 		}
 	}
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
-	return files, nil
+	return out
 }
 
-// generateCluster builds every object of one cluster, then writes the
-// files only if nothing was wrong.
-func generateCluster(p *schema.Platform, h *schema.Host) ([]output.File, error) {
-	g := newClusterGen(p, h)
-	services := p.ServicesOn(h.Name)
-	g.check(services)
-	docs := g.documents(services)
-	if len(g.diags) > 0 {
-		return nil, g.diags
+// Check reports, at their positions, every problem of the source that
+// the clusters' manifests would meet: the API's rules on names, ports
+// and labels (see check.go), and every compose key that cannot be
+// carried into a cluster, found by building each cluster's objects. It
+// writes nothing.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	var ds schema.Diagnostics
+	for _, h := range clusters(p) {
+		g := newClusterGen(p, h, nil)
+		g.check(h.Services)
+		g.documents(h.Services)
+		ds = append(ds, g.diags...)
 	}
-	return render(h, docs)
+	return ds.Sort(), nil
+}
+
+// Generate returns the manifests of every cluster host, in host name
+// order. It runs on a source Check passed; a problem it still finds
+// comes back as schema.Diagnostics.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	var files []output.File
+	for _, h := range clusters(p) {
+		config, err := tunnelConfig(p, h)
+		if err != nil {
+			return nil, err
+		}
+		g := newClusterGen(p, h, config)
+		docs := g.documents(h.Services)
+		if len(g.diags) > 0 {
+			return nil, g.diags.Sort()
+		}
+		fs, err := render(h, docs)
+		if err != nil {
+			return nil, fmt.Errorf("kubernetes: host %s: %w", h.Name, err)
+		}
+		files = append(files, fs...)
+	}
+	return files, nil
 }
 
 // documents are the cluster's files: one per service, the cluster's

@@ -85,7 +85,7 @@ func TestManaAsClusterAccepted(t *testing.T) {
 	}
 	files := generated(t, p)
 	const dir = "out/k8s/macmini"
-	services := p.ServicesOn("macmini")
+	services := p.Host("macmini").Services
 	if len(services) < 40 {
 		t.Fatalf("only %d services on the cluster", len(services))
 	}
@@ -164,8 +164,12 @@ func TestServerRejectsWhatTheToolRejects(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			_, p := c.broken(t)
 			h := p.Host("k3s")
-			g := newClusterGen(p, h)
-			rendered, err := render(h, g.documents(p.ServicesOn(h.Name)))
+			config, err := tunnelConfig(p, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := newClusterGen(p, h, config)
+			rendered, err := render(h, g.documents(h.Services))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"fmt"
 	"path"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -40,29 +41,31 @@ const (
 // leaves one serving, as Cloudflare recommends.
 const tunnelReplicas = 2
 
+// tunnelConfig is the cloudflared generator's file for the tunnel of
+// cluster h, byte for byte, or nil if h runs no tunnel. It is asked only
+// of a valid source: the cloudflared generator reports its own problems.
+func tunnelConfig(p *schema.Platform, h *schema.Host) ([]byte, error) {
+	if h.Tunnel == nil {
+		return nil, nil
+	}
+	files, err := cloudflared.Generate(p)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if f.Path == cloudflared.OutputPath(h) {
+			return f.Data, nil
+		}
+	}
+	return nil, fmt.Errorf("kubernetes: the cloudflared generator wrote no file for host %s", h.Name)
+}
+
 // tunnel is the cloudflared Deployment and ConfigMap of a cluster that
-// runs a tunnel; the configuration is the cloudflared generator's file
-// for this host, byte for byte.
+// runs a tunnel, on the configuration tunnelConfig found.
 func (g *clusterGen) tunnel() []any {
 	h := g.host
 	if h.Tunnel == nil {
 		return nil
-	}
-	files, err := cloudflared.Generate(g.p)
-	if err != nil {
-		// The cloudflared generator reports the same problems.
-		if ds, ok := err.(schema.Diagnostics); ok {
-			g.diags = append(g.diags, ds...)
-		} else {
-			g.errorf(h.At("tunnel"), nil, "cluster %s: the tunnel's configuration: %v", h.Name, err)
-		}
-		return nil
-	}
-	var config []byte
-	for _, f := range files {
-		if f.Path == cloudflared.OutputPath(h) {
-			config = f.Data
-		}
 	}
 	creds := h.Tunnel.CredentialsFile
 	if !path.IsAbs(creds) {
@@ -76,7 +79,7 @@ func (g *clusterGen) tunnel() []any {
 	g.register("Deployment", ns, TunnelName, pos)
 	labels := platformLabels(g.p, TunnelName)
 	meta := metav1.ObjectMeta{Name: TunnelName, Namespace: ns, Labels: labels}
-	data := map[string]string{tunnelConfigKey: string(config)}
+	data := map[string]string{tunnelConfigKey: string(g.tunnelConfig)}
 	cm := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}, ObjectMeta: meta, Data: data}
 	container := corev1.Container{
 		Name: TunnelName, Image: g.cluster.CloudflaredImage,

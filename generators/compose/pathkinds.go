@@ -1,0 +1,102 @@
+package compose
+
+import (
+	"path"
+	"strings"
+)
+
+// The source writes the paths of its compose blocks (build contexts,
+// bind mounts, env files, secret and config files) relative to the
+// project root, where schema/ is and where the team runs its tools.
+// Compose resolves them against the directory of the compose file. The
+// generator moves such paths from the root to the directory of the file
+// it writes, and import from the directory of the file it reads to the
+// root; these are the rules both use.
+
+// PathKind says what a string of a compose block is to compose.
+type PathKind int
+
+const (
+	// NotAPath is any other string.
+	NotAPath PathKind = iota
+	// PathValue is a path compose resolves against the project directory.
+	PathValue
+	// ShortVolume is a volume in the short syntax, SOURCE:TARGET[:MODE],
+	// whose source may be such a path.
+	ShortVolume
+)
+
+// ServicePathKind is the kind of the string at keys in a service's
+// compose block: the keys from the block down to the string, a list
+// item as "[]". sibling reads another key of the mapping that holds the
+// string (a volume's source is a path only for type: bind).
+func ServicePathKind(keys []string, sibling func(key string) any) PathKind {
+	switch strings.Join(keys, ".") {
+	case "build", "build.context", "env_file", "env_file.[]", "env_file.[].path",
+		"label_file", "label_file.[]", "extends.file", "develop.watch.[].path":
+		return PathValue
+	case "volumes.[]":
+		return ShortVolume
+	case "volumes.[].source":
+		if sibling("type") == "bind" {
+			return PathValue
+		}
+	}
+	if len(keys) == 3 && keys[0] == "build" && keys[1] == "additional_contexts" {
+		return PathValue
+	}
+	return NotAPath
+}
+
+// TopLevelPathKind is the kind of the string at keys in a host's
+// top-level compose block (the block's key first): the file of a secret
+// or a config.
+func TopLevelPathKind(keys []string) PathKind {
+	if len(keys) == 3 && (keys[0] == "secrets" || keys[0] == "configs") && keys[2] == "file" {
+		return PathValue
+	}
+	return NotAPath
+}
+
+// MovePath rewrites a string of the given kind for a move of
+// directory: dir is where the old base directory lies, seen from the new
+// one ("..", or "deploy"). Only relative local paths move; absolute and
+// home-relative paths, remote build contexts, references to services
+// and images, interpolated values and named volumes stay as they are.
+func MovePath(kind PathKind, dir, s string) string {
+	switch {
+	case dir == "" || dir == ".":
+		return s
+	case kind == PathValue && localRelative(s):
+		return path.Join(dir, s)
+	case kind == ShortVolume && strings.HasPrefix(s, "."):
+		// compose takes a source starting with "." for a path, anything
+		// else without a slash for a named volume; a lone target is an
+		// anonymous volume.
+		if source, rest, found := strings.Cut(s, ":"); found {
+			moved := path.Join(dir, source)
+			if !strings.HasPrefix(moved, ".") {
+				moved = "./" + moved // still a path, not a volume name
+			}
+			return moved + ":" + rest
+		}
+	}
+	return s
+}
+
+// localRelative reports whether a path is relative and on this machine.
+func localRelative(p string) bool {
+	if p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || strings.HasPrefix(p, "$") ||
+		strings.Contains(p, "://") || strings.HasPrefix(p, "git@") {
+		return false
+	}
+	for _, prefix := range []string{"service:", "docker-image:", "oci-layout:"} {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	// A drive letter: compose takes C:\x and C:/x as absolute too.
+	windows := len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
+		(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z')
+	return !windows
+}

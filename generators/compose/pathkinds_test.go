@@ -1,0 +1,81 @@
+package compose
+
+import "testing"
+
+func TestMovePath(t *testing.T) {
+	cases := []struct {
+		kind    PathKind
+		dir, in string
+		want    string
+	}{
+		// From the root to a file in out/ or deeper.
+		{PathValue, "..", ".", ".."},
+		{PathValue, "..", "./docker/nginx", "../docker/nginx"},
+		{PathValue, "..", "services/api", "../services/api"},
+		{PathValue, "..", "../sibling", "../../sibling"},
+		{PathValue, "../..", "./conf", "../../conf"},
+		// From a file in deploy/ to the root.
+		{PathValue, "deploy", "./conf", "deploy/conf"},
+		{PathValue, "deploy", "../shared", "shared"},
+		{PathValue, "deploy", ".", "deploy"},
+		{PathValue, ".", "./conf", "./conf"},
+		{PathValue, "", "./conf", "./conf"},
+		// Short volumes: only a source that is a path moves.
+		{ShortVolume, "..", "./conf:/etc/conf:ro", "../conf:/etc/conf:ro"},
+		{ShortVolume, "deploy", "./conf:/etc/conf:ro", "./deploy/conf:/etc/conf:ro"},
+		{ShortVolume, "deploy", "../conf:/etc/conf", "./conf:/etc/conf"},
+		{ShortVolume, "..", "data:/data", "data:/data"},
+		{ShortVolume, "..", "/srv:/srv", "/srv:/srv"},
+		{ShortVolume, "..", "./anonymous", "./anonymous"},
+		// Not relative local paths.
+		{PathValue, "..", "/srv/data", "/srv/data"},
+		{PathValue, "..", "~/data", "~/data"},
+		{PathValue, "..", `C:\data`, `C:\data`},
+		{PathValue, "..", "https://github.com/org/repo.git#main", "https://github.com/org/repo.git#main"},
+		{PathValue, "..", "git@github.com:org/repo.git", "git@github.com:org/repo.git"},
+		{PathValue, "..", "service:base", "service:base"},
+		{PathValue, "..", "docker-image://alpine", "docker-image://alpine"},
+		{PathValue, "..", "${DATA_DIR}/x", "${DATA_DIR}/x"},
+		{NotAPath, "..", "./not-a-path", "./not-a-path"},
+	}
+	for _, c := range cases {
+		if got := MovePath(c.kind, c.dir, c.in); got != c.want {
+			t.Errorf("%q moved by %q: %q, want %q", c.in, c.dir, got, c.want)
+		}
+	}
+}
+
+func TestWhichStringsArePaths(t *testing.T) {
+	none := func(string) any { return nil }
+	bind := func(k string) any { return map[string]any{"type": "bind"}[k] }
+	for _, c := range []struct {
+		keys    []string
+		sibling func(string) any
+		want    PathKind
+	}{
+		{[]string{"build"}, none, PathValue},
+		{[]string{"build", "context"}, none, PathValue},
+		{[]string{"build", "dockerfile"}, none, NotAPath}, // relative to the context
+		{[]string{"build", "additional_contexts", "base"}, none, PathValue},
+		{[]string{"volumes", "[]"}, none, ShortVolume},
+		{[]string{"volumes", "[]", "source"}, bind, PathValue},
+		{[]string{"volumes", "[]", "source"}, none, NotAPath}, // a named volume
+		{[]string{"volumes", "[]", "target"}, bind, NotAPath},
+		{[]string{"env_file"}, none, PathValue},
+		{[]string{"env_file", "[]"}, none, PathValue},
+		{[]string{"env_file", "[]", "path"}, none, PathValue},
+		{[]string{"label_file", "[]"}, none, PathValue},
+		{[]string{"extends", "file"}, none, PathValue},
+		{[]string{"develop", "watch", "[]", "path"}, none, PathValue},
+		{[]string{"develop", "watch", "[]", "target"}, none, NotAPath},
+		{[]string{"image"}, none, NotAPath},
+		{[]string{"command", "[]"}, none, NotAPath},
+	} {
+		if got := ServicePathKind(c.keys, c.sibling); got != c.want {
+			t.Errorf("%v: %v, want %v", c.keys, got, c.want)
+		}
+	}
+	if TopLevelPathKind([]string{"secrets", "db", "file"}) != PathValue || TopLevelPathKind([]string{"volumes", "db", "name"}) != NotAPath {
+		t.Error("top-level files")
+	}
+}

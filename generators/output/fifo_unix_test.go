@@ -1,7 +1,0 @@
-//go:build unix
-
-package output
-
-import "syscall"
-
-func mkfifo(path string) { syscall.Mkfifo(path, 0o644) }

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package stamp
+
+func mkfifo(string) {}
