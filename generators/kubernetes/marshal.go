@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"sigs.k8s.io/yaml"
+	"go.yaml.in/yaml/v2"
 
 	"portschema/generators/output"
 )
@@ -40,7 +40,10 @@ func (d document) render() ([]byte, error) {
 // what the typed structs cannot omit themselves and that says nothing:
 // the status, which the cluster writes; null fields (creationTimestamp);
 // and empty mappings (resources: {}), except an emptyDir, whose empty
-// mapping is the volume.
+// mapping is the volume. The object goes through JSON, as
+// sigs.k8s.io/yaml takes it (the API types say how they marshal there),
+// and its tree is written with the YAML encoder that sigs.k8s.io/yaml
+// writes with, without a second trip through JSON.
 func marshalObject(o any) ([]byte, error) {
 	data, err := json.Marshal(o)
 	if err != nil {
@@ -55,26 +58,32 @@ func marshalObject(o any) ([]byte, error) {
 	if m, ok := tree.(map[string]any); ok {
 		delete(m, "status")
 	}
-	prune(tree)
-	if data, err = json.Marshal(tree); err != nil {
-		return nil, err
-	}
-	return yaml.JSONToYAML(data)
+	return yaml.Marshal(prune(tree))
 }
 
-// prune removes null values and empty mappings below v, in place.
-func prune(v any) {
+// prune removes null values and empty mappings below v, in place, and
+// turns JSON numbers into Go numbers, integers staying integers.
+func prune(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
-			prune(child)
+			child = prune(child)
 			if m, ok := child.(map[string]any); (ok && len(m) == 0 && k != "emptyDir") || child == nil {
 				delete(x, k)
+				continue
 			}
+			x[k] = child
 		}
 	case []any:
-		for _, child := range x {
-			prune(child)
+		for i, child := range x {
+			x[i] = prune(child)
 		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
 	}
+	return v
 }
