@@ -47,7 +47,11 @@ func FindBinaries(repoRoot string) (Binaries, error) {
 	if b.Kubectl, err = exec.LookPath("kubectl"); err != nil {
 		missing = append(missing, "kubectl")
 	}
-	if b.APIServer = findAPIServer(repoRoot); b.APIServer == "" {
+	switch b.APIServer = findAPIServer(repoRoot); {
+	case b.APIServer != "":
+	case os.Getenv(APIServerEnv) != "":
+		missing = append(missing, fmt.Sprintf("kube-apiserver (%s=%s is not an executable file)", APIServerEnv, os.Getenv(APIServerEnv)))
+	default:
 		missing = append(missing, "kube-apiserver (make kube-apiserver builds it, minutes the first time)")
 	}
 	if len(missing) > 0 {
