@@ -49,7 +49,8 @@ FUZZ_TARGETS = \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \
-	./generators/compose:FuzzMarshalDocument
+	./generators/compose:FuzzMarshalDocument \
+	./generators/kubernetes:FuzzInterpolation
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
