@@ -3,6 +3,7 @@ package prometheus
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,5 +105,68 @@ func TestClusterServicesAreFoundThroughDNS(t *testing.T) {
 	db := doc.ScrapeConfigs[jobs["db"]]
 	if len(db.StaticConfigs) != 1 || db.StaticConfigs[0].Targets[0] != "192.0.2.1:8432" || len(db.DNSSDConfigs) != 0 {
 		t.Errorf("db job = %+v, want the static target 192.0.2.1:8432", db)
+	}
+}
+
+// manaAsCluster copies the project's own platform with its compose host
+// turned into a cluster: its kind, and its compose block given way to
+// cluster settings.
+func manaAsCluster(t *testing.T) *schema.Platform {
+	t.Helper()
+	root := t.TempDir()
+	entries, err := os.ReadDir("../../schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "schema"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	composeBlock := regexp.MustCompile(`(?s)\n\tcompose: \{\n.*?\n\t\}\n`)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("../../schema", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "hosts.cue" {
+			text := strings.Replace(string(data), `kind:  "compose"`, `kind:  "cluster"`, 1)
+			data = []byte(composeBlock.ReplaceAllString(text, "\n\tcluster: expose: \"loadbalancer\"\n"))
+		}
+		if err := os.WriteFile(filepath.Join(root, "schema", e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatalf("loading the platform as a cluster: %v", err)
+	}
+	if !p.Host("macmini").IsCluster() {
+		t.Fatal("macmini is not a cluster")
+	}
+	return p
+}
+
+// TestManaAsClusterScrapesInTheCluster: with the Mac Mini a cluster,
+// Prometheus (which runs there) finds its services' pods through DNS,
+// reaches the probe exporter at its Service, and still scrapes the GPU
+// box at its LAN address; promtool accepts the file.
+func TestManaAsClusterScrapesInTheCluster(t *testing.T) {
+	data := generate(t, manaAsCluster(t))
+	if err := promtoolCheck(t, requirePromtool(t), data); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"- job_name: mana-auth\n    scrape_interval: 30s\n    metrics_path: /metrics\n    dns_sd_configs:\n      - names: [mana-auth-pods.mana.svc.cluster.local]\n        type: A\n        port: 3001\n",
+		"replacement: blackbox-exporter.mana.svc.cluster.local:9115",
+		"      - targets:\n          - 192.168.178.11:3020\n",
+	} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("prometheus.yml has no %q", want)
+		}
+	}
+	if strings.Contains(string(data), "- mana-auth:3001\n") {
+		t.Error("mana-auth is still scraped at its compose name")
 	}
 }
