@@ -109,8 +109,12 @@ func checkPorts(c *collector, p *Platform) {
 			}
 			k := slot{s.Host, pr.Port, pr.Protocol}
 			if other, ok := taken[k]; ok {
-				c.errorf(pr.Pos, []Pos{other.Pos}, "%s: port %d on host %s is already taken by %s",
-					pr.Label(), pr.Port, s.Host, other.Label())
+				hint := ""
+				if free, ok := nextFreeIn(p, rangeOfPort(p, pr), s.Host); ok {
+					hint = fmt.Sprintf("; %d is free in range %s", free, rangeOfPort(p, pr))
+				}
+				c.errorf(pr.Pos, []Pos{other.Pos}, "%s: port %d on host %s is already taken by %s%s",
+					pr.Label(), pr.Port, s.Host, other.Label(), hint)
 				continue
 			}
 			taken[k] = pr
@@ -122,8 +126,12 @@ func checkPorts(c *collector, p *Platform) {
 		if s.Planned != nil && plannedRange(p, s).Contains(s.Planned.Port) {
 			continue
 		}
-		c.errorf(s.At("port"), []Pos{r.At("")}, "%s: port %d is outside range %s (%d-%d); move it, plan a slot in the range (planned: port:) or give a reason (exception:)",
-			s.Name, s.Port, r.Name, r.From, r.To)
+		move := "move it"
+		if free, ok := nextFreeIn(p, r.Name, s.Host); ok {
+			move = fmt.Sprintf("move it (%d is free)", free)
+		}
+		c.errorf(s.At("port"), []Pos{r.At("")}, "%s: port %d is outside range %s (%d-%d); %s, plan a slot in the range (planned: port:) or give a reason (exception:)",
+			s.Name, s.Port, r.Name, r.From, r.To, move)
 	}
 }
 
