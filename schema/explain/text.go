@@ -163,4 +163,3 @@ func trimLines(text []byte) []byte {
 	}
 	return bytes.Join(lines, []byte("\n"))
 }
-
