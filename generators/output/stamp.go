@@ -163,7 +163,19 @@ func (t *Tree) Verify(s Stamp) bool {
 		})
 	}
 	wg.Wait()
-	return !failed.Load()
+	return !failed.Load() && t.nothingElse(s)
+}
+
+// nothingElse reports whether out/ holds only the stamp's outputs: a
+// file that appeared there since, or a temporary file a killed write
+// left, is for the full check to report.
+func (t *Tree) nothingElse(s Stamp) bool {
+	known := map[string]bool{}
+	for _, f := range s.Outputs {
+		known[f.Path] = true
+	}
+	strays, err := t.strays(known)
+	return err == nil && len(strays) == 0
 }
 
 // holds reports whether one file is on disk as the stamp recorded it;
