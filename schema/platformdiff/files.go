@@ -3,6 +3,7 @@ package platformdiff
 import (
 	"bytes"
 	pathpkg "path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,19 +159,21 @@ func (d *Diff) attribute(old, new *schema.Platform) {
 		// owner are the marks of the service the item belongs to, which
 		// a line showing it must lie in.
 		owner []string
+		// known is set when the files are known already.
+		known bool
 	}
 	var causes []cause
 	for i := range d.Services.Added {
 		s := &d.Services.Added[i]
-		causes = append(causes, cause{s.Name, &s.Files, derived.Marks(new, new.Service(s.Name)), true, nil})
+		causes = append(causes, cause{s.Name, &s.Files, derived.Marks(new, new.Service(s.Name)), true, nil, false})
 	}
 	for i := range d.Services.Removed {
 		s := &d.Services.Removed[i]
-		causes = append(causes, cause{s.Name, &s.Files, derived.Marks(old, old.Service(s.Name)), true, nil})
+		causes = append(causes, cause{s.Name, &s.Files, derived.Marks(old, old.Service(s.Name)), true, nil, false})
 	}
 	for i := range d.Services.Changed {
 		c := &d.Services.Changed[i]
-		causes = append(causes, cause{c.Name, &c.Files, c.marks, true, nil})
+		causes = append(causes, cause{c.Name, &c.Files, c.marks, true, nil, false})
 	}
 	for _, k := range d.kinds() {
 		primary := k.changes == &d.Hosts || k.changes == &d.Ranges
@@ -181,7 +184,7 @@ func (d *Diff) attribute(old, new *schema.Platform) {
 				if k.changes == &d.Env {
 					owner = serviceMarks(old, new, c.Of)
 				}
-				causes = append(causes, cause{c.Label(), &c.Files, c.marks, primary, owner})
+				causes = append(causes, cause{c.Label(), &c.Files, c.marks, primary, owner, c.known})
 			}
 		}
 	}
@@ -189,10 +192,16 @@ func (d *Diff) attribute(old, new *schema.Platform) {
 		f := &d.Files[fi]
 		var primary, other []string
 		for _, c := range causes {
-			if !shows(f, c.marks, c.owner) {
+			switch {
+			case c.known:
+				if !slices.Contains(*c.files, f.Path) {
+					continue
+				}
+			case !shows(f, c.marks, c.owner):
 				continue
+			default:
+				*c.files = append(*c.files, f.Path)
 			}
-			*c.files = append(*c.files, f.Path)
 			if c.primary {
 				primary = appendNew(primary, c.label)
 			} else {

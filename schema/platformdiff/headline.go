@@ -73,21 +73,24 @@ type kind struct {
 	// detail heads the column that says what an item is.
 	detail string
 	// owner heads the column of what grouped items belong to.
-	owner   string
-	changes *Changes
+	owner string
+	// technical is set for kinds whose details are addresses and URLs,
+	// which Markdown shows as code.
+	technical bool
+	changes   *Changes
 }
 
 // kinds lists the item kinds in the order they are reported.
 func (d *Diff) kinds() []kind {
 	return []kind{
-		{"hostname", "hostnames", "reaches", "", &d.Hostnames},
-		{"route", "routes", "sends to", "", &d.Routes},
-		{"scrape job", "scrape jobs", "targets", "", &d.Jobs},
-		{"probe", "probes", "service", "", &d.Probes},
-		{"env name", "env names", "from", "service", &d.Env},
-		{"secret", "secrets", "read by", "host", &d.Secrets},
-		{"host", "hosts", "kind", "", &d.Hosts},
-		{"range", "ranges", "ports", "", &d.Ranges},
+		{"hostname", "hostnames", "reaches", "", false, &d.Hostnames},
+		{"route", "routes", "sends to", "", true, &d.Routes},
+		{"scrape job", "scrape jobs", "targets", "", true, &d.Jobs},
+		{"probe", "probes", "service", "job", false, &d.Probes},
+		{"env name", "env names", "from", "service", false, &d.Env},
+		{"secret", "secrets", "read by", "host", false, &d.Secrets},
+		{"host", "hosts", "kind", "", false, &d.Hosts},
+		{"range", "ranges", "ports", "", false, &d.Ranges},
 	}
 }
 

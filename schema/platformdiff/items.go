@@ -16,18 +16,32 @@ type item struct {
 	name, of string
 	detail   string
 	marks    []string
+	// files, when set, are the generated files the item is in (a route
+	// in its tunnel config, a job in its Prometheus config): the files
+	// it touches, known without reading lines.
+	files []string
+}
+
+// union is the sorted union of two lists of files.
+func union(a, b []string) []string {
+	out := []string{}
+	for _, f := range concat(a, b) {
+		out = appendNew(out, f)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // concat joins two lists into a new one.
 func concat(a, b []string) []string { return append(append([]string{}, a...), b...) }
 
 // change is the Change of an item; key is its name unless the item says.
-func (it item) change(key, detail string, marks []string) Change {
+func (it item) change(key, detail string, marks, files []string) Change {
 	name := it.name
 	if name == "" {
 		name = key
 	}
-	return Change{Name: name, Of: it.of, Detail: detail, marks: marks}
+	return Change{Name: name, Of: it.of, Detail: detail, marks: marks, Files: files, known: files != nil}
 }
 
 // compareKeyed turns two sides' items into changes: keys on one side
@@ -40,14 +54,18 @@ func compareKeyed(old, new keyed) Changes {
 		n, ok := new[k]
 		switch {
 		case !ok:
-			c.Removed = append(c.Removed, o.change(k, o.detail, o.marks))
+			c.Removed = append(c.Removed, o.change(k, o.detail, o.marks, o.files))
 		case n.detail != o.detail:
-			c.Changed = append(c.Changed, n.change(k, o.detail+" → "+n.detail, concat(o.marks, n.marks)))
+			var files []string
+			if o.files != nil || n.files != nil {
+				files = union(o.files, n.files)
+			}
+			c.Changed = append(c.Changed, n.change(k, o.detail+" → "+n.detail, concat(o.marks, n.marks), files))
 		}
 	}
 	for _, k := range sortedKeys(new) {
 		if _, ok := old[k]; !ok {
-			c.Added = append(c.Added, new[k].change(k, new[k].detail, new[k].marks))
+			c.Added = append(c.Added, new[k].change(k, new[k].detail, new[k].marks, new[k].files))
 		}
 	}
 	return c
@@ -132,7 +150,10 @@ func compareRoutes(old, new []derived.Route) Changes {
 		k := keyed{}
 		for _, r := range routes {
 			if r.Hostname != "" {
-				k[r.Key()] = item{detail: r.Service, marks: []string{r.Hostname}}
+				it := k[r.Key()]
+				it.detail, it.marks = r.Service, []string{r.Hostname}
+				it.files = appendNew(it.files, r.File)
+				k[r.Key()] = it
 			}
 		}
 		return k
@@ -149,13 +170,16 @@ func compareJobs(old, new []derived.Job) (jobs, probes Changes) {
 			var targets []string
 			for _, t := range j.Targets {
 				if j.Probe {
-					ps[j.Name+" "+t.Address] = item{detail: t.Service, marks: []string{t.Address}}
+					key := j.Name + " " + t.Address
+					ps[key] = item{name: t.Address, of: j.Name, detail: t.Service, marks: []string{t.Address},
+						files: appendNew(ps[key].files, j.File)}
 				} else {
 					targets = append(targets, t.Address)
 				}
 			}
 			if !j.Probe {
-				js[j.Name] = item{detail: strings.Join(targets, ", "), marks: []string{j.Name}}
+				js[j.Name] = item{detail: strings.Join(targets, ", "), marks: []string{j.Name},
+					files: appendNew(js[j.Name].files, j.File)}
 			}
 		}
 		return js, ps

@@ -78,8 +78,12 @@ func (d *Diff) Markdown(path func(string) string) []byte {
 				continue
 			}
 			rows := [][]string{{k.one, k.detail, "generated files"}}
+			detail := portdoc.Cell
+			if k.technical {
+				detail = code
+			}
 			for _, c := range part.changes {
-				rows = append(rows, []string{code(c.Name), portdoc.Cell(c.Detail), files(c.Files)})
+				rows = append(rows, []string{code(c.Name), detail(c.Detail), files(c.Files)})
 			}
 			table(&b, rows)
 		}

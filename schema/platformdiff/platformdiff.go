@@ -92,6 +92,9 @@ type Change struct {
 	Files []string
 	// marks are the strings that show the item in a changed line.
 	marks []string
+	// known is set when Files were known from where the item is, not
+	// found in changed lines.
+	known bool
 }
 
 // Label names the item with what it belongs to: "mana-notify

@@ -31,10 +31,7 @@ type Revision struct {
 // Resolve finds the commit rev names in the repository of the project at
 // root.
 func Resolve(root, rev string) (Revision, error) {
-	if _, err := git(root, "rev-parse", "--git-dir"); err != nil {
-		if _, ok := err.(*exitError); ok {
-			return Revision{}, fmt.Errorf("%s is not in a git repository", root)
-		}
+	if err := inRepository(root); err != nil {
 		return Revision{}, err
 	}
 	commit, err := git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
@@ -52,6 +49,9 @@ func Resolve(root, rev string) (Revision, error) {
 // base under GitHub Actions, else origin's HEAD, main or master), or
 // HEAD itself when there is no such branch.
 func Default(root string) (Revision, error) {
+	if err := inRepository(root); err != nil {
+		return Revision{}, err
+	}
 	head, err := Resolve(root, "HEAD")
 	if err != nil {
 		return Revision{}, fmt.Errorf("no commit to compare with: %w", err)
@@ -70,6 +70,18 @@ func Default(root string) (Revision, error) {
 		return Revision{Commit: base, Describe: fmt.Sprintf("the merge base of HEAD and %s (%s)", branch, short(base))}, nil
 	}
 	return head, nil
+}
+
+// inRepository fails unless root is in a git repository.
+func inRepository(root string) error {
+	_, err := git(root, "rev-parse", "--git-dir")
+	if _, ok := err.(*exitError); ok {
+		if filepath.Clean(root) == "." {
+			return errors.New("the working directory is not in a git repository")
+		}
+		return fmt.Errorf("%s is not in a git repository", root)
+	}
+	return err
 }
 
 // defaultBranches are the names the default branch may go by, most
