@@ -52,7 +52,7 @@ import (
 
 	"portschema/generators"
 	"portschema/generators/output"
-	"portschema/generators/prometheus"
+	"portschema/generators/stamp"
 	"portschema/schema"
 	"portschema/schema/audit"
 	"portschema/schema/explain"
@@ -70,8 +70,7 @@ const (
 )
 
 func main() {
-	budgetMemory = true
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, setMemoryBudget))
 }
 
 // command is one subcommand: its flags in one line, what it does in
@@ -119,8 +118,11 @@ func usage() string {
 	return b.String()
 }
 
-// run is the whole command line, returning the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+// run is the whole command line, returning the exit code. budget, if
+// not nil, is called with the project root before the pipeline runs,
+// to set the collector's policy (main passes setMemoryBudget; tests
+// keep Go's default).
+func run(args []string, stdout, stderr io.Writer, budget func(root string)) int {
 	global := flag.NewFlagSet("portschema", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	dir := global.String("C", ".", "project root")
@@ -151,7 +153,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "portschema: unknown command %q%s\n%s", name, schema.DidYouMean(name, commandNames()), usage())
 		return exitUsage
 	}
-	return cmd.run(newCLI(*dir, stdout, stderr), rest)
+	c := newCLI(*dir, stdout, stderr)
+	c.budget = budget
+	return cmd.run(c, rest)
 }
 
 // help prints the overview, or one command's help; asked-for help is
@@ -218,9 +222,11 @@ type cli struct {
 	// display is the root as the user reaches it from the working
 	// directory, so printed paths can be opened as they are.
 	display string
-	// tool names the running binary in check stamps (stamp.go); nil
-	// means output.ToolIdentity. Tests stand in a rebuilt tool with it.
+	// tool names the running binary in check stamps; nil means
+	// stamp.ToolIdentity. Tests stand in a rebuilt tool with it.
 	tool func() string
+	// budget is run's: the collector's policy for a root, or nil.
+	budget func(root string)
 }
 
 func newCLI(root string, stdout, stderr io.Writer) *cli {
@@ -273,7 +279,9 @@ func (c *cli) parse(name string, fs *flag.FlagSet, args []string, min, max int) 
 		return nil, c.usageError(name, "missing argument"), false
 	}
 	if *dir != "" {
+		budget, tool := c.budget, c.tool
 		*c = *newCLI(*dir, c.stdout, c.stderr)
+		c.budget, c.tool = budget, tool
 	}
 	return pos, exitOK, true
 }
@@ -285,24 +293,17 @@ func (c *cli) usageError(name, msg string) int {
 	return exitUsage
 }
 
-// load reads and validates the source; it returns an exit code when the
-// command cannot go on.
-func (c *cli) load() (*schema.Platform, int) {
-	setMemoryBudget(c.root)
-	p, err := schema.Load(c.root)
+// build runs the pipeline (generators.Build) with an ending; it returns
+// an exit code when the command cannot go on.
+func (c *cli) build(ending output.Ending) (*generators.Result, int) {
+	if c.budget != nil {
+		c.budget(c.root)
+	}
+	res, err := generators.Build(c.root, ending)
 	if err != nil {
 		return nil, c.report(err)
 	}
-	return p, exitOK
-}
-
-// generate runs every generator.
-func (c *cli) generate(p *schema.Platform) ([]output.File, int) {
-	files, err := generators.Run(p)
-	if err != nil {
-		return nil, c.report(err)
-	}
-	return files, exitOK
+	return res, exitOK
 }
 
 // report prints an error of the pipeline and returns its exit code:
@@ -319,43 +320,17 @@ func (c *cli) report(err error) int {
 	return exitUsage
 }
 
-// build loads the source and runs every generator: the pipeline regen
-// and check share, with its two endings (write, compare) left to them.
-func (c *cli) build() (*schema.Platform, []output.File, int) {
-	p, code := c.load()
-	if p == nil {
-		return nil, nil, code
-	}
-	files, code := c.generate(p)
-	return p, files, code
-}
-
 func (c *cli) regen(args []string) int {
 	if _, code, ok := c.parse("regen", flag.NewFlagSet("regen", flag.ContinueOnError), args, 0, 0); !ok {
 		return code
 	}
-	p, code := c.load()
-	if p == nil {
+	res, code := c.build(output.Write)
+	if res == nil {
 		return code
 	}
-	w, err := output.NewTree(c.root).Begin()
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	defer w.Close()
-	files, err := generators.RunStaging(p, w.Stage)
-	if err != nil {
-		return c.report(err)
-	}
-	changes, err := w.Commit(files)
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	c.saveStamp(p, changes, true)
+	stamp.Save(res, c.toolID(), true)
 	counts := map[output.ChangeKind]int{}
-	for _, ch := range changes {
+	for _, ch := range res.Changes {
 		counts[ch.Kind]++
 		switch ch.Kind {
 		case output.Missing:
@@ -377,29 +352,24 @@ func (c *cli) check(args []string) int {
 	}
 	// Under GitHub Actions the full check runs, for its annotations and
 	// summary.
-	if !c.github && c.stampHolds() {
+	if !c.github && stamp.Holds(c.root, c.toolID()) {
 		return exitOK // nothing changed since a run found the tree up to date
 	}
-	p, files, code := c.build()
-	if code != exitOK {
+	res, code := c.build(output.Compare)
+	if res == nil {
 		c.summarize(nil, nil, nil, nil, "the source has errors; they are annotated at their lines")
 		return code
 	}
 	if c.github {
-		c.annotateAll(p.Warnings)
+		c.annotateAll(res.Warnings)
 	}
-	tree := output.NewTree(c.root)
-	changes, err := tree.Plan(files)
-	var strays []output.Stray
-	if err == nil {
-		strays, err = tree.Strays(files)
-	}
+	strays, err := output.NewTree(c.root).Strays(res.Files)
 	if err != nil {
 		c.failf("%v", err)
 		return exitUsage
 	}
 	var out []output.Change
-	for _, ch := range changes {
+	for _, ch := range res.Changes {
 		if ch.Kind == output.Unchanged || (ch.Kind == output.Missing && ch.Local) {
 			continue
 		}
@@ -427,9 +397,9 @@ func (c *cli) check(args []string) int {
 		fmt.Fprintf(c.stdout, "%s: %s\n", name, strings.TrimPrefix(msg, st.Path+" "))
 		c.annotate("error", name, 0, 0, msg)
 	}
-	c.summarize(p, files, out, strays, "")
+	c.summarize(res.Platform, res.Files, out, strays, "")
 	if len(out) == 0 && len(strays) == 0 {
-		c.saveStamp(p, changes, false)
+		stamp.Save(res, c.toolID(), false)
 		return exitOK
 	}
 	fix := "portschema regen"
@@ -461,35 +431,12 @@ func (c *cli) vet(args []string) int {
 	if _, code, ok := c.parse("vet", flag.NewFlagSet("vet", flag.ContinueOnError), args, 0, 0); !ok {
 		return code
 	}
-	p, code := c.load()
-	if p == nil {
+	res, code := c.build(output.Discard)
+	if res == nil {
 		return code
 	}
-	if _, code := c.generate(p); code != exitOK {
-		c.printDiagnostics(p.Warnings)
-		return code
-	}
-	// Alert rules the source names must select jobs that exist.
-	alerts, err := prometheus.CheckAlerts(p, func(path string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(c.root, filepath.FromSlash(path)))
-	})
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	ds := append(append(schema.Diagnostics{}, p.Warnings...), alerts...).Sort()
-	c.printDiagnostics(ds)
-	errs := 0
-	for _, d := range ds {
-		if d.Severity == schema.Error {
-			errs++
-		}
-	}
-	warns := len(ds) - errs
-	if errs > 0 {
-		c.failf("%d %s in the source", errs, plural(errs, "error", "errors"))
-		return exitFindings
-	}
+	c.printDiagnostics(res.Warnings)
+	p, warns := res.Platform, len(res.Warnings)
 	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
 		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
 	return exitOK
@@ -597,10 +544,11 @@ func (c *cli) ports(args []string) int {
 	if *next && *asJSON {
 		return c.usageError("ports", "--next prints a port number; leave out --json")
 	}
-	p, code := c.load()
-	if p == nil {
+	res, code := c.build(output.Discard)
+	if res == nil {
 		return code
 	}
+	p := res.Platform
 	if *next {
 		port, err := inventory.Next(p, *host, *rng)
 		var full *inventory.FullError
@@ -636,11 +584,11 @@ func (c *cli) explain(args []string) int {
 	if !ok {
 		return code
 	}
-	p, files, code := c.build()
-	if code != exitOK {
+	res, code := c.build(output.Discard)
+	if res == nil {
 		return code
 	}
-	e, err := explain.Service(p, files, pos[0])
+	e, err := explain.Service(res.Platform, res.Files, pos[0])
 	if err != nil {
 		return c.usageError("explain", err.Error())
 	}
@@ -659,11 +607,11 @@ func (c *cli) diff(args []string) int {
 	if len(pos) == 1 {
 		rev = pos[0]
 	}
-	p, files, code := c.build()
-	if code != exitOK {
+	res, code := c.build(output.Discard)
+	if res == nil {
 		return code
 	}
-	d, code, err := c.platformDiff(rev, p, files)
+	d, code, err := c.platformDiff(rev, res.Platform, res.Files)
 	if err != nil {
 		c.failf("diff: %v", err)
 		return code
@@ -701,13 +649,11 @@ func (c *cli) platformDiff(rev string, p *schema.Platform, files []output.File) 
 	}
 	var old platformdiff.Side
 	if found {
-		old.Platform, err = schema.Load(oldRoot)
-		if err == nil {
-			old.Files, err = generators.Run(old.Platform)
-		}
+		res, err := generators.Build(oldRoot, output.Discard)
 		if err != nil {
 			return nil, exitFindings, fmt.Errorf("the source at %s does not load:\n%v", base.Describe, err)
 		}
+		old = platformdiff.Side{Platform: res.Platform, Files: res.Files}
 	}
 	d = platformdiff.Compare(old, platformdiff.Side{Platform: p, Files: files})
 	d.Base = base.Describe
@@ -878,66 +824,18 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// stampHolds reports whether the stamp of the last run vouches for the
-// tree as it is now, so that check may skip evaluation.
-func (c *cli) stampHolds() bool {
-	absRoot, err := filepath.Abs(c.root)
-	if err != nil {
-		return false
-	}
-	file := output.StampPath(absRoot)
-	if file == "" {
-		return false
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return false
-	}
-	var s output.Stamp
-	if s.UnmarshalText(data) != nil {
-		return false
-	}
-	digest, err := schema.SourceDigest(absRoot)
-	if err != nil || s.Key != output.StampKey(absRoot, digest, c.toolID()) {
-		return false
-	}
-	return output.NewTree(absRoot).Verify(s)
-}
-
-// saveStamp records that the tree is up to date with what p generates:
-// changes as regen wrote them (written) or as check found them. A
-// stamp that cannot be written only costs the next check its shortcut.
-func (c *cli) saveStamp(p *schema.Platform, changes []output.Change, written bool) {
-	file := output.StampPath(p.Root)
-	key := output.StampKey(p.Root, p.SourceDigest, c.toolID())
-	if file == "" || key == "" {
-		return
-	}
-	s := output.StampOf(key, changes, written)
-	for _, rel := range p.Outputs.AlertRules {
-		f := output.StampedFile{Path: rel}
-		if data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(rel))); err == nil {
-			f = output.StampFile(rel, data)
-		}
-		s.Inputs = append(s.Inputs, f)
-	}
-	data, err := s.MarshalText()
-	if err != nil {
-		return
-	}
-	output.WriteAtomic(file, data)
-}
-
 // toolID is the identity of the tool that runs.
 func (c *cli) toolID() string {
 	if c.tool != nil {
 		return c.tool()
 	}
-	return output.ToolIdentity()
+	return stamp.ToolIdentity()
 }
 
-// The garbage collector's policy is the command's, kept out of the
-// schema package so that other users of the model keep Go's default.
+// The garbage collector's policy is the command's: main hands it to run,
+// which sets it for the root before the pipeline runs, so that other
+// users of the model and the pipeline (tests among them) keep Go's
+// default.
 //
 // By default Go collects whenever the heap has doubled. A run
 // allocates many times its live heap (CUE's evaluation of every part of
@@ -952,18 +850,16 @@ func (c *cli) toolID() string {
 // that needs more makes the collector work harder, never fail.
 // GOGC or GOMEMLIMIT in the environment take precedence.
 
-// budgetMemory is set by main: tests calling run keep Go's default.
-var budgetMemory bool
-
 // Memory budget: budgetBase plus budgetPerByte per byte of source.
 const (
 	budgetBase    = 32 << 20
 	budgetPerByte = 160
 )
 
-// setMemoryBudget sets the collector's budget for the source at root.
+// setMemoryBudget sets the collector's budget for the source at root;
+// main passes it to run.
 func setMemoryBudget(root string) {
-	if !budgetMemory || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	size := int64(len(schema.Definitions))

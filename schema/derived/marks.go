@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"portschema/generators/compose"
 	"portschema/generators/output"
 	"portschema/schema"
 )
@@ -16,7 +17,7 @@ import (
 func Marks(p *schema.Platform, s *schema.Service) []string {
 	set := map[string]bool{s.Name: true}
 	if h := p.Host(s.Host); h != nil && h.Kind == schema.KindCompose {
-		set[schema.ContainerName(h, s)] = true
+		set[compose.ContainerName(h, s)] = true
 	}
 	for _, pub := range s.Public {
 		if !strings.HasPrefix(pub.Hostname, "*") {
