@@ -11,17 +11,23 @@
 // Commands:
 //
 //	regen    write every output from DIR/schema; unchanged files are not touched
-//	check    write nothing; report stale, missing and orphaned outputs with a diff
+//	check    write nothing; report stale, missing, orphaned and stray outputs
 //	vet      check the source and print errors and warnings
+//	ports    list the ports in use and each range's free ports (--next: the first free one)
+//	explain  say what the platform derives from one service
+//	diff     the platform-level change since a git revision (--markdown for a pull request)
 //	import   write a CUE source from hand-written compose, tunnel, Prometheus and doc files
 //	audit    cross-check hand-written files and report their inconsistencies
 //
+// `portschema help CMD` and `portschema CMD --help` explain a command;
+// `portschema --version` prints the module version and VCS revision.
 // DIR is the project root (default "."): the source is DIR/schema/*.cue
-// and output paths are relative to DIR.
+// and output paths are relative to DIR. -C may also follow the command.
 //
-// Exit status: 0 fine, 1 findings (invalid source, stale output, drift),
-// 2 usage or I/O error. NO_COLOR is honoured; with GITHUB_ACTIONS=true
-// errors are also printed as workflow annotations.
+// Exit status: 0 fine (and asked-for help), 1 findings (invalid source,
+// stale output, drift), 2 usage or I/O error. NO_COLOR is honoured. With
+// GITHUB_ACTIONS=true, errors and warnings are also printed as workflow
+// annotations; check writes a step summary to GITHUB_STEP_SUMMARY.
 //
 // regen, and a check that finds the tree up to date, leave a stamp in the
 // user's cache directory: the hashes of the outputs, under a key made of
