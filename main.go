@@ -60,12 +60,13 @@ import (
 	"portschema/generators/output"
 	"portschema/generators/stamp"
 	"portschema/schema"
-	"portschema/schema/audit"
-	"portschema/schema/explain"
-	"portschema/schema/importer"
-	"portschema/schema/inventory"
-	"portschema/schema/platformdiff"
-	"portschema/schema/revision"
+	"portschema/schema/adoption/audit"
+	"portschema/schema/adoption/handwritten"
+	"portschema/schema/adoption/importer"
+	"portschema/schema/review/explain"
+	"portschema/schema/review/inventory"
+	"portschema/schema/review/platformdiff"
+	"portschema/schema/review/revision"
 )
 
 // Exit codes.
@@ -461,6 +462,10 @@ func (h *handwrittenFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
 }
 
+func (h *handwrittenFlags) inputs() handwritten.Inputs {
+	return handwritten.Inputs{Compose: h.compose, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+}
+
 func (h *handwrittenFlags) empty() bool {
 	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == ""
 }
@@ -486,8 +491,7 @@ func (c *cli) importFiles(args []string) int {
 	case in.empty():
 		return c.usageError("import", "name at least one file to import")
 	}
-	report, err := importer.Import(importer.Inputs{Compose: in.compose, Cloudflared: in.cloudflared,
-		Prometheus: in.prometheus, Doc: in.doc, Force: *force}, *dir)
+	report, err := importer.Import(in.inputs(), *dir, *force)
 	if err != nil {
 		c.failf("import: %v", err)
 		return exitUsage
@@ -514,7 +518,7 @@ func (c *cli) audit(args []string) int {
 	if in.empty() {
 		return c.usageError("audit", "name at least one file to audit")
 	}
-	findings, err := audit.Audit(audit.Inputs{Compose: in.compose, Cloudflared: in.cloudflared, Prometheus: in.prometheus, Doc: in.doc})
+	findings, err := audit.Audit(in.inputs())
 	if err != nil {
 		c.failf("audit: %v", err)
 		return exitUsage
