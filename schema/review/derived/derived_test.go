@@ -67,3 +67,26 @@ func TestRead(t *testing.T) {
 		t.Errorf("probe job: %+v", c.Jobs[1])
 	}
 }
+
+// The index finds what Mentions finds, for every mark at once.
+func TestIndexAgreesWithMentions(t *testing.T) {
+	marks := []string{"auth", "10.0.0.1:3001", "auth.example.com", "db", "[fd00::1]:5432", "localhost:3001"}
+	lines := []string{
+		"  auth:", "AUTH_URL=http://auth:3001", "# auth (host mini).", "needs auth.", "- hostname: auth.example.com",
+		"oauth: x", "auth-db: x", "db.auth: x", "target 10.0.0.1:30011", "target 10.0.0.1:3001/health",
+		"http://110.0.0.1:3001", "postgresql://u:${P}@[fd00::1]:5432/db", "LOCAL=http://localhost:3001", "x.auth.example.com",
+	}
+	x := NewIndex()
+	for i, m := range marks {
+		x.Add(m, i)
+	}
+	for _, line := range lines {
+		found := map[int]bool{}
+		x.Each(line, func(id int) { found[id] = true })
+		for i, m := range marks {
+			if want := Mentions(line, []string{m}); found[i] != want {
+				t.Errorf("line %q, mark %q: index %v, Mentions %v", line, m, found[i], want)
+			}
+		}
+	}
+}

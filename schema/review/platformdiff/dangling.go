@@ -42,14 +42,21 @@ func dangling(old, new *schema.Platform, d *Diff) []Dangling {
 		return nil
 	}
 	marks := sortedKeys(owner)
+	index := derived.NewIndex()
+	for id, m := range marks {
+		index.Add(m, id)
+	}
 	var out []Dangling
 	check := func(pos schema.Pos, what, value string) {
-		for _, m := range marks {
-			if derived.Mentions(value, []string{m}) {
-				out = append(out, Dangling{Pos: pos, Message: fmt.Sprintf("%s still names %s, which this change removes (%s)",
-					what, owner[m], strconv.Quote(value))})
-				return
+		first := -1
+		index.Each(value, func(id int) {
+			if first < 0 || id < first {
+				first = id
 			}
+		})
+		if first >= 0 {
+			out = append(out, Dangling{Pos: pos, Message: fmt.Sprintf("%s still names %s, which this change removes (%s)",
+				what, owner[marks[first]], strconv.Quote(value))})
 		}
 	}
 	for _, s := range new.Services {

@@ -188,18 +188,30 @@ func (d *Diff) attribute(old, new *schema.Platform) {
 			}
 		}
 	}
+	marks, owners := derived.NewIndex(), derived.NewIndex()
+	for id, c := range causes {
+		if c.known {
+			continue
+		}
+		for _, m := range c.marks {
+			marks.Add(m, id)
+		}
+		for _, m := range c.owner {
+			owners.Add(m, id)
+		}
+	}
 	for fi := range d.Files {
 		f := &d.Files[fi]
+		shown := showing(f, marks, owners, func(id int) bool { return causes[id].owner != nil })
 		var primary, other []string
-		for _, c := range causes {
-			switch {
-			case c.known:
+		for id, c := range causes {
+			if c.known {
 				if !slices.Contains(*c.files, f.Path) {
 					continue
 				}
-			case !shows(f, c.marks, c.owner):
+			} else if !shown[id] {
 				continue
-			default:
+			} else {
 				*c.files = append(*c.files, f.Path)
 			}
 			if c.primary {
@@ -215,6 +227,44 @@ func (d *Diff) attribute(old, new *schema.Platform) {
 	}
 }
 
+// showing finds the causes a file's changed lines show: a mark of the
+// cause in the line or its context and, for a cause with an owner, a
+// mark of the owner there too. Contexts repeat from line to line, so
+// what each one mentions is looked up once.
+func showing(f *File, marks, owners *derived.Index, owned func(id int) bool) map[int]bool {
+	memo := map[string]mentioned{}
+	lookup := func(text string) mentioned {
+		if r, ok := memo[text]; ok {
+			return r
+		}
+		r := mentioned{map[int]bool{}, map[int]bool{}}
+		marks.Each(text, func(id int) { r.marks[id] = true })
+		owners.Each(text, func(id int) { r.owners[id] = true })
+		memo[text] = r
+		return r
+	}
+	shown := map[int]bool{}
+	for _, ls := range [][]line{f.removed, f.addedLs} {
+		for _, l := range ls {
+			parts := []mentioned{lookup(l.text)}
+			for _, c := range l.context {
+				parts = append(parts, lookup(c))
+			}
+			for _, p := range parts {
+				for id := range p.marks {
+					if shown[id] {
+						continue
+					}
+					if !owned(id) || ownerIn(parts, id) {
+						shown[id] = true
+					}
+				}
+			}
+		}
+	}
+	return shown
+}
+
 // appendNew appends s unless it is already there.
 func appendNew(list []string, s string) []string {
 	for _, x := range list {
@@ -225,25 +275,16 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// shows reports whether a changed line of f mentions one of marks, in
-// itself or its context, and lies in what owner marks (if any).
-func shows(f *File, marks, owner []string) bool {
-	in := func(l line, marks []string) bool {
-		if derived.Mentions(l.text, marks) {
+// mentioned are the causes a text names by their marks, and by their
+// owners' marks.
+type mentioned struct{ marks, owners map[int]bool }
+
+// ownerIn reports whether one of the parts of a line mentions the
+// owner of cause id.
+func ownerIn(parts []mentioned, id int) bool {
+	for _, p := range parts {
+		if p.owners[id] {
 			return true
-		}
-		for _, c := range l.context {
-			if derived.Mentions(c, marks) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, ls := range [][]line{f.removed, f.addedLs} {
-		for _, l := range ls {
-			if in(l, marks) && (owner == nil || in(l, owner)) {
-				return true
-			}
 		}
 	}
 	return false
