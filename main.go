@@ -364,7 +364,7 @@ func (c *cli) check(args []string) int {
 	}
 	res, code := c.build(output.Compare)
 	if res == nil {
-		c.summarize(nil, nil, nil, nil, "the source has errors; they are annotated at their lines")
+		c.summarize(nil, nil, nil, "the source has errors; they are annotated at their lines")
 		return code
 	}
 	if c.github {
@@ -404,7 +404,7 @@ func (c *cli) check(args []string) int {
 		fmt.Fprintf(c.stdout, "%s: %s\n", name, what)
 		c.annotate("error", name, 0, 0, st.Path+": "+what)
 	}
-	c.summarize(res.Platform, res.Files, out, strays, "")
+	c.summarize(res, out, strays, "")
 	if len(out) == 0 && len(strays) == 0 {
 		stamp.Save(res, c.toolID(), false)
 		return exitOK
@@ -621,7 +621,7 @@ func (c *cli) diff(args []string) int {
 	if res == nil {
 		return code
 	}
-	d, code, err := c.platformDiff(rev, res.Platform, res.Files)
+	d, code, err := c.platformDiff(rev, res)
 	if err != nil {
 		c.failf("diff: %v", err)
 		return code
@@ -635,10 +635,11 @@ func (c *cli) diff(args []string) int {
 }
 
 // platformDiff compares the source at rev ("" for the default base)
-// with the working tree's model p and files: the source at rev goes
-// through the same load and generators, and the two are compared. On
-// error, code is the exit status it calls for.
-func (c *cli) platformDiff(rev string, p *schema.Platform, files []output.File) (d *platformdiff.Diff, code int, err error) {
+// with what the pipeline built from the working tree: the source at rev
+// (with the files the working tree's rules read, such as alert rules,
+// as they were then) goes through the same pipeline, and the two are
+// compared. On error, code is the exit status it calls for.
+func (c *cli) platformDiff(rev string, now *generators.Result) (d *platformdiff.Diff, code int, err error) {
 	var base revision.Revision
 	if rev == "" {
 		base, err = revision.Default(c.root)
@@ -653,7 +654,11 @@ func (c *cli) platformDiff(rev string, p *schema.Platform, files []output.File) 
 		return nil, exitUsage, err
 	}
 	defer os.RemoveAll(tmp)
-	oldRoot, found, err := revision.Extract(c.root, base, tmp)
+	var inputs []string
+	for _, in := range now.Inputs {
+		inputs = append(inputs, in.Path)
+	}
+	oldRoot, found, err := revision.Extract(c.root, base, tmp, inputs)
 	if err != nil {
 		return nil, exitUsage, err
 	}
@@ -665,7 +670,7 @@ func (c *cli) platformDiff(rev string, p *schema.Platform, files []output.File) 
 		}
 		old = platformdiff.Side{Platform: res.Platform, Files: res.Files}
 	}
-	d = platformdiff.Compare(old, platformdiff.Side{Platform: p, Files: files})
+	d = platformdiff.Compare(old, platformdiff.Side{Platform: now.Platform, Files: now.Files})
 	d.Base = base.Describe
 	return d, exitOK, nil
 }
@@ -674,7 +679,7 @@ func (c *cli) platformDiff(rev string, p *schema.Platform, files []output.File) 
 // GITHUB_STEP_SUMMARY names a file: what is out of date (or why check
 // failed), then the platform-level change of the branch. A summary that
 // cannot be written is said, and does not change check's answer.
-func (c *cli) summarize(p *schema.Platform, files []output.File, out []output.Change, strays []output.Stray, failure string) {
+func (c *cli) summarize(res *generators.Result, out []output.Change, strays []output.Stray, failure string) {
 	file := os.Getenv("GITHUB_STEP_SUMMARY")
 	if file == "" {
 		return
@@ -707,9 +712,9 @@ func (c *cli) summarize(p *schema.Platform, files []output.File, out []output.Ch
 			fmt.Fprintf(&b, "| `%s` | %s |\n", c.path(st.Path), finding)
 		}
 	}
-	if p != nil {
+	if res != nil {
 		b.WriteString("\n")
-		if d, _, err := c.platformDiff("", p, files); err != nil {
+		if d, _, err := c.platformDiff("", res); err != nil {
 			fmt.Fprintf(&b, "The platform change of this branch is not shown: %s.\n", strings.ReplaceAll(err.Error(), "\n", " "))
 		} else {
 			b.Write(d.Markdown(c.path))

@@ -98,10 +98,12 @@ func defaultBranches(root string) []string {
 }
 
 // Extract writes the source of the project at root, as it was at rev,
-// into a new project root below dir, and returns that root: schema/
-// and the cue.mod directories above it within the repository, at the
-// places they had. found is false when the project had no source then.
-func Extract(root string, rev Revision, dir string) (newRoot string, found bool, err error) {
+// into a new project root below dir, and returns that root: schema/,
+// the cue.mod directories above it within the repository, and the other
+// files the source reads (alert rules), given relative to the project
+// root, each where it was. found is false when the project had no
+// source then.
+func Extract(root string, rev Revision, dir string, inputs []string) (newRoot string, found bool, err error) {
 	prefix, err := git(root, "rev-parse", "--show-prefix")
 	if err != nil {
 		return "", false, err
@@ -113,14 +115,20 @@ func Extract(root string, rev Revision, dir string) (newRoot string, found bool,
 	}
 	newRoot = filepath.Join(dir, filepath.FromSlash(prefix))
 	source := path.Join(prefix, schema.SourceDir)
-	paths := []string{}
-	for _, p := range append([]string{source}, moduleDirs(prefix)...) {
+	if !exists(top, rev.Commit, source) {
+		return newRoot, false, nil
+	}
+	paths := []string{source}
+	for _, p := range moduleDirs(prefix) {
 		if exists(top, rev.Commit, p) {
 			paths = append(paths, p)
 		}
 	}
-	if len(paths) == 0 || paths[0] != source {
-		return newRoot, false, nil
+	for _, in := range inputs {
+		p := path.Join(prefix, in)
+		if cleanInside(in) && !strings.HasPrefix(p, source+"/") && exists(top, rev.Commit, p) {
+			paths = append(paths, p)
+		}
 	}
 	archive, err := gitBytes(top, append([]string{"archive", "--format=tar", rev.Commit, "--"}, paths...)...)
 	if err != nil {
@@ -130,6 +138,12 @@ func Extract(root string, rev Revision, dir string) (newRoot string, found bool,
 		return "", false, fmt.Errorf("reading the source at %s: %w", rev.Describe, err)
 	}
 	return newRoot, true, nil
+}
+
+// cleanInside reports whether p is a clean relative path that stays in
+// the project root.
+func cleanInside(p string) bool {
+	return p != "" && !path.IsAbs(p) && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
 }
 
 // moduleDirs are the cue.mod directories that could hold the source's

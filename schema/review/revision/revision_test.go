@@ -59,6 +59,7 @@ func TestExtract(t *testing.T) {
 	write(t, dir, "cue.mod/module.cue", "module: \"x.example/p\"\n")
 	write(t, dir, "infra/schema/a.cue", "package platform\n// one\n")
 	write(t, dir, "infra/out/x.yml", "generated\n")
+	write(t, dir, "infra/alerts.yml", "groups: []\n")
 	git("add", ".")
 	git("commit", "-qm", "one")
 	write(t, dir, "infra/schema/a.cue", "package platform\n// two\n")
@@ -72,7 +73,7 @@ func TestExtract(t *testing.T) {
 		t.Errorf("describe %q", rev.Describe)
 	}
 	out := t.TempDir()
-	newRoot, found, err := Extract(root, rev, out)
+	newRoot, found, err := Extract(root, rev, out, []string{"alerts.yml", "gone.yml", "../escape.yml"})
 	if err != nil || !found {
 		t.Fatalf("extract: %v, found %v", err, found)
 	}
@@ -84,6 +85,9 @@ func TestExtract(t *testing.T) {
 	}
 	if got := read(t, filepath.Join(out, "cue.mod", "module.cue")); !strings.Contains(got, "x.example/p") {
 		t.Errorf("module: %q", got)
+	}
+	if got := read(t, filepath.Join(newRoot, "alerts.yml")); got != "groups: []\n" {
+		t.Errorf("an input the source reads: %q", got)
 	}
 	for _, absent := range []string{"infra/schema/b.cue", "infra/out/x.yml"} {
 		if _, err := os.Stat(filepath.Join(out, absent)); err == nil {
@@ -103,7 +107,7 @@ func TestExtractBeforeTheSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, found, err := Extract(dir, rev, t.TempDir()); err != nil || found {
+	if _, found, err := Extract(dir, rev, t.TempDir(), nil); err != nil || found {
 		t.Errorf("found %v, err %v", found, err)
 	}
 }
