@@ -41,7 +41,11 @@ func Resolve(root, rev string) (Revision, error) {
 		}
 		return Revision{}, err
 	}
-	return Revision{Commit: commit, Describe: fmt.Sprintf("%s (%s)", rev, short(commit))}, nil
+	describe := fmt.Sprintf("%s (%s)", rev, short(commit))
+	if strings.HasPrefix(commit, rev) {
+		describe = short(commit) // a hash says it all
+	}
+	return Revision{Commit: commit, Describe: describe}, nil
 }
 
 // Default is the revision a change is compared with when none is named:
