@@ -56,11 +56,11 @@ func TestTakeEveryHost(t *testing.T) {
 		got = append(got, strings.Join([]string{p.Host, portText(p), p.Service, p.Range, plannedText(p), noteText(p)}, " "))
 	}
 	want := []string{
-		"gpu 3030 stt core 3003 outside its range",
-		"mini 3001 auth core - ",
-		"mini 3002 cache core - not published",
-		"mini 3005 old core - not deployed",
-		"mini 5000 site web - ",
+		"gpu 3030/tcp stt core 3003 outside its range",
+		"mini 3001/tcp auth core - ",
+		"mini 3002/tcp cache core - not published",
+		"mini 3005/tcp old core - not deployed",
+		"mini 5000/tcp site web - ",
 		"mini 5001/udp auth:dns web - ",
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -139,10 +139,10 @@ func TestText(t *testing.T) {
 	inv, _ := Take(p, Filter{Host: "mini"})
 	want := `on host mini:
 HOST  ADDRESS   PORT      SERVICE   RANGE  PLANNED  NOTE
-mini  10.0.0.1  3001      auth      core   -
-mini  10.0.0.1  3002      cache     core   -        not published
-mini  10.0.0.1  3005      old       core   -        not deployed
-mini  10.0.0.1  5000      site      web    -
+mini  10.0.0.1  3001/tcp  auth      core   -
+mini  10.0.0.1  3002/tcp  cache     core   -        not published
+mini  10.0.0.1  3005/tcp  old       core   -        not deployed
+mini  10.0.0.1  5000/tcp  site      web    -
 mini  10.0.0.1  5001/udp  auth:dns  web    -
 
 RANGE  PORTS      USED           FREE

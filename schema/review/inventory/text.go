@@ -47,12 +47,13 @@ func trimLines(text []byte) []byte {
 	return bytes.Join(lines, []byte("\n"))
 }
 
+// portText is the port with its protocol: "3001/tcp".
 func portText(p Port) string {
-	s := strconv.Itoa(p.Port)
-	if p.Protocol != "" && p.Protocol != "tcp" {
-		s += "/" + p.Protocol
+	proto := p.Protocol
+	if proto == "" {
+		proto = "tcp"
 	}
-	return s
+	return strconv.Itoa(p.Port) + "/" + proto
 }
 
 func plannedText(p Port) string {
