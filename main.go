@@ -66,7 +66,6 @@ import (
 	"portschema/schema/review/explain"
 	"portschema/schema/review/inventory"
 	"portschema/schema/review/platformdiff"
-	"portschema/schema/review/revision"
 )
 
 // Exit codes.
@@ -634,44 +633,18 @@ func (c *cli) diff(args []string) int {
 	return exitOK
 }
 
-// platformDiff compares the source at rev ("" for the default base)
-// with what the pipeline built from the working tree: the source at rev
-// (with the files the working tree's rules read, such as alert rules,
-// as they were then) goes through the same pipeline, and the two are
-// compared. On error, code is the exit status it calls for.
-func (c *cli) platformDiff(rev string, now *generators.Result) (d *platformdiff.Diff, code int, err error) {
-	var base revision.Revision
-	if rev == "" {
-		base, err = revision.Default(c.root)
-	} else {
-		base, err = revision.Resolve(c.root, rev)
-	}
-	if err != nil {
+// platformDiff is platformdiff.Since for the project, with the exit
+// status an error calls for: a source that does not load at the
+// revision is a finding, anything else a usage or I/O error.
+func (c *cli) platformDiff(rev string, now *generators.Result) (*platformdiff.Diff, int, error) {
+	d, err := platformdiff.Since(c.root, rev, now)
+	var old *platformdiff.OldSourceError
+	switch {
+	case errors.As(err, &old):
+		return nil, exitFindings, err
+	case err != nil:
 		return nil, exitUsage, err
 	}
-	tmp, err := os.MkdirTemp("", "portschema-diff-")
-	if err != nil {
-		return nil, exitUsage, err
-	}
-	defer os.RemoveAll(tmp)
-	var inputs []string
-	for _, in := range now.Inputs {
-		inputs = append(inputs, in.Path)
-	}
-	oldRoot, found, err := revision.Extract(c.root, base, tmp, inputs)
-	if err != nil {
-		return nil, exitUsage, err
-	}
-	var old platformdiff.Side
-	if found {
-		res, err := generators.Build(oldRoot, output.Discard)
-		if err != nil {
-			return nil, exitFindings, fmt.Errorf("the source at %s does not load:\n%v", base.Describe, err)
-		}
-		old = platformdiff.Side{Platform: res.Platform, Files: res.Files}
-	}
-	d = platformdiff.Compare(old, platformdiff.Side{Platform: now.Platform, Files: now.Files})
-	d.Base = base.Describe
 	return d, exitOK, nil
 }
 
