@@ -11,8 +11,9 @@ import (
 )
 
 // OutDir is the directory the tool owns: its manifest and lock live
-// there, and every file in it is expected to be generated.
-var OutDir = path.Dir(ManifestPath)
+// there (ManifestPath, LockPath), and every file in it is expected to
+// be generated.
+const OutDir = "out"
 
 // Stray is a file where outputs are that no run of the current source
 // produces and no manifest names: something left in out/ by hand or by

@@ -78,3 +78,12 @@ func TestFirstDifference(t *testing.T) {
 		}
 	}
 }
+
+// The manifest and the lock lie in the directory check owns.
+func TestOutDirHoldsTheManifest(t *testing.T) {
+	for _, p := range []string{ManifestPath, LockPath} {
+		if filepath.Dir(filepath.FromSlash(p)) != OutDir {
+			t.Errorf("%s is not in %s/", p, OutDir)
+		}
+	}
+}
