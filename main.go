@@ -96,9 +96,9 @@ func commands() []command {
 		{"ports", "[-C DIR] [--host H] [--range R] [--next] [--json]", "list the ports in use and each range's free ports", helpPorts, (*cli).ports},
 		{"explain", "[-C DIR] SERVICE", "say what the platform derives from one service", helpExplain, (*cli).explain},
 		{"diff", "[-C DIR] [--markdown] [REV]", "the platform-level change since a git revision", helpDiff, (*cli).diff},
-		{"import", "[--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]",
+		{"import", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]",
 			"write a CUE source from hand-written files", helpImport, (*cli).importFiles},
-		{"audit", "[--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]",
+		{"audit", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]",
 			"cross-check hand-written files; exit 1 when they disagree", helpAudit, (*cli).audit},
 	}
 }
@@ -450,19 +450,20 @@ func (c *cli) vet(args []string) int {
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared stringList
-	prometheus, doc      string
+	compose, cloudflared, envFiles stringList
+	prometheus, doc                string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
-	fs.Var(&h.compose, "compose", "a docker compose file (repeatable)")
+	fs.Var(&h.compose, "compose", "a docker compose project: one file, or files merged as one, comma-separated (repeatable)")
+	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads COMPOSE_PROJECT_NAME from (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
 }
 
 func (h *handwrittenFlags) inputs() handwritten.Inputs {
-	return handwritten.Inputs{Compose: h.compose, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
 }
 
 func (h *handwrittenFlags) empty() bool {

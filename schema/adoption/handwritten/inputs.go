@@ -1,12 +1,21 @@
 package handwritten
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Inputs names the hand-written files of one platform, as `portschema
 // audit` and `portschema import` take them. Compose files and tunnel
 // configs may be repeated; any input may be absent.
 type Inputs struct {
-	Compose     []string
+	// Compose are compose projects: each entry is one file, or several
+	// separated by commas ("base.yml,overlay.yml") that compose merges
+	// into one project, as `docker compose -f base.yml -f overlay.yml`.
+	Compose []string
+	// EnvFiles are dotenv files compose reads COMPOSE_PROJECT_NAME from.
+	EnvFiles    []string
 	Cloudflared []string
 	Prometheus  string
 	Doc         string
@@ -28,7 +37,7 @@ func Read(in Inputs) (Files, error) {
 	var f Files
 	var errs []error
 	for _, p := range in.Compose {
-		c, err := ReadCompose(p)
+		c, err := readComposeEntry(p, in.EnvFiles)
 		errs = append(errs, err)
 		if err == nil {
 			f.Compose = append(f.Compose, c)
@@ -52,4 +61,33 @@ func Read(in Inputs) (Files, error) {
 		errs = append(errs, err)
 	}
 	return f, errors.Join(errs...)
+}
+
+// readComposeEntry reads one --compose entry: the files of one project
+// (see ReadComposeProject), or a file alone, read as written. A file
+// alone whose service has neither image, build nor extends only makes
+// sense as an overlay of another file, and is refused as such. The
+// env files' COMPOSE_PROJECT_NAME names the project either way.
+func readComposeEntry(entry string, envFiles []string) (*ComposeFile, error) {
+	paths := strings.Split(entry, ",")
+	if len(paths) > 1 {
+		return ReadComposeProject(paths, envFiles)
+	}
+	c, err := ReadCompose(entry)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range c.Services {
+		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
+			return nil, fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, entry)
+		}
+	}
+	env, err := readEnvFiles(envFiles)
+	if err != nil {
+		return nil, err
+	}
+	if name := env["COMPOSE_PROJECT_NAME"]; name != "" {
+		c.Name = name
+	}
+	return c, nil
 }

@@ -47,6 +47,9 @@ type Port struct {
 	// Published is false for a compose port reachable only inside the
 	// compose network.
 	Published bool `json:"published"`
+	// HostIPs are the host's addresses the port is published on; none
+	// means every address.
+	HostIPs []string `json:"host_ips,omitempty"`
 	Deployed  bool `json:"deployed"`
 	// Pos is where the port is declared.
 	Pos schema.Pos `json:"-"`
@@ -173,7 +176,7 @@ func (f Filter) check(p *schema.Platform) error {
 // portOf describes one port of a service.
 func portOf(p *schema.Platform, s *schema.Service, pr schema.PortRef) Port {
 	port := Port{Host: s.Host, Port: pr.Port, Protocol: pr.Protocol, Service: pr.Label(),
-		Published: pr.Publish || !isCompose(p, s.Host), Deployed: s.Deployed, Pos: pr.Pos}
+		Published: pr.Publish || !isCompose(p, s.Host), HostIPs: pr.HostIPs, Deployed: s.Deployed, Pos: pr.Pos}
 	if h := p.Host(s.Host); h != nil {
 		port.Address = h.Address
 	}

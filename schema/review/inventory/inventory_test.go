@@ -26,7 +26,7 @@ hosts: {
 services: auth: {host: "mini", port: 3001, range: "core", ports: dns: {port: 5001, protocol: "udp"}}
 services: cache: {host: "mini", port: 3002, range: "core", publish: false}
 services: old: {host: "mini", port: 3005, range: "core", deployed: false}
-services: site: {host: "mini", port: 5000, range: "web"}
+services: site: {host: "mini", port: 5000, range: "web", host_ips: ["127.0.0.1"]}
 services: stt: {host: "gpu", port: 3030, range: "core", planned: port: 3003}
 `
 
@@ -60,7 +60,7 @@ func TestTakeEveryHost(t *testing.T) {
 		"mini 3001/tcp auth core - ",
 		"mini 3002/tcp cache core - not published",
 		"mini 3005/tcp old core - not deployed",
-		"mini 5000/tcp site web - ",
+		"mini 5000/tcp site web - only on 127.0.0.1",
 		"mini 5001/udp auth:dns web - ",
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -142,7 +142,7 @@ HOST  ADDRESS   PORT      SERVICE   RANGE  PLANNED  NOTE
 mini  10.0.0.1  3001/tcp  auth      core   -
 mini  10.0.0.1  3002/tcp  cache     core   -        not published
 mini  10.0.0.1  3005/tcp  old       core   -        not deployed
-mini  10.0.0.1  5000/tcp  site      web    -
+mini  10.0.0.1  5000/tcp  site      web    -        only on 127.0.0.1
 mini  10.0.0.1  5001/udp  auth:dns  web    -
 
 RANGE  PORTS      USED           FREE

@@ -74,6 +74,8 @@ func noteText(p Port) string {
 	}
 	if !p.Published {
 		notes = append(notes, "not published")
+	} else if len(p.HostIPs) > 0 {
+		notes = append(notes, "only on "+strings.Join(p.HostIPs, ", "))
 	}
 	if p.Outside {
 		notes = append(notes, "outside its range")
