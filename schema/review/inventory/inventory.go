@@ -49,8 +49,8 @@ type Port struct {
 	Published bool `json:"published"`
 	// HostIPs are the host's addresses the port is published on; none
 	// means every address.
-	HostIPs []string `json:"host_ips,omitempty"`
-	Deployed  bool `json:"deployed"`
+	HostIPs  []string `json:"host_ips,omitempty"`
+	Deployed bool     `json:"deployed"`
 	// Pos is where the port is declared.
 	Pos schema.Pos `json:"-"`
 }
