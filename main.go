@@ -96,9 +96,9 @@ func commands() []command {
 		{"ports", "[-C DIR] [--host H] [--range R] [--next] [--json]", "list the ports in use and each range's free ports", helpPorts, (*cli).ports},
 		{"explain", "[-C DIR] SERVICE", "say what the platform derives from one service", helpExplain, (*cli).explain},
 		{"diff", "[-C DIR] [--markdown] [REV]", "the platform-level change since a git revision", helpDiff, (*cli).diff},
-		{"import", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]",
+		{"import", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]",
 			"write a CUE source from hand-written files", helpImport, (*cli).importFiles},
-		{"audit", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]",
+		{"audit", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]",
 			"cross-check hand-written files; exit 1 when they disagree", helpAudit, (*cli).audit},
 	}
 }
@@ -450,24 +450,33 @@ func (c *cli) vet(args []string) int {
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared, envFiles stringList
-	prometheus, doc                string
+	compose, cloudflared, envFiles, env, alerts, logs stringList
+	prometheus, doc                                   string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
 	fs.Var(&h.compose, "compose", "a docker compose project: one file, or files merged as one, comma-separated (repeatable)")
-	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads COMPOSE_PROJECT_NAME from (repeatable)")
+	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads variables and COMPOSE_PROJECT_NAME from, as docker compose --env-file (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
+	fs.Var(&h.env, "env", "a dotenv file: a host's .env or a service's own (repeatable)")
+	fs.Var(&h.alerts, "alerts", "a Prometheus alerting rule file (repeatable)")
+	fs.Var(&h.logs, "logs", "a log-shipping config, such as promtail's (repeatable)")
+	fs.Var(&h.logs, "promtail", "a promtail config (the same as --logs)")
 }
 
 func (h *handwrittenFlags) inputs() handwritten.Inputs {
-	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+	// A file compose reads variables from is also a dotenv file to
+	// cross-check.
+	env := append(append([]string{}, h.envFiles...), h.env...)
+	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc,
+		Env: env, Alerts: h.alerts, Logs: h.logs}
 }
 
 func (h *handwrittenFlags) empty() bool {
-	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == ""
+	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == "" &&
+		len(h.env) == 0 && len(h.alerts) == 0 && len(h.logs) == 0
 }
 
 // stringList is a repeatable string flag.
@@ -512,8 +521,13 @@ func (c *cli) audit(args []string) int {
 	var in handwrittenFlags
 	in.register(fs)
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	minConfidence := fs.String("min-confidence", string(audit.Likely), "report only findings at least this sure: certain or likely")
 	if _, code, ok := c.parse("audit", fs, args, 0, 0); !ok {
 		return code
+	}
+	least, ok := audit.ParseConfidence(*minConfidence)
+	if !ok {
+		return c.usageError("audit", fmt.Sprintf("--min-confidence is %q; it takes certain or likely", *minConfidence))
 	}
 	if in.empty() {
 		return c.usageError("audit", "name at least one file to audit")
@@ -523,6 +537,7 @@ func (c *cli) audit(args []string) int {
 		c.failf("audit: %v", err)
 		return exitUsage
 	}
+	findings = findings.AtLeast(least)
 	format := audit.Human
 	if *asJSON {
 		format = audit.JSON

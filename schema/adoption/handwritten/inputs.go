@@ -7,8 +7,9 @@ import (
 )
 
 // Inputs names the hand-written files of one platform, as `portschema
-// audit` and `portschema import` take them. Compose files and tunnel
-// configs may be repeated; any input may be absent.
+// audit` and `portschema import` take them. Compose files, tunnel
+// configs, env files, alert rule files and log-shipping configs may be
+// repeated; any input may be absent.
 type Inputs struct {
 	// Compose are compose projects: each entry is one file, or several
 	// separated by commas ("base.yml,overlay.yml") that compose merges
@@ -19,6 +20,13 @@ type Inputs struct {
 	Cloudflared []string
 	Prometheus  string
 	Doc         string
+	// Env are dotenv files: a host's `.env` that compose interpolates
+	// from, or a service's own environment file (named after it).
+	Env []string
+	// Alerts are Prometheus alerting rule files.
+	Alerts []string
+	// Logs are log-shipping configs (promtail).
+	Logs []string
 }
 
 // Files are the inputs read, each parsed once: audit checks them and
@@ -28,6 +36,9 @@ type Files struct {
 	Cloudflared []*CloudflaredFile
 	Prometheus  *PrometheusFile // nil when not given
 	Doc         *Doc            // nil when not given
+	Env         []*EnvFile
+	Alerts      []*AlertsFile
+	Logs        []*LogsFile
 }
 
 // Read reads and parses every input. Every input that cannot be read or
@@ -59,6 +70,27 @@ func Read(in Inputs) (Files, error) {
 		var err error
 		f.Doc, err = ReadDoc(in.Doc)
 		errs = append(errs, err)
+	}
+	for _, p := range in.Env {
+		e, err := ReadEnv(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Env = append(f.Env, e)
+		}
+	}
+	for _, p := range in.Alerts {
+		a, err := ReadAlerts(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Alerts = append(f.Alerts, a)
+		}
+	}
+	for _, p := range in.Logs {
+		l, err := ReadLogs(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Logs = append(f.Logs, l)
+		}
 	}
 	return f, errors.Join(errs...)
 }
