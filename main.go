@@ -49,6 +49,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"portschema/generators"
+	"portschema/generators/alerts"
 	"portschema/generators/output"
 	"portschema/generators/prometheus"
 	"portschema/schema"
@@ -319,7 +320,7 @@ func (c *cli) vet(args []string) int {
 		c.failf("%v", err)
 		return exitUsage
 	}
-	ds := append(append(schema.Diagnostics{}, p.Warnings...), alerts...).Sort()
+	ds := append(append(append(schema.Diagnostics{}, p.Warnings...), alerts...), generatorWarnings(p)...).Sort()
 	c.printDiagnostics(ds)
 	errs := 0
 	for _, d := range ds {
@@ -335,6 +336,18 @@ func (c *cli) vet(args []string) int {
 	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
 		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
 	return exitOK
+}
+
+// generatorWarnings are the warnings of the outputs' own checks; their
+// errors already failed the run.
+func generatorWarnings(p *schema.Platform) schema.Diagnostics {
+	var out schema.Diagnostics
+	for _, d := range alerts.Check(p) {
+		if d.Severity == schema.Warning {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // handwrittenFlags are the inputs import and audit read.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"portschema/generators/alerts"
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
 	"portschema/generators/env"
@@ -33,6 +34,7 @@ func All() []Generator {
 		{Name: "prometheus", Generate: prometheus.Generate},
 		{Name: "cloudflared", Generate: cloudflared.Generate},
 		{Name: "env", Generate: env.Generate},
+		{Name: "alerts", Generate: alerts.Generate},
 	}
 }
 
