@@ -17,6 +17,7 @@ import (
 	"portschema/generators/output"
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
+	"portschema/generators/promtail"
 	"portschema/schema"
 )
 
@@ -35,6 +36,7 @@ func All() []Generator {
 		{Name: "cloudflared", Generate: cloudflared.Generate},
 		{Name: "env", Generate: env.Generate},
 		{Name: "alerts", Generate: alerts.Generate},
+		{Name: "promtail", Generate: promtail.Generate},
 	}
 }
 
