@@ -18,6 +18,7 @@ import (
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
 	"portschema/generators/promtail"
+	"portschema/generators/urldoc"
 	"portschema/schema"
 )
 
@@ -37,6 +38,7 @@ func All() []Generator {
 		{Name: "env", Generate: env.Generate},
 		{Name: "alerts", Generate: alerts.Generate},
 		{Name: "promtail", Generate: promtail.Generate},
+		{Name: "urldoc", Generate: urldoc.Generate},
 	}
 }
 
