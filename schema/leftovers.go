@@ -114,7 +114,7 @@ func checkRawTargets(c *collector, p *Platform, pr *Prometheus) {
 				target, _ := t.(string)
 				if why := aimedAtNothing(p, h, target, inNetwork); why != "" {
 					c.warnf(pr.At(fmt.Sprintf("jobs[%d].static_configs[%d].targets[%d]", i, j, k)), nil,
-						"prometheus: job %s scrapes %s; remove the target, or declare the service", name, why)
+						"prometheus: job %s targets %s; remove the target, or declare the service", name, why)
 				}
 			}
 		}

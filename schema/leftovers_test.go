@@ -73,10 +73,10 @@ services: {
 		`schema/platform.cue:15:45: warning: host mini: compose secret chat_token is read by no service`,
 		`schema/platform.cue:21:45: warning: host mini: tunnel rule link.example.org routes to http://localhost:4090, a port of range chat that no service on host mini has`,
 		`schema/platform.cue:25:44: warning: host mini: tunnel rule old.example.org routes to http://10.0.0.2:3009, a port of range core that no service on host gpu has`,
-		`schema/platform.cue:36:43: warning: prometheus: job raw scrapes api:9999, a port api does not listen on`,
-		`schema/platform.cue:36:55: warning: prometheus: job raw scrapes synapse:9002, and no service is named synapse`,
-		`schema/platform.cue:36:106: warning: prometheus: job raw scrapes 10.0.0.2:3008, a port of range core that no service on host gpu has`,
-		`schema/platform.cue:39:65: warning: prometheus: job blackbox-raw scrapes https://matrix.example.org, a hostname no service or tunnel rule has`,
+		`schema/platform.cue:36:43: warning: prometheus: job raw targets api:9999, a port api does not listen on`,
+		`schema/platform.cue:36:55: warning: prometheus: job raw targets synapse:9002, and no service is named synapse`,
+		`schema/platform.cue:36:106: warning: prometheus: job raw targets 10.0.0.2:3008, a port of range core that no service on host gpu has`,
+		`schema/platform.cue:39:65: warning: prometheus: job blackbox-raw targets https://matrix.example.org, a hostname no service or tunnel rule has`,
 	}
 	for _, w := range want {
 		if !strings.Contains(text, w) {
@@ -89,7 +89,7 @@ services: {
 	// self-scrape.
 	leftovers := 0
 	for _, line := range got {
-		for _, kind := range []string{"has no service", "mounted by no service", "read by no service", "routes to", "scrapes"} {
+		for _, kind := range []string{"has no service", "mounted by no service", "read by no service", "routes to", "targets"} {
 			if strings.Contains(line, kind) {
 				leftovers++
 				break
