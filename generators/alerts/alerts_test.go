@@ -174,18 +174,6 @@ func TestPaging(t *testing.T) {
 	}
 }
 
-// Services of one tier that page alike share one rule.
-func TestOneRulePerPagingOfATier(t *testing.T) {
-	p := loadSmall(t)
-	p.Service("api").Alert = nil
-	p.Service("api").Metrics.Job = ""
-	p.Prometheus.Alerts.Groups = nil
-	f := parseRules(t, generate(t, p))
-	if g := f.Groups[0]; g.Name != "core-down" || g.Rules[0].Expr != `up{job=~"api|sync"} == 0` {
-		t.Errorf("first group %s, rule %q; want core-down with up{job=~\"api|sync\"} == 0", g.Name, g.Rules[0].Expr)
-	}
-}
-
 func TestNoAlertsBlockNoFile(t *testing.T) {
 	p := loadSmall(t)
 	p.Prometheus.Alerts = nil

@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,18 +16,22 @@ const (
 	ProbeFailed = "ProbeFailed"
 )
 
-// bucket is what one generated rule covers: the services of one tier
-// that page alike, on their scrape jobs (Probe == "") or on one
-// blackbox job.
-type bucket struct {
-	Tier, Severity, For string
-	Probe               string
+// watch is one generated rule: a service that pages, on its scrape job
+// or on one blackbox job that probes it.
+type watch struct {
+	Tier, Service, Job string
+	Probe              bool
+	Paging             *schema.Paging
 }
 
 // generatedGroups are the rules of every service that pages, one group
-// per tier in tier order, services with no tier last.
+// per tier in tier order, services with no tier last. Each rule covers
+// one service on one job and carries the service (and for a probe, the
+// job) as labels, so that no two rules share a name and labels: each
+// can have its own severity and for:, and a removed service takes
+// exactly its own rules with it.
 func generatedGroups(p *schema.Platform) []group {
-	members := map[bucket][]string{}
+	var watches []watch
 	for _, j := range prometheus.Jobs(p) {
 		seen := map[string]bool{}
 		for _, name := range j.Services {
@@ -37,39 +40,27 @@ func generatedGroups(p *schema.Platform) []group {
 				continue
 			}
 			seen[name] = true
-			pg := p.PagingOf(s)
-			if pg == nil {
-				continue
-			}
-			b := bucket{Tier: s.Tier, Severity: pg.Severity, For: pg.For}
-			if j.Probe {
-				b.Probe = j.Name
-				members[b] = append(members[b], s.Name)
-			} else if !slices.Contains(members[b], j.Name) {
-				members[b] = append(members[b], j.Name)
+			if pg := p.PagingOf(s); pg != nil {
+				watches = append(watches, watch{Tier: s.Tier, Service: s.Name, Job: j.Name, Probe: j.Probe, Paging: pg})
 			}
 		}
 	}
-	keys := make([]bucket, 0, len(members))
-	for b := range members {
-		keys = append(keys, b)
-	}
-	slices.SortFunc(keys, compareBuckets)
+	slices.SortFunc(watches, compareWatches)
 	var groups []group
-	for _, b := range keys {
-		name := groupName(b.Tier)
+	for _, w := range watches {
+		name := groupName(w.Tier)
 		if len(groups) == 0 || groups[len(groups)-1].Name != name {
 			groups = append(groups, group{Name: name})
 		}
 		g := &groups[len(groups)-1]
-		g.Rules = append(g.Rules, ruleOf(b, members[b]))
+		g.Rules = append(g.Rules, ruleOf(w))
 	}
 	return groups
 }
 
-// compareBuckets orders rules: by tier (no tier last), scrape rules
-// before probe rules, then by probe job, severity and for.
-func compareBuckets(a, b bucket) int {
+// compareWatches orders rules: by tier (no tier last), scrape rules
+// before probe rules, then by service and job.
+func compareWatches(a, b watch) int {
 	if a.Tier != b.Tier {
 		switch {
 		case a.Tier == "":
@@ -79,23 +70,16 @@ func compareBuckets(a, b bucket) int {
 		}
 		return strings.Compare(a.Tier, b.Tier)
 	}
-	if (a.Probe == "") != (b.Probe == "") {
-		if a.Probe == "" {
+	if a.Probe != b.Probe {
+		if !a.Probe {
 			return -1
 		}
 		return 1
 	}
-	return cmpStrings(a.Probe, b.Probe, a.Severity, b.Severity, a.For, b.For)
-}
-
-// cmpStrings compares pairs in turn: (a0, b0), (a1, b1), ...
-func cmpStrings(pairs ...string) int {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if c := strings.Compare(pairs[i], pairs[i+1]); c != 0 {
-			return c
-		}
+	if c := strings.Compare(a.Service, b.Service); c != 0 {
+		return c
 	}
-	return 0
+	return strings.Compare(a.Job, b.Job)
 }
 
 // groupName is the generated group of a tier.
@@ -106,31 +90,27 @@ func groupName(tier string) string {
 	return tier + "-down"
 }
 
-// ruleOf is the rule of one bucket: names are jobs for ServiceDown and
-// services for ProbeFailed, sorted.
-func ruleOf(b bucket, names []string) rule {
-	names = slices.Sorted(slices.Values(names))
-	r := rule{For: b.For, Labels: map[string]string{}}
-	if b.Severity != "" {
-		r.Labels["severity"] = b.Severity
+// ruleOf is the rule of one watch.
+func ruleOf(w watch) rule {
+	r := rule{For: w.Paging.For, Labels: map[string]string{"service": w.Service}}
+	if w.Paging.Severity != "" {
+		r.Labels["severity"] = w.Paging.Severity
 	}
-	if b.Probe == "" {
+	if !w.Probe {
 		r.Alert = ServiceDown
-		r.Expr = "up{" + matcher("job", names) + "} == 0"
+		r.Expr = "up{job=" + strconv.Quote(w.Job) + "} == 0"
 		r.Annotations = map[string]string{
 			"summary":     "Service {{ $labels.service }} is down",
-			"description": "{{ $labels.service }} on {{ $labels.host }} (job {{ $labels.job }}, target {{ $labels.instance }}) " + since("has been down", b.For),
+			"description": "{{ $labels.service }} on {{ $labels.host }} (job {{ $labels.job }}, target {{ $labels.instance }}) " + since("has been down", w.Paging.For),
 		}
-	} else {
-		r.Alert = ProbeFailed
-		r.Expr = "probe_success{" + matcher("job", []string{b.Probe}) + "," + matcher("service", names) + "} == 0"
-		r.Annotations = map[string]string{
-			"summary":     "{{ $labels.instance }} does not answer",
-			"description": "Probe {{ $labels.job }} of {{ $labels.service }} ({{ $labels.instance }}) " + since("has failed", b.For),
-		}
+		return r
 	}
-	if len(r.Labels) == 0 {
-		r.Labels = nil
+	r.Alert = ProbeFailed
+	r.Labels["job"] = w.Job
+	r.Expr = "probe_success{job=" + strconv.Quote(w.Job) + ",service=" + strconv.Quote(w.Service) + "} == 0"
+	r.Annotations = map[string]string{
+		"summary":     "{{ $labels.instance }} does not answer",
+		"description": "Probe {{ $labels.job }} of {{ $labels.service }} ({{ $labels.instance }}) " + since("has failed", w.Paging.For),
 	}
 	return r
 }
@@ -142,17 +122,4 @@ func since(state, d string) string {
 		return state + "."
 	}
 	return fmt.Sprintf("%s for more than %s.", state, d)
-}
-
-// matcher selects label values exactly: `name="v"` for one value, a
-// regular expression of the quoted values otherwise (PromQL anchors it).
-func matcher(label string, values []string) string {
-	if len(values) == 1 {
-		return label + "=" + strconv.Quote(values[0])
-	}
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = regexp.QuoteMeta(v)
-	}
-	return label + "=~" + strconv.Quote(strings.Join(quoted, "|"))
 }

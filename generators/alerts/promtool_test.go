@@ -44,7 +44,8 @@ func promtool(t *testing.T, dir string, files map[string]string, args ...string)
 func TestPromtoolChecksRules(t *testing.T) {
 	requirePromtool(t)
 	rules := string(generate(t, loadSmall(t)))
-	if out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "alerts.yml"); err != nil {
+	// --lint-fatal: no two rules share a name and labels either.
+	if out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "--lint-fatal", "alerts.yml"); err != nil {
 		t.Errorf("promtool check rules: %v\n%s\n%s", err, out, rules)
 	}
 }
@@ -57,9 +58,10 @@ func TestPromtoolRejectsBadRules(t *testing.T) {
 		"for on record": "groups:\n  - name: a\n    rules:\n      - record: a\n        expr: up\n        for: 1m\n",
 		"no name":       "groups:\n  - name: a\n    rules:\n      - expr: up\n",
 		"dup group":     "groups:\n  - name: a\n    rules: []\n  - name: a\n    rules: []\n",
+		"dup rule":      "groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up == 0\n      - alert: A\n        expr: up == 1\n",
 	}
 	for name, rules := range bad {
-		if _, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "alerts.yml"); err == nil {
+		if _, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "--lint-fatal", "alerts.yml"); err == nil {
 			t.Errorf("%s: promtool accepted\n%s", name, rules)
 		}
 	}
@@ -204,5 +206,19 @@ tests:
 	out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules, "tests.yml": tests}, "test", "rules", "tests.yml")
 	if err != nil {
 		t.Errorf("promtool test rules: %v\n%s", err, out)
+	}
+}
+
+// This project's own rules (out/alerts.yml), generated and hand-written
+// alike, pass promtool with its lint.
+func TestPromtoolChecksProjectRules(t *testing.T) {
+	requirePromtool(t)
+	p, err := schema.Load("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := string(generate(t, p))
+	if out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "--lint-fatal", "alerts.yml"); err != nil {
+		t.Errorf("promtool check rules: %v\n%s", err, out)
 	}
 }

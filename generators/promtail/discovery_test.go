@@ -183,3 +183,29 @@ func TestContainersComposeNames(t *testing.T) {
 		}
 	}
 }
+
+// The same for this project's own platform: every container of the
+// compose file gets its service's tier.
+func TestProjectContainersGetTheirTier(t *testing.T) {
+	p, err := schema.Load("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := generate(t, p)
+	for _, h := range p.Hosts {
+		if h.Compose == nil || h.Compose.Logs == nil {
+			continue
+		}
+		containers := composeContainers(t, p, h.Name)
+		got := relabelled(t, files[OutputPath(h)], containers)
+		for _, c := range containers {
+			want := p.Service(c.Service).Tier
+			if want == "" {
+				want = h.Compose.Logs.DefaultTier
+			}
+			if got[c.Name]["tier"] != want || got[c.Name]["service"] != c.Service {
+				t.Errorf("%s: tier %q service %q, want %q %q", c.Name, got[c.Name]["tier"], got[c.Name]["service"], want, c.Service)
+			}
+		}
+	}
+}
