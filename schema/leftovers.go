@@ -31,17 +31,34 @@ func checkLeftovers(c *collector, p *Platform) {
 	if pr := p.Prometheus; pr != nil {
 		checkRawTargets(c, p, pr)
 	}
+	checkEmptyRanges(c, p)
+}
+
+// checkEmptyRanges warns about ranges no service's port or planned port
+// lies in. A service declared in a range from outside it, by exception,
+// does not fill it: the range is then named for what it no longer holds.
+func checkEmptyRanges(c *collector, p *Platform) {
 	used := map[string]bool{}
+	outside := map[string][]string{}
 	for _, s := range p.Services {
-		used[s.Range] = true
-		if s.Planned != nil && s.Planned.Range != "" {
-			used[s.Planned.Range] = true
+		if r := p.Range(s.Range); r != nil && r.Contains(s.Port) {
+			used[r.Name] = true
+		} else if r != nil {
+			outside[r.Name] = append(outside[r.Name], fmt.Sprintf("%s at %d", s.Name, s.Port))
+		}
+		if s.Planned != nil && plannedRange(p, s).Contains(s.Planned.Port) {
+			used[plannedRange(p, s).Name] = true
 		}
 	}
 	for _, r := range p.Ranges {
-		if !used[r.Name] {
-			c.warnf(r.At(""), nil, "range %s (%d-%d) has no service; remove it, or keep it as free room under a name that says so", r.Name, r.From, r.To)
+		if used[r.Name] {
+			continue
 		}
+		also := ""
+		if len(outside[r.Name]) > 0 {
+			also = fmt.Sprintf(" (declared in it from outside: %s)", strings.Join(outside[r.Name], ", "))
+		}
+		c.warnf(r.At(""), nil, "range %s (%d-%d) has no service in it%s; remove it, or keep it as free room under a name that says so", r.Name, r.From, r.To, also)
 	}
 }
 

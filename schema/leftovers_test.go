@@ -56,6 +56,9 @@ services: {
 	}
 	stt: {host: "gpu", port: 3002, range: "core"}
 	prom: {host: "mini", port: 9090, range: "mon", compose: image: "prom:1"}
+	// Declared in the stack's range from outside, by exception: the
+	// range is still empty.
+	landing: {host: "mini", port: 4400, range: "chat", exception: "static sites", compose: image: "nginx:1"}
 }
 `})
 	p, err := Load(root)
@@ -68,7 +71,7 @@ services: {
 	}
 	text := strings.Join(got, "\n")
 	want := []string{
-		`schema/platform.cue:6:2: warning: range chat (4000-4099) has no service`,
+		`schema/platform.cue:6:2: warning: range chat (4000-4099) has no service in it (declared in it from outside: landing at 4400)`,
 		`schema/platform.cue:14:24: warning: host mini: named volume chat_data is mounted by no service`,
 		`schema/platform.cue:15:45: warning: host mini: compose secret chat_token is read by no service`,
 		`schema/platform.cue:21:45: warning: host mini: tunnel rule link.example.org routes to http://localhost:4090, a port of range chat that no service on host mini has`,
