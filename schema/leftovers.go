@@ -54,11 +54,12 @@ func checkEmptyRanges(c *collector, p *Platform) {
 		if used[r.Name] {
 			continue
 		}
-		also := ""
 		if len(outside[r.Name]) > 0 {
-			also = fmt.Sprintf(" (declared in it from outside: %s)", strings.Join(outside[r.Name], ", "))
+			c.warnf(r.At(""), nil, "range %s (%d-%d) has no service in it, only services declared in it from outside (%s); give them a range they lie in, and remove it",
+				r.Name, r.From, r.To, strings.Join(outside[r.Name], ", "))
+			continue
 		}
-		c.warnf(r.At(""), nil, "range %s (%d-%d) has no service in it%s; remove it, or keep it as free room under a name that says so", r.Name, r.From, r.To, also)
+		c.warnf(r.At(""), nil, "range %s (%d-%d) has no service; remove it", r.Name, r.From, r.To)
 	}
 }
 

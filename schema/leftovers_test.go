@@ -14,7 +14,7 @@ platform: {name: "demo", domain: "example.org"}
 ranges: {
 	core:  {from: 3000, to: 3009, purpose: "core"}
 	chat:  {from: 4000, to: 4099, purpose: "the chat stack, removed"}
-	mon:   {from: 9000, to: 9099, purpose: "monitoring"}
+	mon:   {from: 9000, to: 9099, purpose: "monitoring"}, spare: {from: 7000, to: 7009, purpose: "spare"}
 }
 hosts: {
 	mini: {
@@ -71,7 +71,8 @@ services: {
 	}
 	text := strings.Join(got, "\n")
 	want := []string{
-		`schema/platform.cue:6:2: warning: range chat (4000-4099) has no service in it (declared in it from outside: landing at 4400)`,
+		`schema/platform.cue:6:2: warning: range chat (4000-4099) has no service in it, only services declared in it from outside (landing at 4400); give them a range they lie in, and remove it`,
+		`schema/platform.cue:7:56: warning: range spare (7000-7009) has no service; remove it`,
 		`schema/platform.cue:14:24: warning: host mini: named volume chat_data is mounted by no service`,
 		`schema/platform.cue:15:45: warning: host mini: compose secret chat_token is read by no service`,
 		`schema/platform.cue:21:45: warning: host mini: tunnel rule link.example.org routes to http://localhost:4090, a port of range chat that no service on host mini has`,
@@ -99,7 +100,7 @@ services: {
 			}
 		}
 	}
-	if leftovers != len(want) {
+	if leftovers != len(want) || t.Failed() {
 		t.Errorf("%d leftover warnings, want %d:\n%s", leftovers, len(want), text)
 	}
 }
