@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"portschema/generators/output"
+	"portschema/generators/stamp"
 	"portschema/schema"
 	"portschema/schema/synthetic"
 )
@@ -46,17 +46,17 @@ func BenchmarkCheck(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			root := benchRoot(b, n)
-			b.Setenv(output.CacheEnv, b.TempDir())
-			if code := run([]string{"-C", root, "regen"}, io.Discard, io.Discard); code != exitOK {
+			b.Setenv(stamp.CacheEnv, b.TempDir())
+			if code := run([]string{"-C", root, "regen"}, io.Discard, io.Discard, nil); code != exitOK {
 				b.Fatalf("regen: exit %d", code)
 			}
 			for _, mode := range []string{"unchanged", "full"} {
 				b.Run(mode, func(b *testing.B) {
 					if mode == "full" {
-						b.Setenv(output.CacheEnv, output.CacheOff)
+						b.Setenv(stamp.CacheEnv, stamp.CacheOff)
 					}
 					for b.Loop() {
-						if code := run([]string{"-C", root, "check"}, io.Discard, io.Discard); code != exitOK {
+						if code := run([]string{"-C", root, "check"}, io.Discard, io.Discard, nil); code != exitOK {
 							b.Fatalf("check: exit %d", code)
 						}
 					}
@@ -93,10 +93,10 @@ func BenchmarkVersusCue(b *testing.B) {
 			}
 			regenRun := func() procCost {
 				clearOut(b, root, trash)
-				return runProcess(b, measure, root, []string{output.CacheEnv + "=" + cacheDir}, tool, "regen")
+				return runProcess(b, measure, root, []string{stamp.CacheEnv + "=" + cacheDir}, tool, "regen")
 			}
 			checkRun := func() procCost {
-				return runProcess(b, measure, root, []string{output.CacheEnv + "=" + cacheDir}, tool, "check")
+				return runProcess(b, measure, root, []string{stamp.CacheEnv + "=" + cacheDir}, tool, "check")
 			}
 			var cueU, regenU, checkU []procCost
 			i := 0

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"portschema/schema"
@@ -22,16 +23,7 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	defer restoreGC(debug.SetGCPercent(100), debug.SetMemoryLimit(-1))
-	defer func(on bool) { budgetMemory = on }(budgetMemory)
 
-	budgetMemory = false // as in tests calling run: Go's defaults stay
-	debug.SetMemoryLimit(math.MaxInt64)
-	setMemoryBudget(root)
-	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-		t.Errorf("without main, the limit became %d", got)
-	}
-
-	budgetMemory = true
 	setMemoryBudget(root)
 	want := int64(budgetBase + budgetPerByte*(1500+len(schema.Definitions)))
 	if got := debug.SetMemoryLimit(-1); got != want {
@@ -48,6 +40,19 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 	setMemoryBudget(root)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("with GOGC set, the limit became %d", got)
+	}
+}
+
+// The budget main passes is set for the root the command runs on,
+// before the pipeline; without one (as in tests), Go's defaults stay.
+func TestCommandsSetTheBudgetOfTheirRoot(t *testing.T) {
+	root := t.TempDir()
+	var got []string
+	var out strings.Builder
+	run([]string{"-C", root, "vet"}, &out, &out, func(r string) { got = append(got, r) })
+	run([]string{"check", "-C", root}, &out, &out, func(r string) { got = append(got, r) })
+	if len(got) != 2 || got[0] != root || got[1] != root {
+		t.Errorf("budget set for %q, want %q twice", got, root)
 	}
 }
 

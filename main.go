@@ -49,9 +49,8 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"portschema/generators"
-	"portschema/generators/alerts"
 	"portschema/generators/output"
-	"portschema/generators/prometheus"
+	"portschema/generators/stamp"
 	"portschema/schema"
 	"portschema/schema/audit"
 	"portschema/schema/importer"
@@ -65,8 +64,7 @@ const (
 )
 
 func main() {
-	budgetMemory = true
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, setMemoryBudget))
 }
 
 const usage = `usage: portschema [-C DIR] <command> [flags]
@@ -83,8 +81,11 @@ commands:
 DIR is the project root (default "."): the source is DIR/schema/*.cue.
 `
 
-// run is the whole command line, returning the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+// run is the whole command line, returning the exit code. budget, if
+// not nil, is called with the project root before the pipeline runs,
+// to set the collector's policy (main passes setMemoryBudget; tests
+// keep Go's default).
+func run(args []string, stdout, stderr io.Writer, budget func(root string)) int {
 	global := flag.NewFlagSet("portschema", flag.ContinueOnError)
 	global.SetOutput(stderr)
 	global.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -114,6 +115,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	c := newCLI(*dir, stdout, stderr)
+	c.budget = budget
 	return f(c, rest)
 }
 
@@ -126,9 +128,11 @@ type cli struct {
 	// display is the root as the user reaches it from the working
 	// directory, so printed paths can be opened as they are.
 	display string
-	// tool names the running binary in check stamps (stamp.go); nil
-	// means output.ToolIdentity. Tests stand in a rebuilt tool with it.
+	// tool names the running binary in check stamps; nil means
+	// stamp.ToolIdentity. Tests stand in a rebuilt tool with it.
 	tool func() string
+	// budget is run's: the collector's policy for a root, or nil.
+	budget func(root string)
 }
 
 func newCLI(root string, stdout, stderr io.Writer) *cli {
@@ -162,29 +166,24 @@ func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
 		return nil, false
 	}
 	if *dir != "" {
+		budget, tool := c.budget, c.tool
 		*c = *newCLI(*dir, c.stdout, c.stderr)
+		c.budget, c.tool = budget, tool
 	}
 	return fs, true
 }
 
-// load reads and validates the source; it returns an exit code when the
-// command cannot go on.
-func (c *cli) load() (*schema.Platform, int) {
-	setMemoryBudget(c.root)
-	p, err := schema.Load(c.root)
+// build runs the pipeline (generators.Build) with an ending; it returns
+// an exit code when the command cannot go on.
+func (c *cli) build(ending output.Ending) (*generators.Result, int) {
+	if c.budget != nil {
+		c.budget(c.root)
+	}
+	res, err := generators.Build(c.root, ending)
 	if err != nil {
 		return nil, c.report(err)
 	}
-	return p, exitOK
-}
-
-// generate runs every generator.
-func (c *cli) generate(p *schema.Platform) ([]output.File, int) {
-	files, err := generators.Run(p)
-	if err != nil {
-		return nil, c.report(err)
-	}
-	return files, exitOK
+	return res, exitOK
 }
 
 // report prints an error of the pipeline and returns its exit code:
@@ -201,43 +200,17 @@ func (c *cli) report(err error) int {
 	return exitUsage
 }
 
-// build loads the source and runs every generator: the pipeline regen
-// and check share, with its two endings (write, compare) left to them.
-func (c *cli) build() (*schema.Platform, []output.File, int) {
-	p, code := c.load()
-	if p == nil {
-		return nil, nil, code
-	}
-	files, code := c.generate(p)
-	return p, files, code
-}
-
 func (c *cli) regen(args []string) int {
 	if _, ok := c.flags("regen", args); !ok {
 		return exitUsage
 	}
-	p, code := c.load()
-	if p == nil {
+	res, code := c.build(output.Write)
+	if res == nil {
 		return code
 	}
-	w, err := output.NewTree(c.root).Begin()
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	defer w.Close()
-	files, err := generators.RunStaging(p, w.Stage)
-	if err != nil {
-		return c.report(err)
-	}
-	changes, err := w.Commit(files)
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	c.saveStamp(p, changes, true)
+	stamp.Save(res, c.toolID(), true)
 	counts := map[output.ChangeKind]int{}
-	for _, ch := range changes {
+	for _, ch := range res.Changes {
 		counts[ch.Kind]++
 		switch ch.Kind {
 		case output.Missing:
@@ -257,20 +230,15 @@ func (c *cli) check(args []string) int {
 	if _, ok := c.flags("check", args); !ok {
 		return exitUsage
 	}
-	if c.stampHolds() {
+	if stamp.Holds(c.root, c.toolID()) {
 		return exitOK // nothing changed since a run found the tree up to date
 	}
-	p, files, code := c.build()
-	if code != exitOK {
+	res, code := c.build(output.Compare)
+	if res == nil {
 		return code
 	}
-	changes, err := output.NewTree(c.root).Plan(files)
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
 	bad := 0
-	for _, ch := range changes {
+	for _, ch := range res.Changes {
 		if ch.Kind == output.Unchanged || (ch.Kind == output.Missing && ch.Local) {
 			continue
 		}
@@ -296,7 +264,7 @@ func (c *cli) check(args []string) int {
 			bad, plural(bad, "file is", "files are"), fix)
 		return exitFindings
 	}
-	c.saveStamp(p, changes, false)
+	stamp.Save(res, c.toolID(), false)
 	return exitOK
 }
 
@@ -304,50 +272,15 @@ func (c *cli) vet(args []string) int {
 	if _, ok := c.flags("vet", args); !ok {
 		return exitUsage
 	}
-	p, code := c.load()
-	if p == nil {
+	res, code := c.build(output.Discard)
+	if res == nil {
 		return code
 	}
-	if _, code := c.generate(p); code != exitOK {
-		c.printDiagnostics(p.Warnings)
-		return code
-	}
-	// Alert rules the source names must select jobs that exist.
-	alerts, err := prometheus.CheckAlerts(p, func(path string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(c.root, filepath.FromSlash(path)))
-	})
-	if err != nil {
-		c.failf("%v", err)
-		return exitUsage
-	}
-	ds := append(append(append(schema.Diagnostics{}, p.Warnings...), alerts...), generatorWarnings(p)...).Sort()
-	c.printDiagnostics(ds)
-	errs := 0
-	for _, d := range ds {
-		if d.Severity == schema.Error {
-			errs++
-		}
-	}
-	warns := len(ds) - errs
-	if errs > 0 {
-		c.failf("%d %s in the source", errs, plural(errs, "error", "errors"))
-		return exitFindings
-	}
+	c.printDiagnostics(res.Warnings)
+	p, warns := res.Platform, len(res.Warnings)
 	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
 		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
 	return exitOK
-}
-
-// generatorWarnings are the warnings of the outputs' own checks; their
-// errors already failed the run.
-func generatorWarnings(p *schema.Platform) schema.Diagnostics {
-	var out schema.Diagnostics
-	for _, d := range alerts.Check(p) {
-		if d.Severity == schema.Warning {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // handwrittenFlags are the inputs import and audit read.
@@ -525,66 +458,18 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// stampHolds reports whether the stamp of the last run vouches for the
-// tree as it is now, so that check may skip evaluation.
-func (c *cli) stampHolds() bool {
-	absRoot, err := filepath.Abs(c.root)
-	if err != nil {
-		return false
-	}
-	file := output.StampPath(absRoot)
-	if file == "" {
-		return false
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return false
-	}
-	var s output.Stamp
-	if s.UnmarshalText(data) != nil {
-		return false
-	}
-	digest, err := schema.SourceDigest(absRoot)
-	if err != nil || s.Key != output.StampKey(absRoot, digest, c.toolID()) {
-		return false
-	}
-	return output.NewTree(absRoot).Verify(s)
-}
-
-// saveStamp records that the tree is up to date with what p generates:
-// changes as regen wrote them (written) or as check found them. A
-// stamp that cannot be written only costs the next check its shortcut.
-func (c *cli) saveStamp(p *schema.Platform, changes []output.Change, written bool) {
-	file := output.StampPath(p.Root)
-	key := output.StampKey(p.Root, p.SourceDigest, c.toolID())
-	if file == "" || key == "" {
-		return
-	}
-	s := output.StampOf(key, changes, written)
-	for _, rel := range p.Outputs.AlertRules {
-		f := output.StampedFile{Path: rel}
-		if data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(rel))); err == nil {
-			f = output.StampFile(rel, data)
-		}
-		s.Inputs = append(s.Inputs, f)
-	}
-	data, err := s.MarshalText()
-	if err != nil {
-		return
-	}
-	output.WriteAtomic(file, data)
-}
-
 // toolID is the identity of the tool that runs.
 func (c *cli) toolID() string {
 	if c.tool != nil {
 		return c.tool()
 	}
-	return output.ToolIdentity()
+	return stamp.ToolIdentity()
 }
 
-// The garbage collector's policy is the command's, kept out of the
-// schema package so that other users of the model keep Go's default.
+// The garbage collector's policy is the command's: main hands it to run,
+// which sets it for the root before the pipeline runs, so that other
+// users of the model and the pipeline (tests among them) keep Go's
+// default.
 //
 // By default Go collects whenever the heap has doubled. A run
 // allocates many times its live heap (CUE's evaluation of every part of
@@ -599,18 +484,16 @@ func (c *cli) toolID() string {
 // that needs more makes the collector work harder, never fail.
 // GOGC or GOMEMLIMIT in the environment take precedence.
 
-// budgetMemory is set by main: tests calling run keep Go's default.
-var budgetMemory bool
-
 // Memory budget: budgetBase plus budgetPerByte per byte of source.
 const (
 	budgetBase    = 32 << 20
 	budgetPerByte = 160
 )
 
-// setMemoryBudget sets the collector's budget for the source at root.
+// setMemoryBudget sets the collector's budget for the source at root;
+// main passes it to run.
 func setMemoryBudget(root string) {
-	if !budgetMemory || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	size := int64(len(schema.Definitions))

@@ -19,7 +19,7 @@ import (
 // TestMain lets the CLI scenarios run the portschema command in-process.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"portschema": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"portschema": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, nil)) },
 	})
 }
 

@@ -18,7 +18,7 @@ import (
 // what it printed.
 func portschema(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr)
+	code := run(args, &stdout, &stderr, nil)
 	return code, stdout.String(), stderr.String()
 }
 

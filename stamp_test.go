@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"portschema/generators/output"
+	"portschema/generators/stamp"
 	"portschema/schema/synthetic"
 )
 
@@ -22,7 +23,7 @@ type stampProject struct {
 
 func newStampProject(t *testing.T) *stampProject {
 	t.Helper()
-	t.Setenv(output.CacheEnv, t.TempDir())
+	t.Setenv(stamp.CacheEnv, t.TempDir())
 	sp := &stampProject{t: t, root: t.TempDir(), tool: "tool A"}
 	if err := synthetic.Write(sp.root, 12); err != nil {
 		t.Fatal(err)
@@ -50,7 +51,7 @@ func (sp *stampProject) run(cmd string) int {
 }
 
 // holds reports whether check would take the stamp's word.
-func (sp *stampProject) holds() bool { return sp.cli().stampHolds() }
+func (sp *stampProject) holds() bool { return stamp.Holds(sp.root, sp.tool) }
 
 func (sp *stampProject) path(rel string) string {
 	return filepath.Join(sp.root, filepath.FromSlash(rel))
@@ -157,17 +158,16 @@ func TestDifferentToolFallsBack(t *testing.T) {
 // as if that tool had generated it.
 func (sp *stampProject) restamp() {
 	sp.t.Helper()
-	c := sp.cli()
-	p, code := c.load()
-	if p == nil {
-		sp.t.Fatalf("load: exit %d", code)
+	root, err := filepath.Abs(sp.root)
+	if err != nil {
+		sp.t.Fatal(err)
 	}
-	file := output.StampPath(p.Root)
+	file := stamp.Path(root)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		sp.t.Fatal(err)
 	}
-	var s output.Stamp
+	var s stamp.Stamp
 	if err := s.UnmarshalText(data); err != nil {
 		sp.t.Fatal(err)
 	}
@@ -177,11 +177,13 @@ func (sp *stampProject) restamp() {
 			if err != nil {
 				sp.t.Fatal(err)
 			}
-			s.Outputs[i] = output.StampFile(f.Path, b)
+			s.Outputs[i] = stamp.FileOf(f.Path, b)
 		}
 	}
 	data, _ = s.MarshalText()
-	output.WriteAtomic(file, data)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		sp.t.Fatal(err)
+	}
 }
 
 // The same tree at another root has another key: outputs may name the
@@ -194,11 +196,13 @@ func TestStampIsPerRoot(t *testing.T) {
 	}
 	from, _ := filepath.Abs(sp.root)
 	to, _ := filepath.Abs(other)
-	stamp, err := os.ReadFile(output.StampPath(from))
+	data, err := os.ReadFile(stamp.Path(from))
 	if err != nil {
 		t.Fatal(err)
 	}
-	output.WriteAtomic(output.StampPath(to), stamp)
+	if err := os.WriteFile(stamp.Path(to), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	sp.root = other
 	if sp.holds() {
 		t.Fatal("the stamp of one root vouches for another")
@@ -208,11 +212,11 @@ func TestStampIsPerRoot(t *testing.T) {
 func TestCorruptOrMissingStampFallsBack(t *testing.T) {
 	sp := newStampProject(t)
 	abs, _ := filepath.Abs(sp.root)
-	if err := os.WriteFile(output.StampPath(abs), []byte("portschema stamp 1\nkey x\nout"), 0o644); err != nil {
+	if err := os.WriteFile(stamp.Path(abs), []byte("portschema stamp 1\nkey x\nout"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sp.wantFallback(exitOK, "")
-	t.Setenv(output.CacheEnv, output.CacheOff)
+	t.Setenv(stamp.CacheEnv, stamp.CacheOff)
 	if sp.holds() {
 		t.Fatal("a stamp was used with stamps off")
 	}

@@ -80,6 +80,28 @@ func (ds Diagnostics) Sort() Diagnostics {
 	return out
 }
 
+// Errorf adds an error at pos, with the positions of the other parties
+// (related may be nil).
+func (ds *Diagnostics) Errorf(pos Pos, related []Pos, format string, args ...any) {
+	*ds = append(*ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: fmt.Sprintf(format, args...)})
+}
+
+// Warnf adds a warning at pos, with the positions of the other parties.
+func (ds *Diagnostics) Warnf(pos Pos, related []Pos, format string, args ...any) {
+	*ds = append(*ds, Diagnostic{Severity: Warning, Pos: pos, Related: related, Message: fmt.Sprintf(format, args...)})
+}
+
+// Errors counts the diagnostics that fail a run.
+func (ds Diagnostics) Errors() int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
 // collector gathers diagnostics while rules run.
 type collector struct {
 	diags Diagnostics

@@ -46,8 +46,10 @@ func checkEmptyRanges(c *collector, p *Platform) {
 		} else if r != nil {
 			outside[r.Name] = append(outside[r.Name], fmt.Sprintf("%s at %d", s.Name, s.Port))
 		}
-		if s.Planned != nil && plannedRange(p, s).Contains(s.Planned.Port) {
-			used[plannedRange(p, s).Name] = true
+		if s.Planned != nil {
+			if r := plannedRange(s); r != nil && r.Contains(s.Planned.Port) {
+				used[r.Name] = true
+			}
 		}
 	}
 	for _, r := range p.Ranges {
@@ -74,7 +76,7 @@ func ruleName(r TunnelRule) string {
 // volumes of a host that no service of the host lists.
 func checkUnusedBlocks(c *collector, p *Platform, h *Host) {
 	secrets, volumes := map[string]bool{}, map[string]bool{}
-	for _, s := range p.ServicesOn(h.Name) {
+	for _, s := range h.Services {
 		for _, ref := range composeList(s.Compose["secrets"]) {
 			secrets[ref] = true
 		}
@@ -121,7 +123,7 @@ func checkRawTargets(c *collector, p *Platform, pr *Prometheus) {
 	if h == nil {
 		return
 	}
-	inNetwork := pr.Vantage != "host" && h.Kind == KindCompose
+	inNetwork := pr.Vantage != OnHost && h.IsCompose()
 	for i, job := range pr.Jobs {
 		name, _ := job["job_name"].(string)
 		statics, _ := job["static_configs"].([]any)
@@ -180,7 +182,7 @@ func aimedAtNothing(p *Platform, h *Host, target string, inNetwork bool) string 
 	if r == nil {
 		return ""
 	}
-	for _, s := range p.ServicesOn(on.Name) {
+	for _, s := range on.Services {
 		for _, ref := range s.AllPorts() {
 			if ref.Port == port {
 				return ""

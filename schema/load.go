@@ -59,7 +59,7 @@ func Load(root string) (*Platform, error) {
 		return nil, err
 	}
 	p.Root = absRoot
-	p.SourceDigest = src.digest
+	p.Source = src
 	p.SourceFiles = sourceFiles
 	errs, warns := validate(p)
 	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
@@ -81,7 +81,7 @@ func Load(root string) (*Platform, error) {
 // the plan and the index are all that need its syntax, and the parts
 // load their own bytes. Any other source, and one whose part fails (for
 // the complete diagnostics), is loaded and evaluated whole by CUE.
-func evaluate(absRoot string, src *sourceFiles) (*positionIndex, [][]byte, []string, error) {
+func evaluate(absRoot string, src *Source) (*positionIndex, [][]byte, []string, error) {
 	if files := parsePlain(src); files != nil {
 		if plan := planSplit(src, files); plan != nil {
 			names := sourceNames(absRoot, files)
@@ -145,12 +145,12 @@ func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]b
 
 // loadInstance loads the package from the bytes already read, with the
 // embedded definitions laid over.
-func loadInstance(src *sourceFiles) (*build.Instance, error) {
-	dir := src.dir
-	overlay := make(map[string]load.Source, len(src.names)+1)
+func loadInstance(src *Source) (*build.Instance, error) {
+	dir := src.Dir
+	overlay := make(map[string]load.Source, len(src.Names)+1)
 	overlay[filepath.Join(dir, DefinitionsFile)] = load.FromBytes(Definitions)
-	for _, name := range src.names {
-		overlay[filepath.Join(dir, name)] = load.FromBytes(src.data[name])
+	for _, name := range src.Names {
+		overlay[filepath.Join(dir, name)] = load.FromBytes(src.Data[name])
 	}
 	cfg := &load.Config{
 		Dir:     dir,

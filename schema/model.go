@@ -62,10 +62,8 @@ type Platform struct {
 	Root string
 	// SourceFiles are the user's CUE files, relative to Root, sorted.
 	SourceFiles []string
-	// SourceDigest is the digest of the source bytes the model was made
-	// from and of the definitions (see SourceDigest), or "" when the
-	// source lies in a CUE module it cannot cover.
-	SourceDigest string
+	// Source is the bytes the model was made from.
+	Source *Source
 	// Warnings are problems that do not fail a run (a service off its
 	// plan, a range nearly full), sorted by position.
 	Warnings Diagnostics
@@ -73,6 +71,9 @@ type Platform struct {
 	ranges   map[string]*Range
 	hosts    map[string]*Host
 	services map[string]*Service
+	// resolved is set when every reference of the model names
+	// something that exists (see resolve).
+	resolved bool
 }
 
 // Range returns the named range, or nil.
@@ -83,17 +84,6 @@ func (p *Platform) Host(name string) *Host { return p.hosts[name] }
 
 // Service returns the named service, or nil.
 func (p *Platform) Service(name string) *Service { return p.services[name] }
-
-// ServicesOn returns the services of a host, sorted by name.
-func (p *Platform) ServicesOn(host string) []*Service {
-	var out []*Service
-	for _, s := range p.Services {
-		if s.Host == host {
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 // index builds the name lookups; it is called once the slices are final.
 func (p *Platform) index() {
@@ -165,6 +155,9 @@ type Host struct {
 	Compose *ComposeHost `json:"compose"`
 	Tunnel  *Tunnel      `json:"tunnel"`
 	Pos     Positions
+	// Services are the services that run on the host, sorted by name
+	// (see resolve).
+	Services []*Service `json:"-"`
 }
 
 // ComposeHost holds what a compose host declares for its compose file.
@@ -231,6 +224,10 @@ type Service struct {
 	// Alert is the service's own paging, nil where it sets none.
 	Alert *Paging `json:"alert"`
 	Pos   Positions
+	// HostRef and RangeRef are the host and the range the service
+	// names, resolved once (see resolve).
+	HostRef  *Host  `json:"-"`
+	RangeRef *Range `json:"-"`
 }
 
 // NamedPort is an extra port of a service.
@@ -323,6 +320,9 @@ func lookupPos(ps Positions, path string) Pos {
 type Planned struct {
 	Port  int    `json:"port"`
 	Range string `json:"range"`
+	// RangeRef is the range the slot lies in: Range, or the service's
+	// own range when Range is empty (see resolve).
+	RangeRef *Range `json:"-"`
 }
 
 // Public is a public hostname of a service, with the path the tunnel
@@ -350,26 +350,21 @@ type Probe struct {
 	Hostname string `json:"hostname"`
 }
 
-// Vantage kinds a need's URL can be read from, besides the default
-// (the needing service's own place).
-const (
-	FromInternet = "internet"
-	FromLAN      = "lan"
-)
-
 // Need is a dependency of a service on another; it becomes a URL in the
 // service's environment, unless NoURL, and starts the target first on
 // the same compose host, if Depends.
 type Need struct {
-	Service  string `json:"service"`
-	Env      string `json:"env"`
-	Port     string `json:"port"`
-	From     string `json:"from"`
-	Scheme   string `json:"scheme"`
-	Path     string `json:"path"`
-	User     string `json:"user"`
-	Password string `json:"password"`
-	Depends  bool   `json:"depends"`
+	Service string `json:"service"`
+	Env     string `json:"env"`
+	Port    string `json:"port"`
+	// From is the vantage the URL is read from; Home (the default) is
+	// where the needing service runs.
+	From     VantageKind `json:"from"`
+	Scheme   string      `json:"scheme"`
+	Path     string      `json:"path"`
+	User     string      `json:"user"`
+	Password string      `json:"password"`
+	Depends  bool        `json:"depends"`
 	// NoURL is url: false, a need that only orders the start: it puts
 	// no variable in the environment. It is the negative so that a
 	// Need built in Go without it keeps its URL.
@@ -377,6 +372,8 @@ type Need struct {
 	// Condition is the start condition the source sets
 	// (ConditionStarted), or "" for the default.
 	Condition string `json:"condition"`
+	// Target is the needed service, resolved once (see resolve).
+	Target *Service `json:"-"`
 }
 
 // ConditionStarted is a need's start condition that waits only for the
@@ -410,8 +407,10 @@ type EnvValue struct {
 
 // Prometheus configures the generated scrape config.
 type Prometheus struct {
-	Host      string              `json:"host"`
-	Vantage   string              `json:"vantage"`
+	Host string `json:"host"`
+	// Vantage is where Prometheus runs on its host: InNetwork (the
+	// source's "compose") or OnHost ("host").
+	Vantage   VantageKind         `json:"vantage"`
 	Global    map[string]any      `json:"global"`
 	Alerting  map[string]any      `json:"alerting"`
 	RuleFiles []string            `json:"rule_files"`
@@ -419,6 +418,9 @@ type Prometheus struct {
 	Probes    map[string]ProbeJob `json:"probes"`
 	Alerts    *Alerts             `json:"alerts"`
 	Pos       Positions
+	// HostRef is the host Prometheus runs on, resolved once (see
+	// resolve).
+	HostRef *Host `json:"-"`
 }
 
 // ProbeJob is a blackbox probe job.
@@ -426,4 +428,6 @@ type ProbeJob struct {
 	Module   string `json:"module"`
 	Exporter string `json:"exporter"`
 	Interval string `json:"interval"`
+	// ExporterRef is the exporter service, resolved once (see resolve).
+	ExporterRef *Service `json:"-"`
 }

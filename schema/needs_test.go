@@ -19,10 +19,10 @@ services: c: {host: "mini", port: 3003, range: "core"}
 		t.Fatal(err)
 	}
 	a, b := p.Service("a"), p.Service("b")
-	if a.Needs[0] != (Need{Service: "c", Depends: true}) {
+	if a.Needs[0] != (Need{Service: "c", Depends: true, Target: p.Service("c")}) {
 		t.Errorf("need shorthand: %+v", a.Needs[0])
 	}
-	if a.Needs[1] != (Need{Service: "b", Depends: true, NoURL: true, Condition: ConditionStarted}) {
+	if a.Needs[1] != (Need{Service: "b", Depends: true, NoURL: true, Condition: ConditionStarted, Target: b}) {
 		t.Errorf("need with url: false and a condition: %+v", a.Needs[1])
 	}
 	// No variable, so C_URL is free for a plain value.

@@ -1,12 +1,8 @@
 package schema
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,22 +10,36 @@ import (
 	"strings"
 )
 
-// sourceFiles are the bytes of every .cue file of a source directory
-// (but the definitions, which the embedded copy replaces), read once:
-// the load evaluates exactly these bytes, so a digest of them says what
-// the model was made from, even if a file changes during the run.
-type sourceFiles struct {
-	dir   string
-	names []string // base names, sorted
-	data  map[string][]byte
-	// digest is the hex SHA-256 of the definitions and every file, or ""
-	// when the load may read files beyond these (see moduleAbove).
-	digest string
+// Source is the bytes of every .cue file of a source directory (but
+// the definitions, which the embedded copy replaces), read once: the
+// load evaluates exactly these bytes, so a digest of them (with the
+// definitions) says what the model was made from, even if a file
+// changes during the run.
+type Source struct {
+	Dir string
+	// Names are the files' base names, sorted; Data their bytes.
+	Names []string
+	Data  map[string][]byte
+	// InModule is set when the directory or a parent holds a cue.mod:
+	// CUE then also loads files of the same package from the parent
+	// directories, and imports from the module, which these bytes do
+	// not cover.
+	InModule bool
+}
+
+// ReadSource reads the source of the project at root, without
+// evaluating anything.
+func ReadSource(root string) (*Source, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	return readSource(filepath.Join(absRoot, SourceDir))
 }
 
 // readSource reads the source directory, turning the ways it can be
 // unusable into one clear I/O error each.
-func readSource(dir string) (*sourceFiles, error) {
+func readSource(dir string) (*Source, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -44,7 +54,7 @@ func readSource(dir string) (*sourceFiles, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading platform source: %w", err)
 	}
-	src := &sourceFiles{dir: dir, data: map[string][]byte{}}
+	src := &Source{Dir: dir, Data: map[string][]byte{}}
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".cue") || name == DefinitionsFile || e.IsDir() {
@@ -58,37 +68,16 @@ func readSource(dir string) (*sourceFiles, error) {
 			}
 			return nil, fmt.Errorf("reading platform source: %w", err)
 		}
-		src.names = append(src.names, name)
-		src.data[name] = data
+		src.Names = append(src.Names, name)
+		src.Data[name] = data
 	}
-	sort.Strings(src.names)
-	if !moduleAbove(dir) {
-		src.digest = src.hash()
-	}
+	sort.Strings(src.Names)
+	src.InModule = moduleAbove(dir)
 	return src, nil
 }
 
-// hash digests the definitions and every file with its name; lengths
-// are written before contents so that no two sources share a stream.
-func (src *sourceFiles) hash() string {
-	h := sha256.New()
-	writeField := func(h hash.Hash, b []byte) {
-		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
-		h.Write(b)
-	}
-	writeField(h, []byte("portschema source v1"))
-	writeField(h, Definitions)
-	for _, name := range src.names {
-		writeField(h, []byte(name))
-		writeField(h, src.data[name])
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // moduleAbove reports whether the directory or one of its parents holds
-// a cue.mod: CUE then also loads files of the same package from the
-// parent directories, and imports from the module, which the digest
-// does not cover.
+// a cue.mod.
 func moduleAbove(dir string) bool {
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "cue.mod")); err == nil {
@@ -100,20 +89,4 @@ func moduleAbove(dir string) bool {
 		}
 		dir = parent
 	}
-}
-
-// SourceDigest is the digest of the source of the project at root, as
-// Load records it in Platform.SourceDigest, computed without evaluating
-// anything. It is "" (and so matches no recorded digest) when the source
-// directory lies inside a CUE module, whose other files it cannot cover.
-func SourceDigest(root string) (string, error) {
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return "", err
-	}
-	src, err := readSource(filepath.Join(absRoot, SourceDir))
-	if err != nil {
-		return "", err
-	}
-	return src.digest, nil
 }

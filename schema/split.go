@@ -66,8 +66,8 @@ type serviceDecl struct {
 // (such as @if, which decides whether CUE loads the file at all). It
 // returns nil otherwise; CUE's loader then loads the source and reports
 // any problem.
-func parsePlain(src *sourceFiles) []*ast.File {
-	names := append([]string{DefinitionsFile}, src.names...)
+func parsePlain(src *Source) []*ast.File {
+	names := append([]string{DefinitionsFile}, src.Names...)
 	files := make([]*ast.File, len(names))
 	plain := make([]bool, len(names))
 	var next atomic.Int64
@@ -77,9 +77,9 @@ func parsePlain(src *sourceFiles) []*ast.File {
 			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
 				data := Definitions
 				if i > 0 {
-					data = src.data[names[i]]
+					data = src.Data[names[i]]
 				}
-				f, err := parser.ParseFile(filepath.Join(src.dir, names[i]), data)
+				f, err := parser.ParseFile(filepath.Join(src.Dir, names[i]), data)
 				files[i], plain[i] = f, err == nil && f.PackageName() == PackageName && !hasFileAttributes(f)
 			}
 		})
@@ -109,8 +109,8 @@ func hasFileAttributes(f *ast.File) bool {
 
 // planSplit returns the plan of a source that is large and plain
 // enough to be split, or nil.
-func planSplit(src *sourceFiles, files []*ast.File) *splitPlan {
-	if src.digest == "" {
+func planSplit(src *Source, files []*ast.File) *splitPlan {
+	if src.InModule {
 		return nil // a module whose files we do not hold
 	}
 	plan := planParts(files)
@@ -254,7 +254,7 @@ func refersToServices(f *ast.File, scopes map[ast.Node]bool) bool {
 // there are cores, and returns the JSON of every part; ok is false when
 // a part fails (the caller then evaluates the source whole, for the
 // complete diagnostics).
-func (plan *splitPlan) evaluate(src *sourceFiles) (docs [][]byte, ok bool) {
+func (plan *splitPlan) evaluate(src *Source) (docs [][]byte, ok bool) {
 	parts := max(2, (len(plan.names)+partSize-1)/partSize)
 	part := make(map[string]int, len(plan.names))
 	for i, name := range plan.names {
@@ -291,10 +291,10 @@ func (plan *splitPlan) evaluate(src *sourceFiles) (docs [][]byte, ok bool) {
 // part parses little more than its own services. Positions in a part
 // are not those of the files, and need not be: a part that fails sends
 // the source to the whole evaluation, which reports the problems.
-func (plan *splitPlan) only(src *sourceFiles, part map[string]int, i int) map[string][]byte {
-	files := make(map[string][]byte, len(src.names))
-	for _, name := range src.names {
-		files[name] = src.data[name]
+func (plan *splitPlan) only(src *Source, part map[string]int, i int) map[string][]byte {
+	files := make(map[string][]byte, len(src.Names))
+	for _, name := range src.Names {
+		files[name] = src.Data[name]
 	}
 	cursor := map[string]int{} // how far each file is copied
 	kept := map[string][]byte{}
@@ -302,12 +302,12 @@ func (plan *splitPlan) only(src *sourceFiles, part map[string]int, i int) map[st
 		if part[d.name] == i {
 			continue
 		}
-		data := src.data[d.file]
+		data := src.Data[d.file]
 		kept[d.file] = append(kept[d.file], data[cursor[d.file]:d.start]...)
 		cursor[d.file] = skipComma(data, d.end)
 	}
 	for name, data := range kept {
-		files[name] = append(data, src.data[name][cursor[name]:]...)
+		files[name] = append(data, src.Data[name][cursor[name]:]...)
 	}
 	return files
 }
@@ -328,8 +328,8 @@ func skipComma(data []byte, end int) int {
 }
 
 // evaluatePart loads and exports one part of the source.
-func evaluatePart(src *sourceFiles, files map[string][]byte) ([]byte, error) {
-	part := &sourceFiles{dir: src.dir, names: src.names, data: files}
+func evaluatePart(src *Source, files map[string][]byte) ([]byte, error) {
+	part := &Source{Dir: src.Dir, Names: src.Names, Data: files}
 	inst, err := loadInstance(part)
 	if err != nil {
 		return nil, err
@@ -338,7 +338,7 @@ func evaluatePart(src *sourceFiles, files map[string][]byte) ([]byte, error) {
 		return nil, inst.Err
 	}
 	for _, f := range inst.Files {
-		if name := filepath.Base(f.Filename); name != DefinitionsFile && src.data[name] == nil {
+		if name := filepath.Base(f.Filename); name != DefinitionsFile && src.Data[name] == nil {
 			// CUE's loader reads the directory: a file that appeared
 			// since the source was read. The whole load sees it too.
 			return nil, fmt.Errorf("%s appeared during the load", name)

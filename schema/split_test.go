@@ -84,7 +84,7 @@ func TestSplitLoadIsTheWholeLoad(t *testing.T) {
 		t.Errorf("extra-b = %+v", s)
 	}
 	// The fields only Load sets, and the warnings validate adds.
-	whole.Root, whole.SourceDigest, whole.SourceFiles = split.Root, split.SourceDigest, split.SourceFiles
+	whole.Root, whole.Source, whole.SourceFiles = split.Root, split.Source, split.SourceFiles
 	_, whole.Warnings = validate(whole)
 	if !reflect.DeepEqual(whole, split) {
 		for _, s := range whole.Services {

@@ -7,13 +7,18 @@ import (
 	"strings"
 )
 
-// VantageKind is where a URL is read from.
+// VantageKind is where a URL is read from. The source names it with a
+// keyword (a need's from:, prometheus' vantage:), parsed into this one
+// type when the source is decoded.
 type VantageKind int
 
 const (
+	// Home is no place of its own: where the reader already runs. It is
+	// a need's default (from: unset), the needing service's own place.
+	Home VantageKind = iota
 	// InNetwork is inside the compose network of Vantage.Host: services
 	// of that host are reached by compose service name and container port.
-	InNetwork VantageKind = iota
+	InNetwork
 	// OnHost is on Vantage.Host outside containers: its services are on
 	// localhost at their host ports.
 	OnHost
@@ -27,7 +32,46 @@ const (
 )
 
 func (k VantageKind) String() string {
-	return [...]string{"compose network", "host", "LAN", "internet", "laptop"}[k]
+	switch k {
+	case InNetwork:
+		return "compose network"
+	case OnHost:
+		return "host"
+	case OnLAN:
+		return "LAN"
+	case Internet:
+		return "internet"
+	case Laptop:
+		return "laptop"
+	}
+	return "home"
+}
+
+// Keyword is the kind as the source writes it: "compose", "host", "lan",
+// "internet" or "laptop"; "" for Home, which the source leaves unset.
+func (k VantageKind) Keyword() string {
+	switch k {
+	case InNetwork:
+		return "compose"
+	case Home:
+		return ""
+	}
+	return strings.ToLower(k.String())
+}
+
+// MarshalText writes the source's keyword.
+func (k VantageKind) MarshalText() ([]byte, error) { return []byte(k.Keyword()), nil }
+
+// UnmarshalText reads the source's keyword; the definitions say which
+// keywords each field allows.
+func (k *VantageKind) UnmarshalText(b []byte) error {
+	for kind := Home; kind <= Laptop; kind++ {
+		if kind.Keyword() == string(b) {
+			*k = kind
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown vantage %q", b)
 }
 
 // Vantage is a place URLs are read from. Host names the machine for
@@ -88,7 +132,7 @@ func (s *Service) HostNetwork() bool {
 // network for compose hosts, on the host otherwise (and for compose
 // services that share the host's network).
 func (p *Platform) HomeVantage(s *Service) Vantage {
-	if p.isCompose(s.Host) && !s.HostNetwork() {
+	if s.HostRef.IsCompose() && !s.HostNetwork() {
 		return Vantage{Kind: InNetwork, Host: s.Host}
 	}
 	return Vantage{Kind: OnHost, Host: s.Host}
@@ -131,7 +175,7 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 // checkPublished fails for a port that only exists inside its compose
 // network, so that nothing outside the network points at it.
 func (p *Platform) checkPublished(pr PortRef) error {
-	if pr.Publish || !p.isCompose(pr.Service.Host) || pr.Service.HostNetwork() {
+	if pr.Publish || !pr.Service.HostRef.IsCompose() || pr.Service.HostNetwork() {
 		return nil
 	}
 	return fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), pr.Service.Host)
@@ -140,10 +184,7 @@ func (p *Platform) checkPublished(pr PortRef) error {
 // fromOtherHost is the endpoint of a port seen from another machine,
 // as the target's host declares it is reached.
 func (p *Platform) fromOtherHost(target *Service, pr PortRef) (Endpoint, error) {
-	h := p.Host(target.Host)
-	if h == nil {
-		return Endpoint{}, fmt.Errorf("%s runs on unknown host %q", target.Name, target.Host)
-	}
+	h := target.HostRef
 	switch h.Reach {
 	case ReachPublic:
 		return p.publicEndpoint(pr)
@@ -201,10 +242,11 @@ func tlsScheme(scheme string) (string, bool) {
 	return "", false
 }
 
-func (p *Platform) isCompose(host string) bool {
-	h := p.Host(host)
-	return h != nil && h.Kind == KindCompose
-}
+// isCompose reports whether the named host is a compose host.
+func (p *Platform) isCompose(host string) bool { return p.Host(host).IsCompose() }
+
+// IsCompose reports whether h is a compose host; a nil host is not.
+func (h *Host) IsCompose() bool { return h != nil && h.Kind == KindCompose }
 
 // SecretURL is a URL that may carry one secret by reference: the text
 // Head, then the secret named Secret, then Tail. Writers that quote for
@@ -242,17 +284,12 @@ func (p *Platform) NeedURL(v Vantage, n Need) (string, error) {
 // browsers, "lan" for URLs handed to other machines) gets it, except on
 // a laptop: there the browser and every machine are the laptop itself.
 func (p *Platform) NeedSecretURL(v Vantage, n Need) (SecretURL, error) {
-	target := p.Service(n.Service)
+	target := n.Target
 	if target == nil {
 		return SecretURL{}, fmt.Errorf("unknown service %q", n.Service)
 	}
-	if v.Kind != Laptop {
-		switch n.From {
-		case FromInternet:
-			v = Vantage{Kind: Internet}
-		case FromLAN:
-			v = Vantage{Kind: OnLAN}
-		}
+	if n.From != Home && v.Kind != Laptop {
+		v = Vantage{Kind: n.From}
 	}
 	ep, err := p.Reach(v, target, n.Port)
 	if err != nil {

@@ -229,18 +229,19 @@ func TestNeedURL(t *testing.T) {
 		{"user without password", network, Need{Service: "cache", User: "default"}, "redis://default@192.0.2.2:6379"},
 		{"named port", network, Need{Service: "api", Port: "admin", Path: "/health"}, "http://api:9000/health"},
 		{"scheme", network, Need{Service: "api", Scheme: "ws"}, "ws://api:80"},
-		{"scheme behind TLS", network, Need{Service: "stt", Scheme: "ws", From: FromInternet}, "wss://stt.example.com"},
-		{"scheme a tunnel cannot carry", network, Need{Service: "stt", Scheme: "postgresql", From: FromInternet},
+		{"scheme behind TLS", network, Need{Service: "stt", Scheme: "ws", From: Internet}, "wss://stt.example.com"},
+		{"scheme a tunnel cannot carry", network, Need{Service: "stt", Scheme: "postgresql", From: Internet},
 			"error: scheme postgresql does not pass the public hostname of stt (HTTPS)"},
-		{"from internet", network, Need{Service: "api", From: FromInternet, Path: "/v1"}, "https://api.example.com/v1"},
-		{"from lan on the same host", network, Need{Service: "api", From: FromLAN}, "http://192.0.2.1:8080"},
-		{"from lan, unpublished", network, Need{Service: "db", From: FromLAN}, "error: db is not published on host box (publish: false)"},
-		{"laptop ignores from internet", vantages["laptop"], Need{Service: "api", From: FromInternet}, "http://localhost:8080"},
-		{"laptop ignores from lan", vantages["laptop"], Need{Service: "db", From: FromLAN, User: "u", Password: "P"},
+		{"from internet", network, Need{Service: "api", From: Internet, Path: "/v1"}, "https://api.example.com/v1"},
+		{"from lan on the same host", network, Need{Service: "api", From: OnLAN}, "http://192.0.2.1:8080"},
+		{"from lan, unpublished", network, Need{Service: "db", From: OnLAN}, "error: db is not published on host box (publish: false)"},
+		{"laptop ignores from internet", vantages["laptop"], Need{Service: "api", From: Internet}, "http://localhost:8080"},
+		{"laptop ignores from lan", vantages["laptop"], Need{Service: "db", From: OnLAN, User: "u", Password: "P"},
 			"postgresql://u:${P}@localhost:5432"},
 		{"unknown service", network, Need{Service: "ghost"}, `error: unknown service "ghost"`},
 	}
 	for _, c := range cases {
+		c.need.Target = p.Service(c.need.Service)
 		got, err := p.NeedURL(c.v, c.need)
 		if err != nil {
 			got = "error: " + err.Error()
@@ -256,7 +257,7 @@ func TestNeedURL(t *testing.T) {
 // reference live.
 func TestNeedSecretURLKeepsTheReferenceApart(t *testing.T) {
 	p := loadVantage(t)
-	u, err := p.NeedSecretURL(vantages["laptop"], Need{Service: "db", User: "app", Password: "DB_PASSWORD", Path: "/x?a=${b}"})
+	u, err := p.NeedSecretURL(vantages["laptop"], Need{Service: "db", Target: p.Service("db"), User: "app", Password: "DB_PASSWORD", Path: "/x?a=${b}"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,6 +284,49 @@ func TestUnreachableNeedIsALoadError(t *testing.T) {
 	}
 	if d := diags[0]; d.Pos != (Pos{File: "schema/platform.cue", Line: 16, Col: 4}) {
 		t.Errorf("first diagnostic at %#v, want the need at schema/platform.cue:16:4", d.Pos)
+	}
+}
+
+// Every keyword the definitions allow for a vantage (a need's from:,
+// prometheus' vantage:) reads as one kind and writes back the same.
+func TestVantageKeywords(t *testing.T) {
+	for word, want := range map[string]VantageKind{"compose": InNetwork, "host": OnHost, "lan": OnLAN, "internet": Internet, "laptop": Laptop} {
+		var k VantageKind
+		if err := k.UnmarshalText([]byte(word)); err != nil || k != want {
+			t.Errorf("%q reads as %v, %v; want %v", word, k, err, want)
+		}
+		if back, _ := k.MarshalText(); string(back) != word {
+			t.Errorf("%v writes %q, want %q", k, back, word)
+		}
+	}
+	var k VantageKind
+	if err := k.UnmarshalText([]byte("moon")); err == nil {
+		t.Error("an unknown keyword was read")
+	}
+}
+
+// The source's vantage keywords are read into VantageKind when it is
+// decoded, and a need points at its target once loaded.
+func TestVantagesAndTargetsAreDecoded(t *testing.T) {
+	root := writeSource(t, map[string]string{"base.cue": base, "services.cue": `package platform
+
+services: a: {host: "mini", port: 3001, range: "core", needs: ["b", {service: "b", env: "B_LAN", from: "lan"}]}
+services: b: {host: "mini", port: 3002, range: "core"}
+prometheus: {host: "mini", vantage: "host"}
+`})
+	p, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := p.Service("a"), p.Service("b")
+	if n := a.Needs; n[0].From != Home || n[1].From != OnLAN || n[0].Target != b || n[1].Target != b {
+		t.Errorf("needs decoded as %+v", n)
+	}
+	if pr := p.Prometheus; pr.Vantage != OnHost || pr.HostRef != p.Host("mini") {
+		t.Errorf("prometheus decoded as %+v", pr)
+	}
+	if !p.Resolved() || a.HostRef != p.Host("mini") || a.RangeRef != p.Range("core") || len(p.Host("mini").Services) != 2 {
+		t.Errorf("references not resolved: %+v", a)
 	}
 }
 

@@ -35,12 +35,8 @@ import (
 const DefaultOutput = "out/alerts.yml"
 
 // Generate returns the rule file, or nothing when the source has no
-// prometheus.alerts block. Errors in the source (Check) come back as
-// schema.Diagnostics.
+// prometheus.alerts block. It relies on a source that passes Check.
 func Generate(p *schema.Platform) ([]output.File, error) {
-	if errs := errorsOf(Check(p)); len(errs) > 0 {
-		return nil, errs
-	}
 	if p.Prometheus == nil || p.Prometheus.Alerts == nil {
 		return nil, nil
 	}
@@ -61,14 +57,4 @@ func OutputPath(p *schema.Platform) string {
 		return p.Outputs.Alerts
 	}
 	return DefaultOutput
-}
-
-func errorsOf(ds schema.Diagnostics) schema.Diagnostics {
-	var out schema.Diagnostics
-	for _, d := range ds {
-		if d.Severity == schema.Error {
-			out = append(out, d)
-		}
-	}
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"portschema/generators/output"
 	"portschema/generators/prometheus"
 	"portschema/schema"
 )
@@ -12,8 +13,13 @@ import (
 // Check reports the problems of the source's alerting, errors and
 // warnings, sorted by position: paging that can generate nothing,
 // hand-written rules Prometheus would refuse or that select a job the
-// generated configuration lacks, and tier entries no service uses.
-func Check(p *schema.Platform) schema.Diagnostics {
+// generated configuration lacks, and tier entries no service uses. It
+// reads no file.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	return check(p).Sort(), nil
+}
+
+func check(p *schema.Platform) schema.Diagnostics {
 	var ds schema.Diagnostics
 	if p.Prometheus == nil || p.Prometheus.Alerts == nil {
 		for _, s := range p.Services {
@@ -21,7 +27,7 @@ func Check(p *schema.Platform) schema.Diagnostics {
 				ds = append(ds, errorAt(s.At("alert"), "%s: alert: is set, but the source has no prometheus: alerts: block, so no rule is generated", s.Name))
 			}
 		}
-		return ds.Sort()
+		return ds
 	}
 	a := p.Prometheus.Alerts
 	tiers := map[string]bool{}
@@ -37,8 +43,7 @@ func Check(p *schema.Platform) schema.Diagnostics {
 				Message: fmt.Sprintf("prometheus: alerts: tier %s has no service; remove its entry", tier)})
 		}
 	}
-	ds = append(ds, checkGroups(p)...)
-	return ds.Sort()
+	return append(ds, checkGroups(p)...)
 }
 
 // checkGroups checks the hand-written groups: names unique (and not a

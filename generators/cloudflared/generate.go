@@ -47,7 +47,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		if !s.Deployed || len(s.Public) == 0 {
 			continue
 		}
-		h, ds := tunnelFor(p, tunnels, s)
+		h, ds := tunnelFor(tunnels, s)
 		diags = append(diags, ds...)
 		if h != nil {
 			routed[h.Name] = append(routed[h.Name], s)

@@ -146,7 +146,7 @@ func TestWhichTunnelRoutes(t *testing.T) {
 		checkGeneratedFile(t, p, f)
 	}
 
-	p.Service("stt").Host = "nas"
+	p.Service("stt").Host, p.Service("stt").HostRef = "nas", p.Host("nas")
 	_, err := Generate(p)
 	wantError(t, err, "schema/platform.cue:51:3: stt: no tunnel routes its public hostnames: host nas runs none and the platform has several (box, gpu)")
 }

@@ -28,9 +28,9 @@ func tunnelHosts(p *schema.Platform) []*schema.Host {
 //
 // A platform without any tunnel routes nothing and is not an error: its
 // public hostnames are served some other way.
-func tunnelFor(p *schema.Platform, tunnels []*schema.Host, s *schema.Service) (*schema.Host, schema.Diagnostics) {
-	if h := p.Host(s.Host); h != nil && h.Tunnel != nil {
-		return h, nil
+func tunnelFor(tunnels []*schema.Host, s *schema.Service) (*schema.Host, schema.Diagnostics) {
+	if s.HostRef.Tunnel != nil {
+		return s.HostRef, nil
 	}
 	switch len(tunnels) {
 	case 0:
@@ -62,7 +62,7 @@ func route(p *schema.Platform, tunnel *schema.Host, s *schema.Service, i int) (i
 	if err := checkPath(pub.Path); err != nil {
 		diags = append(diags, errorAt(s.At(fmt.Sprintf("public[%d].path", i)), "%s: %v", s.Name, err))
 	}
-	if h := p.Host(s.Host); h != nil && s.Host != tunnel.Name && h.Reach == schema.ReachPublic {
+	if h := s.HostRef; h != tunnel && h.Reach == schema.ReachPublic {
 		// Reach would answer with the public hostname itself: the
 		// tunnel would route the name to itself.
 		return rule, append(diags, errorAt(pos, "%s: the tunnel on %s cannot reach host %s, which is reached only through public hostnames (reach: %q)",

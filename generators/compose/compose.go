@@ -9,18 +9,19 @@
 // written, and the host's top-level blocks (volumes, networks, secrets,
 // configs) pass through too.
 //
-// What the user wrote (every service's compose block and the host's
-// top-level blocks) is validated with compose-go's loader: the compose
+// Check validates what the user wrote (every service's compose block and
+// the host's top-level blocks) with compose-go's loader: the compose
 // JSON schema and its consistency checks (image or build, declared
-// networks and volumes, ...). The owned keys are the generator's own and
-// correct by construction, which the tests prove by loading every
-// generated file with the loader. The file is then written from the
-// document itself (see marshalDocument): pass-through values as the
-// source wrote them, with their paths made relative to the file's
-// directory (see paths.go), keys in the order people write them (image,
-// build, container_name, ...), ports in the short syntax wherever
-// compose-go reads it back as the same port, so that a PR diff reads
-// like a hand edit and two runs give the same bytes.
+// networks and volumes, ...); it also owns the rules only compose needs
+// (owned keys set by hand, container names, healthchecks). The owned keys
+// are the generator's own and correct by construction, which the tests
+// prove by loading every generated file with the loader. Generate writes
+// the file from the document itself (see marshalDocument): pass-through
+// values as the source wrote them, with their paths made relative to the
+// file's directory (see paths.go), keys in the order people write them
+// (image, build, container_name, ...), ports in the short syntax
+// wherever compose-go reads it back as the same port, so that a PR diff
+// reads like a hand edit and two runs give the same bytes.
 //
 // Services that are not deployed stay in the file under the profile
 // "not-deployed": `docker compose up` does not start them, their
@@ -51,20 +52,57 @@ func OutputPath(h *schema.Host) string {
 	return "out/docker-compose." + h.Name + ".yml"
 }
 
-// Generate returns the compose file of every compose host, in host name
-// order. Problems in the source (a compose block compose rejects) come
-// back together as schema.Diagnostics at the offending positions. Hosts
-// are independent (each builds its own document from the read-only
-// model), so they are generated concurrently; results are gathered by
-// position, which keeps the files, the diagnostics and the first other
-// error the same as one host after another would give.
-func Generate(p *schema.Platform) ([]output.File, error) {
+// Check reports, at the source, everything compose makes of it: compose
+// blocks on hosts without compose, keys and labels the generator owns
+// set by hand, container names used twice on a host, healthchecks that
+// probe a port the service does not listen on (warnings), and every
+// service block and host block compose-go's loader rejects (see
+// validate). Generate relies on a source that passes it.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	ds := append(checkOwnership(p), checkHealthchecks(p)...)
+	hosts := composeHosts(p)
+	errs := make([]error, len(hosts))
+	v := newValidator()
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		if h.Compose == nil {
+			ds.Errorf(h.At("kind"), nil, "host %s: a compose host needs a compose block", h.Name)
+			continue
+		}
+		wg.Go(func() { errs[i] = v.validate(p, h) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		var hostDiags schema.Diagnostics
+		switch {
+		case errors.As(err, &hostDiags):
+			ds = append(ds, hostDiags...)
+		case err != nil:
+			return nil, fmt.Errorf("compose: host %s: %w", hosts[i].Name, err)
+		}
+	}
+	return ds.Sort(), nil
+}
+
+// composeHosts are the compose hosts, in name order.
+func composeHosts(p *schema.Platform) []*schema.Host {
 	var hosts []*schema.Host
 	for _, h := range p.Hosts {
-		if h.Kind == schema.KindCompose {
+		if h.IsCompose() {
 			hosts = append(hosts, h)
 		}
 	}
+	return hosts
+}
+
+// Generate returns the compose file of every compose host, in host name
+// order, for a source that passed Check. Hosts are independent (each
+// builds its own document from the read-only model), so they are
+// generated concurrently; results are gathered by position, which keeps
+// the files and the first error the same as one host after another
+// would give.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	hosts := composeHosts(p)
 	data := make([][]byte, len(hosts))
 	errs := make([]error, len(hosts))
 	var wg sync.WaitGroup
@@ -91,16 +129,10 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	return files, nil
 }
 
-// generateHost validates and renders one host's compose file.
+// generateHost renders one host's compose file.
 func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
-	if h.Compose == nil {
-		return nil, schema.Diagnostics{{Pos: h.At("kind"), Message: fmt.Sprintf("host %s: a compose host needs a compose block", h.Name)}}
-	}
 	doc, err := document(p, h)
 	if err != nil {
-		return nil, err
-	}
-	if err := validate(p, h); err != nil {
 		return nil, err
 	}
 	body, err := marshalDocument(doc)

@@ -17,7 +17,7 @@ import (
 func document(p *schema.Platform, h *schema.Host) (map[string]any, error) {
 	services := map[string]any{}
 	var diags schema.Diagnostics
-	for _, s := range p.ServicesOn(h.Name) {
+	for _, s := range h.Services {
 		block, err := serviceBlock(p, h, s)
 		if err != nil {
 			diags = append(diags, err...)
@@ -57,7 +57,7 @@ func topLevelBlocks(h *schema.Host) map[string]map[string]any {
 // keys (see passThrough) with the owned keys added.
 func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[string]any, schema.Diagnostics) {
 	block := movePaths(passThrough(s.Compose), nil, upFrom(OutputPath(h)), false).(map[string]any)
-	block["container_name"] = schema.ContainerName(h, s)
+	block["container_name"] = ContainerName(h, s)
 	if ports := ports(s); len(ports) > 0 {
 		block["ports"] = ports
 	}
@@ -65,7 +65,7 @@ func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[st
 	if len(env) > 0 {
 		block["environment"] = env
 	}
-	if deps := dependsOn(p, s); len(deps) > 0 {
+	if deps := dependsOn(s); len(deps) > 0 {
 		block["depends_on"] = deps
 	}
 	block["labels"] = labels(s, block["labels"])
@@ -131,11 +131,11 @@ func portEntry(p types.ServicePortConfig) any {
 // is healthy where its compose block has a healthcheck and the need
 // does not say condition: "started", once it has started otherwise.
 // Needs with depends: false are left out.
-func dependsOn(p *schema.Platform, s *schema.Service) map[string]any {
+func dependsOn(s *schema.Service) map[string]any {
 	deps := map[string]any{}
 	for _, n := range s.Needs {
-		t := p.Service(n.Service)
-		if t == nil || t.Host != s.Host || !n.Depends {
+		t := n.Target
+		if t.HostRef != s.HostRef || !n.Depends {
 			continue
 		}
 		condition := "service_started"
@@ -181,10 +181,10 @@ func labels(s *schema.Service, written any) map[string]any {
 			out[k] = v
 		}
 	}
-	out[schema.LabelPrefix+"service"] = s.Name
-	out[schema.LabelPrefix+"range"] = s.Range
+	out[LabelPrefix+"service"] = s.Name
+	out[LabelPrefix+"range"] = s.Range
 	if s.Tier != "" {
-		out[schema.LabelPrefix+"tier"] = s.Tier
+		out[LabelPrefix+"tier"] = s.Tier
 	}
 	return out
 }

@@ -15,48 +15,55 @@ import (
 	"portschema/schema"
 )
 
-// validate checks what the user wrote for a host, every service's
-// compose block as written and the host's top-level blocks, with
-// compose-go's loader, which checks it against the compose JSON schema
-// and for consistency (image or build, declared networks, volumes,
-// secrets and configs, network_mode service:X). Problems come back as
-// diagnostics at the source (see diagnose).
+// validator checks what the user wrote for compose hosts with
+// compose-go's loader.
 //
 // The loader's cost grows with every value it reads, and one call runs
 // on one core, so a large host is checked in chunks side by side. A
 // chunk holds its services' blocks and, so that references between
 // services resolve exactly as in the whole file, the blocks of every
 // service they refer to, and of those they refer to in turn.
-func validate(p *schema.Platform, h *schema.Host) error {
-	services := p.ServicesOn(h.Name)
-	chunks := (len(services) + chunkSize - 1) / chunkSize
+type validator struct {
+	// chunkSize is how many services are handed to the loader at once:
+	// enough that the host's top-level blocks, read again for every
+	// chunk, cost little.
+	chunkSize int
+	// loaders bounds the chunks loaded at once, of all hosts together,
+	// to the cores: more would only hold more of the loader's memory at
+	// once.
+	loaders chan struct{}
+}
+
+func newValidator() *validator {
+	return &validator{chunkSize: 250, loaders: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+// validate checks what the user wrote for a host, every service's
+// compose block as written and the host's top-level blocks, against the
+// compose JSON schema and for consistency (image or build, declared
+// networks, volumes, secrets and configs, network_mode service:X).
+// Problems come back as diagnostics at the source (see diagnose).
+func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
+	services := h.Services
+	chunks := (len(services) + v.chunkSize - 1) / v.chunkSize
 	errs := make([]error, chunks)
 	var wg sync.WaitGroup
 	for i := range chunks {
-		chunk := services[i*chunkSize : min(len(services), (i+1)*chunkSize)]
+		chunk := services[i*v.chunkSize : min(len(services), (i+1)*v.chunkSize)]
 		wg.Go(func() {
-			loaders <- struct{}{}
-			defer func() { <-loaders }()
+			v.loaders <- struct{}{}
+			defer func() { <-v.loaders }()
 			_, errs[i] = loadProject(h, userDocument(h, withReferenced(p, h, chunk)))
 		})
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return diagnose(p, h, err)
+			return diagnose(h, err)
 		}
 	}
 	return nil
 }
-
-// chunkSize is how many services validate hands the loader at once:
-// enough that the host's top-level blocks, read again for every chunk,
-// cost little.
-var chunkSize = 250
-
-// loaders bounds the chunks loaded at once, of all hosts together, to
-// the cores: more would only hold more of the loader's memory at once.
-var loaders = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // withReferenced returns the compose blocks of services, as written,
 // and of every service of the host they refer to, directly or not.
@@ -73,16 +80,30 @@ func withReferenced(p *schema.Platform, h *schema.Host, services []*schema.Servi
 		if _, done := blocks[s.Name]; done {
 			continue
 		}
-		blocks[s.Name] = passThrough(s.Compose)
+		blocks[s.Name] = userBlock(s)
 		eachString(s.Compose, func(v string) {
 			v = strings.TrimPrefix(v, "service:")
 			name, _, _ := strings.Cut(v, ":")
-			if t := p.Service(name); t != nil && t.Host == h.Name {
+			if t := p.Service(name); t != nil && t.HostRef == h {
 				queue = append(queue, t)
 			}
 		})
 	}
 	return blocks
+}
+
+// userBlock is a copy of a service's compose block as written (see
+// passThrough), without the keys the generator owns: setting one is an
+// error of its own (see checkOwnership), and the loader's opinion of
+// the value would only repeat it.
+func userBlock(s *schema.Service) map[string]any {
+	block := passThrough(s.Compose).(map[string]any)
+	for key := range block {
+		if _, owned := OwnedKey(key); owned {
+			delete(block, key)
+		}
+	}
+	return block
 }
 
 // eachString calls f with every string in a block, keys of maps
@@ -151,8 +172,8 @@ func loadFile(h *schema.Host, file types.ConfigFile) (*types.Project, error) {
 // service's block is loaded again on its own, beside stubs of the
 // others, to find every block compose rejects; the error is put at the
 // compose key it names, or at the compose block.
-func diagnose(p *schema.Platform, h *schema.Host, loadErr error) error {
-	services := p.ServicesOn(h.Name)
+func diagnose(h *schema.Host, loadErr error) error {
+	services := h.Services
 	if _, err := loadProject(h, userDocument(h, stubs(services, nil))); err != nil {
 		return schema.Diagnostics{{Pos: h.At("compose"),
 			Message: fmt.Sprintf("host %s: compose rejects the host's top-level blocks: %v", h.Name, err)}}
@@ -184,7 +205,7 @@ func stubs(services []*schema.Service, alone *schema.Service) map[string]any {
 		out[s.Name] = stub
 	}
 	if alone != nil {
-		out[alone.Name] = passThrough(alone.Compose)
+		out[alone.Name] = userBlock(alone)
 	}
 	return out
 }
@@ -211,6 +232,6 @@ func explain(service string, err error) (path, msg string) {
 // isOwned reports whether a compose key is one the generator writes, so
 // an error about it is not about anything the user wrote.
 func isOwned(key string) bool {
-	_, owned := schema.OwnedComposeKeys[key]
+	_, owned := OwnedKey(key)
 	return owned
 }

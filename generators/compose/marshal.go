@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -40,7 +39,7 @@ var serviceKeyOrder = []string{
 // file back with compose-go's loader and compare it with the project
 // the document makes.
 func marshalDocument(doc map[string]any) ([]byte, error) {
-	w := &writer{}
+	w := &writer{types: map[reflect.Type]structInfo{}}
 	w.mapping(doc, projectType, 0, false)
 	return w.b, nil
 }
@@ -53,8 +52,14 @@ var (
 	healthcheckTestType = reflect.TypeFor[types.HealthCheckTest]()
 )
 
-// writer appends block YAML, two spaces per level.
-type writer struct{ b []byte }
+// writer appends block YAML, two spaces per level. It writes one
+// document, from one goroutine.
+type writer struct {
+	b []byte
+	// types holds what each compose-go struct type met so far says
+	// (see infoOf).
+	types map[reflect.Type]structInfo
+}
 
 func (w *writer) indent(n int) {
 	for range n {
@@ -68,7 +73,7 @@ func (w *writer) indent(n int) {
 // none (an extension, a value compose-go keeps as any); it decides the
 // order of the keys.
 func (w *writer) mapping(m map[string]any, t reflect.Type, indent int, inline bool) {
-	for i, k := range sortedKeys(m, t) {
+	for i, k := range w.sortedKeys(m, t) {
 		if i > 0 || !inline {
 			w.indent(indent)
 		}
@@ -81,20 +86,20 @@ func (w *writer) mapping(m map[string]any, t reflect.Type, indent int, inline bo
 				continue
 			}
 			w.b = append(w.b, '\n')
-			w.mapping(v, childType(t, k), indent+2, false)
+			w.mapping(v, w.childType(t, k), indent+2, false)
 		case []any:
 			switch {
 			case len(v) == 0:
 				w.b = append(w.b, " []\n"...)
-			case childType(t, k) == healthcheckTestType && allStrings(v):
+			case w.childType(t, k) == healthcheckTestType && allStrings(v):
 				w.flowStrings(v)
 			default:
 				w.b = append(w.b, '\n')
-				w.sequence(v, childType(t, k), indent+2, false)
+				w.sequence(v, w.childType(t, k), indent+2, false)
 			}
 		default:
 			w.b = append(w.b, ' ')
-			w.scalar(v, childType(t, k), indent+2)
+			w.scalar(v, w.childType(t, k), indent+2)
 		}
 	}
 }
@@ -209,12 +214,12 @@ func (w *writer) literal(s string, indent int) {
 
 // sortedKeys are a mapping's keys in the order they are written: ranked
 // keys (see keyRanks) first, by rank, then the others sorted.
-func sortedKeys(m map[string]any, t reflect.Type) []string {
+func (w *writer) sortedKeys(m map[string]any, t reflect.Type) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	ranks := keyRanks(t)
+	ranks := w.keyRanks(t)
 	slices.SortFunc(keys, func(a, b string) int {
 		if ra, rb := ranks[a], ranks[b]; ra != rb {
 			// Unranked keys (0) go after the ranked ones.
@@ -231,22 +236,22 @@ func sortedKeys(m map[string]any, t reflect.Type) []string {
 // keyRanks gives each key of a compose-go struct type its place,
 // counting from 1: for a service, serviceKeyOrder first; then the
 // struct's fields in declaration order, inlined structs in place.
-func keyRanks(t reflect.Type) map[string]int {
+func (w *writer) keyRanks(t reflect.Type) map[string]int {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil
 	}
-	return infoOf(t).ranks
+	return w.infoOf(t).ranks
 }
 
 // childType is the compose-go type of the value at key in a value of
 // type t, or nil.
-func childType(t reflect.Type, key string) reflect.Type {
+func (w *writer) childType(t reflect.Type, key string) reflect.Type {
 	if t == nil {
 		return nil
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		return infoOf(t).fields[key]
+		return w.infoOf(t).fields[key]
 	case reflect.Map:
 		return deref(t.Elem())
 	}
@@ -260,10 +265,10 @@ type structInfo struct {
 	fields map[string]reflect.Type
 }
 
-// infoOf is computed once per type; hosts are written concurrently.
-func infoOf(t reflect.Type) structInfo {
-	if info, ok := infoCache.Load(t); ok {
-		return info.(structInfo)
+// infoOf is computed once per type and document.
+func (w *writer) infoOf(t reflect.Type) structInfo {
+	if info, ok := w.types[t]; ok {
+		return info
 	}
 	info := structInfo{ranks: map[string]int{}, fields: map[string]reflect.Type{}}
 	if t == serviceType {
@@ -272,11 +277,9 @@ func infoOf(t reflect.Type) structInfo {
 		}
 	}
 	addFields(t, info)
-	infoCache.Store(t, info)
+	w.types[t] = info
 	return info
 }
-
-var infoCache sync.Map // reflect.Type → structInfo
 
 // addFields adds the YAML keys of a struct type in declaration order,
 // the fields of inlined structs in place.

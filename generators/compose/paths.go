@@ -3,8 +3,6 @@ package compose
 import (
 	"path"
 	"strings"
-
-	"portschema/schema"
 )
 
 // The source writes the paths of its compose blocks relative to the
@@ -13,7 +11,7 @@ import (
 // is written relative to the file's directory instead ("./docker/nginx"
 // becomes "../docker/nginx" in out/docker-compose.macmini.yml), and
 // `docker compose -f out/docker-compose.macmini.yml up` finds what the
-// source names (see schema.ServicePathKind for which strings are paths).
+// source names (see ServicePathKind for which strings are paths).
 
 // upFrom is where the project root lies seen from the directory of the
 // file at output (a clean slash path relative to the root): "..", or
@@ -52,9 +50,9 @@ func movePathsIn(v any, keys []string, up string, top bool, parent map[string]an
 	if !ok {
 		return movePaths(v, keys, up, top)
 	}
-	kind := schema.TopLevelPathKind(keys)
+	kind := TopLevelPathKind(keys)
 	if !top {
-		kind = schema.ServicePathKind(keys, func(key string) any { return parent[key] })
+		kind = ServicePathKind(keys, func(key string) any { return parent[key] })
 	}
-	return schema.MoveComposePath(kind, up, s)
+	return MovePath(kind, up, s)
 }

@@ -128,7 +128,7 @@ func TestNotDeployedServicesAreNotStarted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range p.ServicesOn("nas") {
+	for _, s := range p.Host("nas").Services {
 		_, started := project.Services[s.Name]
 		_, kept := project.DisabledServices[s.Name]
 		switch {

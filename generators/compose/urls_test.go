@@ -30,7 +30,7 @@ func TestEveryURLPointsAtARealPort(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range p.ServicesOn(h.Name) {
+			for _, s := range h.Services {
 				generated := map[string]bool{}
 				for _, n := range s.Needs {
 					generated[n.EnvName()] = true
@@ -141,7 +141,7 @@ func containerPorts(s *schema.Service) []int {
 func hostPorts(p *schema.Platform, host string) []int {
 	compose := p.Host(host).Kind == schema.KindCompose
 	var out []int
-	for _, s := range p.ServicesOn(host) {
+	for _, s := range p.Host(host).Services {
 		for _, pr := range s.AllPorts() {
 			if pr.Publish || !compose || s.HostNetwork() {
 				out = append(out, pr.Port)

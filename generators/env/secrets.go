@@ -35,7 +35,7 @@ type use struct {
 func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 	vars := map[string][]use{}
 	add := func(name string, u use) { vars[name] = append(vars[name], u) }
-	for _, s := range p.ServicesOn(h.Name) {
+	for _, s := range h.Services {
 		for _, sec := range s.Secrets {
 			note := ""
 			if sec.Env != sec.From {
@@ -107,7 +107,7 @@ func secretsDocument(p *schema.Platform, h *schema.Host) document {
 	}
 	doc.add("Shared by several services", shared...)
 	doc.add("The host's own compose blocks", own[""]...)
-	for _, s := range p.ServicesOn(h.Name) {
+	for _, s := range h.Services {
 		title := s.Name
 		if s.Description != "" {
 			title += ": " + s.Description

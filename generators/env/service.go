@@ -19,7 +19,7 @@ func serviceDocument(p *schema.Platform, s *schema.Service) (document, schema.Di
 		ep, _ := p.Reach(laptop, s, schema.MainPort) // a laptop reaches every main port
 		doc.add("Port", assignment{Name: s.PortEnv, Value: literal(strconv.Itoa(ep.Port))})
 	}
-	secrets, ds := secretAssignments(p, s)
+	secrets, ds := secretAssignments(s)
 	diags = append(diags, ds...)
 	doc.add("Secrets", secrets...)
 	var urls []assignment
@@ -68,12 +68,12 @@ func serviceAbout(s *schema.Service) []string {
 // host secret it comes from. A password is read from the variable named
 // after its host secret; a variable of that name that holds something
 // else would fill in the wrong value, and is an error.
-func secretAssignments(p *schema.Platform, s *schema.Service) ([]assignment, schema.Diagnostics) {
+func secretAssignments(s *schema.Service) ([]assignment, schema.Diagnostics) {
 	var out []assignment
 	held := map[string]int{} // variable -> index in s.Secrets
 	for i, sec := range s.Secrets {
 		held[sec.Env] = i
-		out = append(out, assignment{Name: sec.Env, Comments: []string{origin(p, s.Host, sec.From)}})
+		out = append(out, assignment{Name: sec.Env, Comments: []string{origin(s.HostRef, sec.From)}})
 	}
 	others := otherVariables(s)
 	var diags schema.Diagnostics
@@ -106,7 +106,7 @@ func secretAssignments(p *schema.Platform, s *schema.Service) ([]assignment, sch
 			out[k].Comments = append(out[k].Comments, note)
 			continue
 		}
-		out = append(out, assignment{Name: secret, Comments: []string{origin(p, s.Host, secret), note}})
+		out = append(out, assignment{Name: secret, Comments: []string{origin(s.HostRef, secret), note}})
 	}
 	return out, diags
 }
@@ -131,9 +131,9 @@ func otherVariables(s *schema.Service) map[string]string {
 
 // origin says where a secret's value comes from: the host's secret of
 // that name, listed in the host's secrets template on compose hosts.
-func origin(p *schema.Platform, host, secret string) string {
-	text := "host " + host + "'s secret " + secret
-	if h := p.Host(host); h != nil && h.Compose != nil {
+func origin(h *schema.Host, secret string) string {
+	text := "host " + h.Name + "'s secret " + secret
+	if h.Compose != nil {
 		text += ", listed in " + SecretsPath(h)
 	}
 	return text

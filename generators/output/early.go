@@ -12,13 +12,13 @@ import (
 	"github.com/rogpeppe/go-internal/lockedfile"
 )
 
-// Writer is a write of the tree in progress. It holds the root's lock
-// from Begin to Close, so files can be staged (written to their
+// writer is a write of the tree in progress. It holds the root's lock
+// from begin to close, so files can be staged (written to their
 // temporary files) while the rest are still being generated: creating
 // thousands of files is mostly the file system's work, which then runs
-// beside the generators' instead of after it. Commit decides, exactly
+// beside the generators' instead of after it. commit decides, exactly
 // as Write does, what is written; staging early only saves it work.
-type Writer struct {
+type writer struct {
 	tree   *Tree
 	unlock func()
 
@@ -37,8 +37,8 @@ type staged struct {
 	data []byte
 }
 
-// Begin locks the root for a write. The caller must Close the Writer.
-func (t *Tree) Begin() (*Writer, error) {
+// begin locks the root for a write. The caller must close the writer.
+func (t *Tree) begin() (*writer, error) {
 	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
 		return nil, err
 	}
@@ -46,15 +46,15 @@ func (t *Tree) Begin() (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", LockPath, err)
 	}
-	w := &Writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}), early: map[string]staged{}}
+	w := &writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}), early: map[string]staged{}}
 	go w.stageQueued()
 	return w, nil
 }
 
-// Stage hands over files whose contents are final, to be staged in the
-// background. It may be called from several goroutines; once Commit or
-// Close has begun, it does nothing.
-func (w *Writer) Stage(files []File) {
+// stage hands over files whose contents are final, to be staged in the
+// background. It may be called from several goroutines; once commit or
+// close has begun, it does nothing.
+func (w *writer) stage(files []File) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.stopped {
@@ -62,12 +62,12 @@ func (w *Writer) Stage(files []File) {
 	}
 }
 
-// stageQueued stages what Stage hands over, one file after another (the
+// stageQueued stages what stage hands over, one file after another (the
 // file system serialises creates in a directory anyway). It only stages
-// files Commit would write: a path that passes the checks, whose file
+// files commit would write: a path that passes the checks, whose file
 // is missing or generated and different. Anything it cannot do it
-// leaves to Commit, which reports it.
-func (w *Writer) stageQueued() {
+// leaves to commit, which reports it.
+func (w *writer) stageQueued() {
 	defer close(w.done)
 	checker := &pathChecker{tree: w.tree}
 	for files := range w.queue {
@@ -94,14 +94,14 @@ func (w *Writer) stageQueued() {
 			}
 		}
 		// Flushing them to disk now, while generators still run, leaves
-		// Commit's sync little to wait for. Commit syncs every file it
+		// commit's sync little to wait for. commit syncs every file it
 		// renames again, so a failure here changes nothing.
 		syncFiles(batch)
 	}
 }
 
 // finishStaging stops the staging goroutine and waits for it.
-func (w *Writer) finishStaging() {
+func (w *writer) finishStaging() {
 	w.mu.Lock()
 	if !w.stopped {
 		w.stopped = true
@@ -111,16 +111,16 @@ func (w *Writer) finishStaging() {
 	<-w.done
 }
 
-// Commit makes the disk match files, as Write does, taking the files
+// commit makes the disk match files, as Write does, taking the files
 // staged early where their contents are what is written.
-func (w *Writer) Commit(files []File) ([]Change, error) {
+func (w *writer) commit(files []File) ([]Change, error) {
 	w.finishStaging()
 	return w.tree.commit(files, w.early)
 }
 
-// Close removes the files staged early that Commit did not use (all of
-// them, without a Commit) and releases the lock.
-func (w *Writer) Close() {
+// close removes the files staged early that commit did not use (all of
+// them, without a commit) and releases the lock.
+func (w *writer) close() {
 	w.finishStaging()
 	for path, s := range w.early {
 		os.Remove(s.temp)

@@ -32,14 +32,14 @@ func TestStagedEarlyCommitsAsWrite(t *testing.T) {
 	}
 	final := []File{gen("out/kept.yml", "k: 1\n"), gen("out/stale.yml", "s: 2\n"), gen("out/env/new.env", "N=1\n"),
 		gen("out/changed.yml", "c: final\n"), gen("out/late.yml", "l: 1\n")}
-	w, err := NewTree(root).Begin()
+	w, err := NewTree(root).begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Stage(final[:3])
-	w.Stage([]File{gen("out/changed.yml", "c: draft\n")})
-	changes, err := w.Commit(final)
-	w.Close()
+	w.stage(final[:3])
+	w.stage([]File{gen("out/changed.yml", "c: draft\n")})
+	changes, err := w.commit(final)
+	w.close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,12 +79,12 @@ func TestStagedEarlyThenAbandoned(t *testing.T) {
 		dirs = append(dirs, dir)
 		return writeTemp(dir, data)
 	}
-	w, err := tree.Begin()
+	w, err := tree.begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Stage([]File{gen("out/a.yml", "a: 2\n"), gen("out/b.yml", "b: 1\n"), gen("out/link/escape.yml", "x: 1\n"), gen("../up.yml", "u: 1\n")})
-	w.Close() // without a Commit
+	w.stage([]File{gen("out/a.yml", "a: 2\n"), gen("out/b.yml", "b: 1\n"), gen("out/link/escape.yml", "x: 1\n"), gen("../up.yml", "u: 1\n")})
+	w.close() // without a Commit
 	if want := []string{filepath.Join(root, "out"), filepath.Join(root, "out")}; strings.Join(dirs, ",") != strings.Join(want, ",") {
 		t.Errorf("staged in %v, want only the two files inside the root", dirs)
 	}
@@ -101,12 +101,12 @@ func TestStagedEarlyThenAbandoned(t *testing.T) {
 		t.Errorf("a staged path wrote outside the root: %v", entries)
 	}
 	// The commit refuses the path too.
-	w, err = NewTree(root).Begin()
+	w, err = NewTree(root).begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
-	if _, err := w.Commit([]File{gen("out/link/escape.yml", "x: 1\n")}); err == nil || !strings.Contains(err.Error(), "outside the project root") {
+	defer w.close()
+	if _, err := w.commit([]File{gen("out/link/escape.yml", "x: 1\n")}); err == nil || !strings.Contains(err.Error(), "outside the project root") {
 		t.Errorf("commit of a path through a link out of the root: %v", err)
 	}
 }
@@ -115,16 +115,16 @@ func TestStagedEarlyThenAbandoned(t *testing.T) {
 // nothing breaks: the commit alone decides what is written.
 func TestStageAfterCommitIsIgnored(t *testing.T) {
 	root := t.TempDir()
-	w, err := NewTree(root).Begin()
+	w, err := NewTree(root).begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Commit([]File{gen("out/a.yml", "a: 1\n")}); err != nil {
+	if _, err := w.commit([]File{gen("out/a.yml", "a: 1\n")}); err != nil {
 		t.Fatal(err)
 	}
-	w.Stage([]File{gen("out/late.yml", "l: 1\n")})
-	w.Close()
-	w.Stage([]File{gen("out/later.yml", "l: 2\n")})
+	w.stage([]File{gen("out/late.yml", "l: 1\n")})
+	w.close()
+	w.stage([]File{gen("out/later.yml", "l: 2\n")})
 	if left := temps(t, root); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}

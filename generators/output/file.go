@@ -2,8 +2,9 @@
 // that writes generated files to disk or compares them with it.
 //
 // Generators are pure functions from the model to []File; they never
-// touch the disk. Write and Check (this package) are the two endings of
-// the one pipeline: regen writes, check compares and reports.
+// touch the disk. A Sink (Tree.Open) is the ending of the one pipeline
+// (generators.Build): regen writes (Tree.Write), check compares and
+// reports (Tree.Plan), vet does neither.
 package output
 
 import (
@@ -26,6 +27,11 @@ type File struct {
 	// require it on a fresh clone but still reports it when stale.
 	Local bool
 }
+
+// Read reads a file the source names besides itself (a hand-written
+// file an output's rules check), by its path relative to the project
+// root, as the source writes it.
+type Read func(path string) ([]byte, error)
 
 // Comment styles for Header.
 const (

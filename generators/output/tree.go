@@ -127,16 +127,16 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 // the root keeps two runs from interleaving. Nothing is written unless
 // every file passed Plan's checks.
 func (t *Tree) Write(files []File) ([]Change, error) {
-	w, err := t.Begin()
+	w, err := t.begin()
 	if err != nil {
 		return nil, err
 	}
-	defer w.Close()
-	return w.Commit(files)
+	defer w.close()
+	return w.commit(files)
 }
 
 // commit is Write's work once the lock is held; early holds files
-// already staged (see Writer.Stage), by path.
+// already staged (see writer.stage), by path.
 func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
 	changes, err := t.Plan(files)
 	if err != nil {

@@ -272,7 +272,7 @@ func buildHosts(p *schema.Platform) []HostSection {
 			sec.Tunnel = h.Tunnel.ID
 		}
 		compose := h.Kind == schema.KindCompose
-		for _, s := range p.ServicesOn(h.Name) {
+		for _, s := range h.Services {
 			if !s.Deployed {
 				continue
 			}
@@ -321,7 +321,7 @@ func hostRow(p *schema.Platform, s *schema.Service, pr schema.PortRef, compose b
 // containing it for a named port.
 func rangeOfPort(p *schema.Platform, s *schema.Service, pr schema.PortRef) string {
 	if pr.Name == schema.MainPort {
-		if r := p.Range(s.Range); r != nil && !r.Contains(pr.Port) {
+		if !s.RangeRef.Contains(pr.Port) {
 			return s.Range + " (outside)"
 		}
 		return s.Range

@@ -35,7 +35,7 @@ func buildDiagram(p *schema.Platform) Diagram {
 	svc := map[string]string{}
 	for _, h := range p.Hosts {
 		dh := DiagramHost{ID: ids.make("host", h.Name), Label: h.Name + ": " + h.Title}
-		for _, s := range p.ServicesOn(h.Name) {
+		for _, s := range h.Services {
 			if !s.Deployed {
 				continue
 			}

@@ -231,7 +231,7 @@ func checkHosts(t *testing.T, p *schema.Platform, doc *mdDoc) {
 	for _, h := range p.Hosts {
 		heading := h.Name + ": " + normalizeLine(h.Title)
 		var ports []schema.PortRef
-		for _, s := range p.ServicesOn(h.Name) {
+		for _, s := range h.Services {
 			if s.Deployed {
 				ports = append(ports, s.AllPorts()...)
 			}

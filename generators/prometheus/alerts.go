@@ -11,10 +11,11 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"portschema/generators/output"
 	"portschema/schema"
 )
 
-// CheckAlerts reads the alert rule files the source names
+// checkAlerts reads the alert rule files the source names
 // (outputs.alert_rules) and reports every rule whose expression selects
 // a job that the generated prometheus.yml does not have: such an alert
 // can never fire, which is how a renamed or removed service silently
@@ -23,19 +24,16 @@ import (
 // A job named literally (job="x", or an alternative "x" of job=~"x|y")
 // that is missing is an error; a pattern alternative (".*-backend")
 // that matches no job is a warning. Positions are the rule file's own
-// line and column of the matcher. read gets each path as the source
-// writes it, relative to the project root. A rule file that does not
-// exist is an error at the source's mention of it; other read failures
-// are returned as the error.
-func CheckAlerts(p *schema.Platform, read func(path string) ([]byte, error)) (schema.Diagnostics, error) {
+// line and column of the matcher. jobs are the names of the generated
+// jobs. read gets each path as the source writes it, relative to the
+// project root. A rule file that does not exist is an error at the
+// source's mention of it; other read failures are returned as the
+// error.
+func checkAlerts(p *schema.Platform, jobs []string, read output.Read) (schema.Diagnostics, error) {
 	if len(p.Outputs.AlertRules) == 0 {
 		return nil, nil
 	}
-	c := &alertChecker{p: p, jobs: map[string]bool{}, config: outputPath(p)}
-	if p.Prometheus != nil {
-		cfg, _ := build(p)
-		c.names = jobNames(cfg)
-	}
+	c := &alertChecker{p: p, jobs: map[string]bool{}, names: jobs, config: outputPath(p)}
 	for _, name := range c.names {
 		c.jobs[name] = true
 	}

@@ -9,17 +9,18 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/output"
 	"portschema/schema"
 )
 
 // readFrom reads rule files relative to a project root, as vet does.
-func readFrom(root string) func(string) ([]byte, error) {
+func readFrom(root string) output.Read {
 	return func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(root, path)) }
 }
 
-func TestCheckAlertsReportsJobsTheConfigLacks(t *testing.T) {
+func TestAlertRulesReportsJobsTheConfigLacks(t *testing.T) {
 	p := loadSmall(t)
-	ds, err := CheckAlerts(p, readFrom("testdata/small"))
+	ds, err := Check(p, readFrom("testdata/small"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,20 +37,20 @@ func TestCheckAlertsReportsJobsTheConfigLacks(t *testing.T) {
 		got = append(got, d.String())
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("CheckAlerts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("Check:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if ds[0].Severity != schema.Error || ds[1].Severity != schema.Warning {
 		t.Errorf("severities %v %v: a missing literal job is an error, an empty pattern a warning", ds[0].Severity, ds[1].Severity)
 	}
 }
 
-func TestCheckAlertsFollowsTheModel(t *testing.T) {
+func TestAlertRulesFollowsTheModel(t *testing.T) {
 	p := loadSmall(t)
 	p.Service("old").Deployed = true
-	p.Prometheus.Probes["blackbox-unused"] = schema.ProbeJob{Module: "http_2xx", Exporter: "blackbox-exporter"}
+	p.Prometheus.Probes["blackbox-unused"] = schema.ProbeJob{Module: "http_2xx", Exporter: "blackbox-exporter", ExporterRef: p.Service("blackbox-exporter")}
 	p.Service("api").Metrics.Job = "gone"
 	p.Service("sync").Metrics.Job = "sync-server"
-	ds, err := CheckAlerts(p, readFrom("testdata/small"))
+	ds, err := Check(p, readFrom("testdata/small"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestCheckAlertsFollowsTheModel(t *testing.T) {
 	}
 }
 
-func TestCheckAlertsMissingAndBrokenFiles(t *testing.T) {
+func TestAlertRulesMissingAndBrokenFiles(t *testing.T) {
 	p := loadSmall(t)
 	p.Outputs.AlertRules = []string{"missing.yml", "broken.yml"}
 	files := map[string]string{"broken.yml": "groups:\n  - name: x\n    rules: [\n"}
@@ -75,7 +76,7 @@ func TestCheckAlertsMissingAndBrokenFiles(t *testing.T) {
 		}
 		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
 	}
-	ds, err := CheckAlerts(p, read)
+	ds, err := Check(p, read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestCheckAlertsMissingAndBrokenFiles(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, text)
 		}
 	}
-	_, err = CheckAlerts(p, func(string) ([]byte, error) { return nil, errors.New("disk on fire") })
+	_, err = Check(p, func(string) ([]byte, error) { return nil, errors.New("disk on fire") })
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("an I/O error must be returned as the error, got %v", err)
 	}

@@ -19,8 +19,8 @@
 // target with it.
 //
 // Services and probe jobs with nothing deployed to scrape are left out
-// rather than written as jobs that can only fail; CheckAlerts then
-// reports the alerts that relied on them.
+// rather than written as jobs that can only fail; Check then reports
+// the alerts that relied on them.
 package prometheus
 
 import (
@@ -37,8 +37,8 @@ import (
 const DefaultOutput = "out/prometheus.yml"
 
 // Generate returns prometheus.yml, or nothing when the source has no
-// prometheus block. Problems in the source come back as
-// schema.Diagnostics at the offending value.
+// prometheus block, for a source that passed Check. Problems in the
+// source come back as schema.Diagnostics at the offending value.
 func Generate(p *schema.Platform) ([]output.File, error) {
 	if p.Prometheus == nil {
 		return nil, nil
@@ -99,31 +99,18 @@ func build(p *schema.Platform) (*config, schema.Diagnostics) {
 	return cfg, diags
 }
 
-// Vantage values of prometheus.vantage.
-const (
-	VantageCompose = "compose"
-	VantageHost    = "host"
-)
-
 // scrapeVantage is where Prometheus runs, as the source declares it.
 // A compose vantage needs a compose host: only there do service names
 // resolve.
 func scrapeVantage(p *schema.Platform) (schema.Vantage, schema.Diagnostics) {
 	pr := p.Prometheus
-	h := p.Host(pr.Host)
-	if h == nil {
-		return schema.Vantage{Kind: schema.OnHost, Host: pr.Host}, schema.Diagnostics{
-			errorAt(pr.At("host"), "prometheus: unknown host %q", pr.Host)}
-	}
-	if pr.Vantage == VantageHost {
-		return schema.Vantage{Kind: schema.OnHost, Host: h.Name}, nil
-	}
-	if h.Kind != schema.KindCompose {
+	h := pr.HostRef
+	if pr.Vantage == schema.InNetwork && !h.IsCompose() {
 		return schema.Vantage{Kind: schema.OnHost, Host: h.Name}, schema.Diagnostics{
 			errorAt(pr.At("vantage"), "prometheus: vantage %q needs a compose host, and host %s is %s; use vantage: %q",
-				VantageCompose, h.Name, h.Kind, VantageHost)}
+				schema.InNetwork.Keyword(), h.Name, h.Kind, schema.OnHost.Keyword())}
 	}
-	return schema.Vantage{Kind: schema.InNetwork, Host: h.Name}, nil
+	return schema.Vantage{Kind: pr.Vantage, Host: h.Name}, nil
 }
 
 func errorAt(pos schema.Pos, format string, args ...any) schema.Diagnostic {

@@ -38,23 +38,23 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 func TestTargetsComeFromTheVantage(t *testing.T) {
 	tests := []struct {
-		vantage string
+		vantage schema.VantageKind
 		job     string
 		want    string
 	}{
 		// Inside the compose network: service name and container port.
-		{VantageCompose, "sync", "sync:8080"},
-		{VantageCompose, "api-gateway", "api:3016"},
+		{schema.InNetwork, "sync", "sync:8080"},
+		{schema.InNetwork, "api-gateway", "api:3016"},
 		// On the host: localhost and the published host port.
-		{VantageHost, "sync", "localhost:3010"},
+		{schema.OnHost, "sync", "localhost:3010"},
 		// Another host: its LAN address, from either vantage.
-		{VantageCompose, "stt", "10.0.0.3:3020"},
-		{VantageHost, "stt", "10.0.0.3:3020"},
+		{schema.InNetwork, "stt", "10.0.0.3:3020"},
+		{schema.OnHost, "stt", "10.0.0.3:3020"},
 	}
 	for _, tt := range tests {
 		p := loadSmall(t)
 		p.Prometheus.Vantage = tt.vantage
-		if tt.vantage == VantageHost {
+		if tt.vantage == schema.OnHost {
 			// internal is unpublished: not scrapable from the host.
 			p.Service("internal").Metrics = nil
 			p.Service("blackbox-exporter").Publish = true
@@ -199,13 +199,13 @@ func TestSourceErrorsArePositioned(t *testing.T) {
 		want   []string
 	}{
 		{"unpublished from the host", func(p *schema.Platform) {
-			p.Prometheus.Vantage = VantageHost
+			p.Prometheus.Vantage = schema.OnHost
 		}, []string{
 			"schema/platform.cue:33:53: prometheus: probe blackbox-api: Prometheus in the host of box cannot reach exporter blackbox-exporter",
 			"schema/platform.cue:53:3: internal: Prometheus in the host of box cannot scrape it: internal:admin is not published on host box",
 		}},
 		{"compose vantage on a host without compose", func(p *schema.Platform) {
-			p.Prometheus.Host = "gpu"
+			p.Prometheus.Host, p.Prometheus.HostRef = "gpu", p.Host("gpu")
 		}, []string{`prometheus: vantage "compose" needs a compose host, and host gpu is scheduled-task`}},
 		{"generated label overridden", func(p *schema.Platform) {
 			p.Service("api").Metrics.Labels["service"] = "other"

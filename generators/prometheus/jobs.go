@@ -90,11 +90,8 @@ func probeJob(p *schema.Platform, v schema.Vantage, name string) (scrapeConfig, 
 		return job, false, nil
 	}
 	pos := p.Prometheus.At("probes." + name + ".exporter")
-	exporter := p.Service(pj.Exporter)
-	switch {
-	case exporter == nil:
-		return job, true, schema.Diagnostics{errorAt(pos, "prometheus: probe %s: unknown exporter service %q", name, pj.Exporter)}
-	case !exporter.Deployed:
+	exporter := pj.ExporterRef
+	if !exporter.Deployed {
 		return job, true, schema.Diagnostics{errorAt(pos, "prometheus: probe %s: exporter %s is not deployed", name, exporter.Name)}
 	}
 	ep, err := p.Reach(v, exporter, schema.MainPort)

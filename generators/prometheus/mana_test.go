@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/compose"
 	"portschema/schema"
 )
 
@@ -152,7 +153,7 @@ func sameContainer(p *schema.Platform, generated, fixture string) bool {
 	gHost, gPort, _ := strings.Cut(generated, ":")
 	fHost, fPort, _ := strings.Cut(fixture, ":")
 	s := p.Service(gHost)
-	return s != nil && gPort == fPort && schema.ContainerName(p.Host(s.Host), s) == fHost
+	return s != nil && gPort == fPort && compose.ContainerName(s.HostRef, s) == fHost
 }
 
 func TestManaPassesPromtool(t *testing.T) {
@@ -168,12 +169,12 @@ func TestManaPassesPromtool(t *testing.T) {
 func TestManaAlertsAgainstTheGeneratedJobs(t *testing.T) {
 	p := loadMana(t)
 	p.Outputs.AlertRules = []string{"alerts.yml"}
-	ds, err := CheckAlerts(p, readFrom("../../testdata/fixtures/mana/after"))
+	ds, err := Check(p, readFrom("../../testdata/fixtures/mana/after"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `alerts.yml:6:18: warning: alert ServiceDown: job=~"mana-auth|.*-backend|mana-search|mana-media|mana-llm": pattern ".*-backend" matches no job in out/prometheus.yml`
 	if len(ds) != 1 || ds[0].String() != want {
-		t.Errorf("CheckAlerts on the fixture's alerts:\n%s\nwant:\n%s", ds.Error(), want)
+		t.Errorf("Check on the fixture's alerts:\n%s\nwant:\n%s", ds.Error(), want)
 	}
 }

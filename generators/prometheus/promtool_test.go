@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v4"
+
+	"portschema/schema"
 )
 
 // requirePromtool returns promtool's path. Without it the test is
@@ -111,10 +113,10 @@ func withLocalRuleFiles(dir string, data []byte) ([]byte, error) {
 
 func TestPromtoolAcceptsGeneratedConfig(t *testing.T) {
 	promtool := requirePromtool(t)
-	for _, vantage := range []string{VantageCompose, VantageHost} {
+	for _, vantage := range []schema.VantageKind{schema.InNetwork, schema.OnHost} {
 		p := loadSmall(t)
 		p.Prometheus.Vantage = vantage
-		if vantage == VantageHost {
+		if vantage == schema.OnHost {
 			p.Service("internal").Metrics = nil
 			p.Service("blackbox-exporter").Publish = true
 		}

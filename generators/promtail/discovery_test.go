@@ -145,8 +145,8 @@ func TestEveryContainerGetsItsServiceTierAndHost(t *testing.T) {
 	for _, host := range []string{"box", "edge"} {
 		h := p.Host(host)
 		containers := composeContainers(t, p, host)
-		if len(containers) != len(p.ServicesOn(host)) {
-			t.Fatalf("host %s: %d containers for %d services", host, len(containers), len(p.ServicesOn(host)))
+		if len(containers) != len(p.Host(host).Services) {
+			t.Fatalf("host %s: %d containers for %d services", host, len(containers), len(p.Host(host).Services))
 		}
 		got := relabelled(t, files[OutputPath(h)], containers)
 		for _, c := range containers {

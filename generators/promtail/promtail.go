@@ -33,18 +33,18 @@ import (
 	"portschema/schema"
 )
 
-// Generate returns one configuration per compose host with logs.
+// Generate returns one configuration per compose host with logs. It
+// relies on a source that passes Check; problems it still finds come
+// back as schema.Diagnostics.
 func Generate(p *schema.Platform) ([]output.File, error) {
 	var files []output.File
-	var diags schema.Diagnostics
 	for _, h := range p.Hosts {
 		if h.Compose == nil || h.Compose.Logs == nil {
 			continue
 		}
 		cfg, ds := build(p, h)
 		if len(ds) > 0 {
-			diags = append(diags, ds...)
-			continue
+			return nil, ds.Sort()
 		}
 		data, err := yamlout.Marshal(cfg)
 		if err != nil {
@@ -52,10 +52,22 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		}
 		files = append(files, output.File{Path: OutputPath(h), Data: data})
 	}
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
 	return files, nil
+}
+
+// Check reports, at their places in the source, the problems of every
+// host's logs block: a shipper or store that is unknown, not deployed,
+// or (the shipper) on another host; a store the shipper cannot reach;
+// settings the generator owns. It reads no file.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	var diags schema.Diagnostics
+	for _, h := range p.Hosts {
+		if h.Compose != nil && h.Compose.Logs != nil {
+			_, ds := build(p, h)
+			diags = append(diags, ds...)
+		}
+	}
+	return diags.Sort(), nil
 }
 
 // OutputPath is the path of a host's configuration relative to the
@@ -83,7 +95,7 @@ func build(p *schema.Platform, h *schema.Host) (*config, schema.Diagnostics) {
 	}
 	cfg := &config{Positions: positions{Filename: l.Positions}}
 	if shipper != nil && store != nil {
-		url, err := p.NeedURL(p.HomeVantage(shipper), schema.Need{Service: store.Name, Path: l.PushPath})
+		url, err := p.NeedURL(p.HomeVantage(shipper), schema.Need{Service: store.Name, Target: store, Path: l.PushPath})
 		if err != nil {
 			errorf("store", "%s cannot reach %s from the %s: %v", shipper.Name, store.Name, p.HomeVantage(shipper), err)
 		}

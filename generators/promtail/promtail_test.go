@@ -98,10 +98,9 @@ func TestErrorsAtTheSource(t *testing.T) {
 	edge := p.Host("edge").Compose.Logs
 	edge.Shipper = "promtail"
 	p.Service("loki").Publish = false
-	_, err := Generate(p)
-	ds, ok := err.(schema.Diagnostics)
-	if !ok {
-		t.Fatalf("Generate error %v, want diagnostics", err)
+	ds, err := Check(p, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	text := ds.Error()
 	for _, want := range []string{
@@ -116,8 +115,8 @@ func TestErrorsAtTheSource(t *testing.T) {
 	}
 	edge.Shipper = "edge-promtail"
 	box.Shipper, box.Server, box.Client = "promtail", nil, nil
-	_, err = Generate(p)
-	if err == nil || !strings.Contains(err.Error(), "host edge: logs: edge-promtail cannot reach loki from the compose network of edge: loki is not published on host box") {
-		t.Errorf("an unpublished store seen from another host: %v", err)
+	ds, _ = Check(p, nil)
+	if _, err := Generate(p); err == nil || !strings.Contains(ds.Error(), "host edge: logs: edge-promtail cannot reach loki from the compose network of edge: loki is not published on host box") {
+		t.Errorf("an unpublished store seen from another host: %v", ds)
 	}
 }

@@ -45,7 +45,7 @@ func relabelRules(p *schema.Platform, h *schema.Host) []relabelConfig {
 		{TargetLabel: "tier", Replacement: h.Compose.Logs.DefaultTier},
 	}
 	tiers := map[string][]string{}
-	for _, s := range p.ServicesOn(h.Name) {
+	for _, s := range h.Services {
 		if s.Tier != "" {
 			tiers[s.Tier] = append(tiers[s.Tier], regexp.QuoteMeta(s.Name))
 		}

@@ -42,7 +42,7 @@ func TestURLsAgreeWithTheEnvAndComposeFiles(t *testing.T) {
 				continue // the URL carries more than where the target is
 			}
 			laptop, network := "Laptop", "Compose network of "+s.Host
-			if n.From == schema.FromInternet {
+			if n.From == schema.Internet {
 				laptop, network = "Laptop", "Internet"
 			}
 			wantEnv := firstURL(cellOf(t, tables, n.Service, laptop))

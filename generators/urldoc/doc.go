@@ -62,7 +62,7 @@ func Build(p *schema.Platform) Doc {
 	d := Doc{Name: p.Name, SourceFiles: p.SourceFiles, Columns: columns(p)}
 	for _, h := range p.Hosts {
 		sec := HostSection{Name: h.Name, Title: h.Title}
-		for _, s := range p.ServicesOn(h.Name) {
+		for _, s := range h.Services {
 			if !s.Deployed {
 				d.NotDeployed = append(d.NotDeployed, s.Name)
 				continue

@@ -4,8 +4,9 @@
 //
 // Marshalling is deterministic: struct fields come out in declaration
 // order and map keys sorted, so the same model gives the same bytes.
-// PassThrough is shared with the compose generator, whose pass-through
-// blocks have the same JSON-number problem.
+// PassThrough prepares the blocks both copy from the source (Prometheus'
+// global, alerting and extra jobs, cloudflared's originRequest); compose
+// has its own, which also readies its blocks for compose-go's loader.
 package yamlout
 
 import (

@@ -101,9 +101,9 @@ func checkTarget(dir string, force bool) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("import: %w", err)
+		return err
 	case len(entries) > 0 && !force:
-		return fmt.Errorf("import: %s is not empty; import writes a new source (use --force to write into it anyway)", dir)
+		return fmt.Errorf("%s is not empty; import writes a new source (use --force to write into it anyway)", dir)
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func verify(files []File) error {
 		}
 	}
 	if _, err := schema.Load(root); err != nil {
-		return fmt.Errorf("import: the imported source does not load (please report this):\n%w", err)
+		return fmt.Errorf("the imported source does not load (please report this):\n%w", err)
 	}
 	return nil
 }

@@ -82,7 +82,7 @@ func ParsePrometheus(name string, data []byte) (*PrometheusInput, error) {
 // readInputs reads every named file.
 func readInputs(in Inputs, root string) (*Parsed, error) {
 	if len(in.Compose) == 0 && len(in.Cloudflared) == 0 && in.Prometheus == "" {
-		return nil, fmt.Errorf("import: no input: give at least one of --compose, --cloudflared, --prometheus")
+		return nil, fmt.Errorf("no input: give at least one of --compose, --cloudflared, --prometheus")
 	}
 	p := &Parsed{}
 	for _, path := range in.Compose {
@@ -132,7 +132,7 @@ func readInputs(in Inputs, root string) (*Parsed, error) {
 func readInput(kind, path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("import: %s: %w", kind, err)
+		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	return data, nil
 }

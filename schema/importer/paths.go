@@ -4,12 +4,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"portschema/schema"
+	"portschema/generators/compose"
 )
 
 // A compose file's paths (build contexts, bind mounts, env files, ...)
 // are relative to its own directory; the source's are relative to the
-// project root (see schema.ServicePathKind). An imported file that does
+// project root (see compose.ServicePathKind). An imported file that does
 // not lie at the root has its paths moved, so that the source names the
 // same files the compose file did.
 
@@ -63,9 +63,9 @@ func moveString(v any, keys []string, dir string, top bool, sibling func(string)
 	if !ok {
 		return movePaths(v, keys, dir, top)
 	}
-	kind := schema.TopLevelPathKind(keys)
+	kind := compose.TopLevelPathKind(keys)
 	if !top {
-		kind = schema.ServicePathKind(keys, sibling)
+		kind = compose.ServicePathKind(keys, sibling)
 	}
-	return schema.MoveComposePath(kind, dir, s)
+	return compose.MovePath(kind, dir, s)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"portschema/generators"
+	"portschema/generators/compose"
 	"portschema/generators/output"
 	"portschema/schema"
 	"portschema/schema/handwritten"
@@ -88,7 +89,7 @@ type passThrough struct {
 func passThroughOf(s types.ServiceConfig) passThrough {
 	labels := types.Labels{}
 	for k, v := range s.Labels {
-		if !strings.HasPrefix(k, schema.LabelPrefix) {
+		if !strings.HasPrefix(k, compose.LabelPrefix) {
 			labels[k] = v
 		}
 	}

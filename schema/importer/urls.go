@@ -87,7 +87,7 @@ func (b *builder) needFromURL(s *svc, env, value string) (Need, []string, bool) 
 	}
 	if t := b.publicOwner(u.Host); t != nil && t != s && (u.Port == 0 || u.Port == 443) && !u.HasUser {
 		if first := firstPublic(t); first == u.Host {
-			return Need{Service: t.Name, From: schema.FromInternet, Scheme: schemeIf(u.Scheme, "https"), Path: u.Path}, nil, true
+			return Need{Service: t.Name, From: schema.Internet.Keyword(), Scheme: schemeIf(u.Scheme, "https"), Path: u.Path}, nil, true
 		}
 	}
 	return Need{}, nil, false

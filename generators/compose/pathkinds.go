@@ -1,4 +1,4 @@
-package schema
+package compose
 
 import (
 	"path"
@@ -13,12 +13,12 @@ import (
 // it writes, and import from the directory of the file it reads to the
 // root; these are the rules both use.
 
-// ComposePathKind says what a string of a compose block is to compose.
-type ComposePathKind int
+// PathKind says what a string of a compose block is to compose.
+type PathKind int
 
 const (
 	// NotAPath is any other string.
-	NotAPath ComposePathKind = iota
+	NotAPath PathKind = iota
 	// PathValue is a path compose resolves against the project directory.
 	PathValue
 	// ShortVolume is a volume in the short syntax, SOURCE:TARGET[:MODE],
@@ -30,7 +30,7 @@ const (
 // compose block: the keys from the block down to the string, a list
 // item as "[]". sibling reads another key of the mapping that holds the
 // string (a volume's source is a path only for type: bind).
-func ServicePathKind(keys []string, sibling func(key string) any) ComposePathKind {
+func ServicePathKind(keys []string, sibling func(key string) any) PathKind {
 	switch strings.Join(keys, ".") {
 	case "build", "build.context", "env_file", "env_file.[]", "env_file.[].path",
 		"label_file", "label_file.[]", "extends.file", "develop.watch.[].path":
@@ -51,19 +51,19 @@ func ServicePathKind(keys []string, sibling func(key string) any) ComposePathKin
 // TopLevelPathKind is the kind of the string at keys in a host's
 // top-level compose block (the block's key first): the file of a secret
 // or a config.
-func TopLevelPathKind(keys []string) ComposePathKind {
+func TopLevelPathKind(keys []string) PathKind {
 	if len(keys) == 3 && (keys[0] == "secrets" || keys[0] == "configs") && keys[2] == "file" {
 		return PathValue
 	}
 	return NotAPath
 }
 
-// MoveComposePath rewrites a string of the given kind for a move of
+// MovePath rewrites a string of the given kind for a move of
 // directory: dir is where the old base directory lies, seen from the new
 // one ("..", or "deploy"). Only relative local paths move; absolute and
 // home-relative paths, remote build contexts, references to services
 // and images, interpolated values and named volumes stay as they are.
-func MoveComposePath(kind ComposePathKind, dir, s string) string {
+func MovePath(kind PathKind, dir, s string) string {
 	switch {
 	case dir == "" || dir == ".":
 		return s

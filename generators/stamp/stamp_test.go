@@ -1,15 +1,17 @@
-package output
+package stamp
 
 import (
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"portschema/generators/output"
 )
 
 func TestStampRoundTrip(t *testing.T) {
-	s := Stamp{Key: "k", Outputs: []StampedFile{StampFile("out/a b.yml", []byte("x")), {Path: "out/local.env"}},
-		Inputs: []StampedFile{StampFile("rules.yml", nil)}}
+	s := Stamp{Key: "k", Outputs: []File{FileOf("out/a b.yml", []byte("x")), {Path: "out/local.env"}},
+		Inputs: []File{FileOf("rules.yml", nil)}}
 	data, err := s.MarshalText()
 	if err != nil {
 		t.Fatal(err)
@@ -29,12 +31,17 @@ func TestStampRoundTrip(t *testing.T) {
 	}
 }
 
+// gen is a generated file with the header.
+func gen(path, body string) output.File {
+	return output.File{Path: path, Data: []byte(output.Header(output.HashComment) + body)}
+}
+
 // stamped writes v1 and returns the stamp Write's changes give.
-func stamped(t *testing.T) (*Tree, Stamp) {
+func stamped(t *testing.T) (*output.Tree, Stamp) {
 	t.Helper()
-	tree := NewTree(t.TempDir())
-	files := []File{gen("out/a.yml", "a: 1\n"), gen("out/env/b.env", "B=1\n"),
-		{Path: "out/local.env", Data: []byte(Header(HashComment)), Local: true}}
+	tree := output.NewTree(t.TempDir())
+	files := []output.File{gen("out/a.yml", "a: 1\n"), gen("out/env/b.env", "B=1\n"),
+		{Path: "out/local.env", Data: []byte(output.Header(output.HashComment)), Local: true}}
 	if _, err := tree.Write(files); err != nil {
 		t.Fatal(err)
 	}
@@ -44,17 +51,17 @@ func stamped(t *testing.T) (*Tree, Stamp) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tree, StampOf("key", changes, false)
+	return tree, Of("key", changes, false)
 }
 
 func TestVerify(t *testing.T) {
 	tree, s := stamped(t)
-	if !tree.Verify(s) {
+	if !Verify(tree.Root, s) {
 		t.Fatal("the tree as stamped does not verify")
 	}
 	abs := func(p string) string { return filepath.Join(tree.Root, filepath.FromSlash(p)) }
 	cases := map[string]func(){
-		"an edited file":         func() { os.WriteFile(abs("out/a.yml"), []byte("# "+HeaderText+"\na: 2\n"), 0o644) },
+		"an edited file":         func() { os.WriteFile(abs("out/a.yml"), []byte("# "+output.HeaderText+"\na: 2\n"), 0o644) },
 		"a deleted file":         func() { os.Remove(abs("out/env/b.env")) },
 		"a local file appearing": func() { os.WriteFile(abs("out/local.env"), []byte("x"), 0o644) },
 		"a directory in place of a file": func() {
@@ -83,16 +90,16 @@ func TestVerify(t *testing.T) {
 			tree, s := stamped(t)
 			abs = func(p string) string { return filepath.Join(tree.Root, filepath.FromSlash(p)) }
 			change()
-			if tree.Verify(s) {
+			if Verify(tree.Root, s) {
 				t.Errorf("the stamp still verifies after %s", what)
 			}
 		})
 	}
-	if tree.Verify(Stamp{Key: "key"}) {
+	if Verify(tree.Root, Stamp{Key: "key"}) {
 		t.Error("an empty stamp verifies")
 	}
-	bad := Stamp{Key: "key", Outputs: []StampedFile{{Path: "../outside"}}}
-	if tree.Verify(bad) {
+	bad := Stamp{Key: "key", Outputs: []File{{Path: "../outside"}}}
+	if Verify(tree.Root, bad) {
 		t.Error("a path outside the root verifies")
 	}
 }

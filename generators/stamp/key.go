@@ -1,4 +1,4 @@
-package output
+package stamp
 
 import (
 	"bytes"
@@ -12,18 +12,6 @@ import (
 	"runtime"
 )
 
-// The check stamp lets `portschema check` on an unchanged tree answer without
-// evaluating the source: regen, and every check that finds the tree up
-// to date, record what they generated under a key made of the source
-// bytes, the definitions, the project root and the tool's own identity.
-// A later check that computes the same key and finds every output (and
-// every other input) with the recorded bytes is done; anything else
-// falls back to the full check.
-//
-// Stamps live in the user's cache directory, not in out/: the key names
-// the binary, which differs between machines, and everything in out/
-// must be the same bytes wherever it is generated.
-
 // CacheEnv names the variable that says where stamps are kept;
 // CacheOff as its value turns them off.
 const (
@@ -31,9 +19,9 @@ const (
 	CacheOff = "off"
 )
 
-// StampPath is where the stamp of a project root is kept, or "" when
+// Path is where the stamp of a project root is kept, or "" when
 // stamps are off or there is no cache directory.
-func StampPath(absRoot string) string {
+func Path(absRoot string) string {
 	dir := os.Getenv(CacheEnv)
 	if dir == CacheOff {
 		return ""
@@ -49,9 +37,9 @@ func StampPath(absRoot string) string {
 	return filepath.Join(dir, "check-"+hex.EncodeToString(sum[:12]))
 }
 
-// StampKey combines what the outputs are a function of. It is "" when
+// Key combines what the outputs are a function of. It is "" when
 // one part is unknown, and then matches nothing.
-func StampKey(absRoot, sourceDigest, tool string) string {
+func Key(absRoot, sourceDigest, tool string) string {
 	if sourceDigest == "" || tool == "" {
 		return ""
 	}
@@ -63,9 +51,9 @@ func StampKey(absRoot, sourceDigest, tool string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// WriteAtomic replaces a file through a rename, so that a reader
+// writeAtomic replaces a file through a rename, so that a reader
 // never sees half a stamp; errors are dropped with the stamp.
-func WriteAtomic(name string, data []byte) {
+func writeAtomic(name string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return
 	}

@@ -1,10 +1,10 @@
-package schema
+package compose
 
 import "testing"
 
-func TestMoveComposePath(t *testing.T) {
+func TestMovePath(t *testing.T) {
 	cases := []struct {
-		kind    ComposePathKind
+		kind    PathKind
 		dir, in string
 		want    string
 	}{
@@ -39,7 +39,7 @@ func TestMoveComposePath(t *testing.T) {
 		{NotAPath, "..", "./not-a-path", "./not-a-path"},
 	}
 	for _, c := range cases {
-		if got := MoveComposePath(c.kind, c.dir, c.in); got != c.want {
+		if got := MovePath(c.kind, c.dir, c.in); got != c.want {
 			t.Errorf("%q moved by %q: %q, want %q", c.in, c.dir, got, c.want)
 		}
 	}
@@ -51,7 +51,7 @@ func TestWhichStringsArePaths(t *testing.T) {
 	for _, c := range []struct {
 		keys    []string
 		sibling func(string) any
-		want    ComposePathKind
+		want    PathKind
 	}{
 		{[]string{"build"}, none, PathValue},
 		{[]string{"build", "context"}, none, PathValue},

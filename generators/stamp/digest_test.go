@@ -1,16 +1,18 @@
-package schema
+package stamp
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"portschema/schema"
 )
 
 // The digest is what lets check skip evaluation, so every input of the
 // load must change it, and nothing else may.
 func TestSourceDigestCoversEveryInput(t *testing.T) {
 	root := t.TempDir()
-	dir := filepath.Join(root, SourceDir)
+	dir := filepath.Join(root, schema.SourceDir)
 	write := func(name, data string) {
 		t.Helper()
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -61,10 +63,10 @@ func TestSourceDigestCoversEveryInput(t *testing.T) {
 		seen[d] = step.what
 	}
 
-	defs := Definitions
-	Definitions = append(append([]byte{}, defs...), '\n')
+	defs := schema.Definitions
+	schema.Definitions = append(append([]byte{}, defs...), '\n')
 	other := digest()
-	Definitions = defs
+	schema.Definitions = defs
 	if _, ok := seen[other]; ok {
 		t.Error("other definitions kept the digest")
 	}
@@ -78,7 +80,7 @@ func TestSourceDigestInsideAModuleIsEmpty(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "cue.mod"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(root, SourceDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(root, schema.SourceDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	d, err := SourceDigest(root)
@@ -87,10 +89,11 @@ func TestSourceDigestInsideAModuleIsEmpty(t *testing.T) {
 	}
 }
 
-// Load records the digest of the bytes it evaluated.
-func TestLoadRecordsTheDigest(t *testing.T) {
+// The model keeps the bytes Load evaluated, whose digest is the
+// source's.
+func TestLoadKeepsTheDigestedBytes(t *testing.T) {
 	root := t.TempDir()
-	dir := filepath.Join(root, SourceDir)
+	dir := filepath.Join(root, schema.SourceDir)
 	os.MkdirAll(dir, 0o755)
 	src := `package platform
 platform: name: "demo"
@@ -101,12 +104,12 @@ services: web: {host: "mini", port: 3001, range: "apps"}
 	if err := os.WriteFile(filepath.Join(dir, "platform.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, err := Load(root)
+	p, err := schema.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := SourceDigest(root)
-	if p.SourceDigest == "" || p.SourceDigest != want {
-		t.Errorf("Load recorded %q, SourceDigest says %q", p.SourceDigest, want)
+	if got := Digest(p.Source); got == "" || got != want {
+		t.Errorf("the model's source digests to %q, SourceDigest says %q", got, want)
 	}
 }

@@ -1,5 +1,5 @@
 //go:build !unix
 
-package output
+package stamp
 
 func mkfifo(string) {}

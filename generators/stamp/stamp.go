@@ -1,4 +1,15 @@
-package output
+// Package stamp is the check stamp: what lets `portschema check` on an
+// unchanged tree answer without evaluating the source. regen, and every
+// check that finds the tree up to date, record what they generated
+// under a key made of the source's digest, the definitions, the project
+// root and the tool's own identity. A later check that computes the same
+// key and finds every output (and every other input) with the recorded
+// bytes is done; anything else falls back to the full check.
+//
+// Stamps live in the user's cache directory, not in out/: the key names
+// the binary, which differs between machines, and everything in out/
+// must be the same bytes wherever it is generated.
+package stamp
 
 import (
 	"bufio"
@@ -16,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"portschema/generators/output"
 )
 
 // A Stamp records a fact: when the inputs of a project had the digest
@@ -30,14 +43,14 @@ import (
 type Stamp struct {
 	Key string
 	// Outputs are the generated files, the manifest included.
-	Outputs []StampedFile
+	Outputs []File
 	// Inputs are files other than the source that the run read (alert
 	// rule files), relative to the root; the key covers the source.
-	Inputs []StampedFile
+	Inputs []File
 }
 
-// StampedFile is one file of a stamp.
-type StampedFile struct {
+// File is one file of a stamp.
+type File struct {
 	Path string
 	// Sum is the hex SHA-256 of the file's bytes; "" means the file was
 	// absent (a local output a fresh clone lacks, an input not there).
@@ -47,8 +60,8 @@ type StampedFile struct {
 }
 
 // StampFile records a file with the given bytes.
-func StampFile(path string, data []byte) StampedFile {
-	return StampedFile{Path: path, Sum: Sum(data), Size: len(data)}
+func FileOf(path string, data []byte) File {
+	return File{Path: path, Sum: Sum(data), Size: len(data)}
 }
 
 // Sum is the hex SHA-256 of data, as stamps record it.
@@ -57,20 +70,20 @@ func Sum(data []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// StampOf records the outputs of a run that left the disk up to date:
+// Of records the outputs of a run that left the disk up to date:
 // changes as Write returned them (written is true), or as Plan returned
 // them for a tree it found up to date. Orphans are gone after a write
 // and absent from an up-to-date tree; a missing file that was not
 // written is recorded as absent.
-func StampOf(key string, changes []Change, written bool) Stamp {
+func Of(key string, changes []output.Change, written bool) Stamp {
 	s := Stamp{Key: key}
 	for _, c := range changes {
 		switch {
-		case c.Kind == Orphaned:
-		case c.Kind == Missing && !written:
-			s.Outputs = append(s.Outputs, StampedFile{Path: c.Path})
+		case c.Kind == output.Orphaned:
+		case c.Kind == output.Missing && !written:
+			s.Outputs = append(s.Outputs, File{Path: c.Path})
 		default:
-			s.Outputs = append(s.Outputs, StampFile(c.Path, c.New))
+			s.Outputs = append(s.Outputs, FileOf(c.Path, c.New))
 		}
 	}
 	return s
@@ -85,7 +98,7 @@ func (s Stamp) MarshalText() ([]byte, error) {
 	fmt.Fprintf(&b, "%s\nkey %s\n", stampMagic, s.Key)
 	for _, group := range []struct {
 		tag   string
-		files []StampedFile
+		files []File
 	}{{"out", s.Outputs}, {"in", s.Inputs}} {
 		for _, f := range group.files {
 			if strings.ContainsAny(f.Path, "\n\r") {
@@ -126,7 +139,7 @@ func (s *Stamp) UnmarshalText(data []byte) error {
 		if sum == "-" {
 			sum = ""
 		}
-		f := StampedFile{Path: p, Sum: sum, Size: size}
+		f := File{Path: p, Sum: sum, Size: size}
 		switch tag {
 		case "out":
 			s.Outputs = append(s.Outputs, f)
@@ -143,9 +156,9 @@ func (s *Stamp) UnmarshalText(data []byte) error {
 // the same bytes, a regular file reached without a symbolic link below
 // the root, or still absent. The files are read in parallel; reading
 // them is most of what a check of an unchanged tree costs.
-func (t *Tree) Verify(s Stamp) bool {
+func Verify(root string, s Stamp) bool {
 	files := append(s.Outputs[:len(s.Outputs):len(s.Outputs)], s.Inputs...)
-	if len(s.Outputs) == 0 || !t.plainDirs(files) {
+	if len(s.Outputs) == 0 || !plainDirs(root, files) {
 		return false
 	}
 	workers := min(runtime.GOMAXPROCS(0)*2, len(files))
@@ -156,7 +169,7 @@ func (t *Tree) Verify(s Stamp) bool {
 			var buf []byte
 			for i := w; i < len(files) && !failed.Load(); i += workers {
 				var ok bool
-				if buf, ok = t.holds(files[i], buf); !ok {
+				if buf, ok = holds(root, files[i], buf); !ok {
 					failed.Store(true)
 				}
 			}
@@ -168,30 +181,30 @@ func (t *Tree) Verify(s Stamp) bool {
 
 // holds reports whether one file is on disk as the stamp recorded it;
 // buf is reused from file to file.
-func (t *Tree) holds(f StampedFile, buf []byte) ([]byte, bool) {
+func holds(root string, f File, buf []byte) ([]byte, bool) {
 	if !cleanRelative(f.Path) {
 		return buf, false
 	}
 	if f.Sum == "" {
-		_, err := os.Lstat(t.abs(f.Path))
+		_, err := os.Lstat(abs(root, f.Path))
 		return buf, errors.Is(err, fs.ErrNotExist)
 	}
 	if cap(buf) < f.Size+1 {
 		buf = make([]byte, f.Size+1)
 	}
-	data, ok := readRegular(t.abs(f.Path), buf[:f.Size+1])
+	data, ok := readRegular(abs(root, f.Path), buf[:f.Size+1])
 	return buf, ok && len(data) == f.Size && Sum(data) == f.Sum
 }
 
 // plainDirs reports whether every directory the files lie in, below the
 // root, is a real directory or absent: a symbolic link there could lead
 // outside the root, which only the full check's path rules judge.
-func (t *Tree) plainDirs(files []StampedFile) bool {
+func plainDirs(root string, files []File) bool {
 	seen := map[string]bool{".": true}
 	for _, f := range files {
 		for dir := path.Dir(f.Path); !seen[dir]; dir = path.Dir(dir) {
 			seen[dir] = true
-			fi, err := os.Lstat(t.abs(dir))
+			fi, err := os.Lstat(abs(root, dir))
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
@@ -202,6 +215,9 @@ func (t *Tree) plainDirs(files []StampedFile) bool {
 	}
 	return true
 }
+
+// abs is the file at a slash path relative to root.
+func abs(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
 
 // cleanRelative reports whether p is a clean slash-separated path that
 // stays below the root, as every output path is.

@@ -1,0 +1,69 @@
+package schema
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// secretNameRE matches variable names that hold credentials.
+var secretNameRE = regexp.MustCompile(`(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|APIKEY|API_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
+
+// secretValueRE matches values that look like credentials whatever
+// their name: URLs with a password, private keys, well-known token shapes.
+var secretValueRE = regexp.MustCompile(`://[^/\s:@]+:[^/\s@$]+@|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(sk_live|sk_test|rk_live|ghp|gho|github_pat|xox[abp]|glpat)_?[A-Za-z0-9_-]{10,}|\bAKIA[0-9A-Z]{16}\b`)
+
+// LooksSecret reports whether an env value written in plain text looks
+// like a credential: by its name (with a non-empty value) or its shape.
+func LooksSecret(name, value string) bool {
+	if value != "" && secretNameRE.MatchString(strings.ToUpper(name)) {
+		return true
+	}
+	return secretValueRE.MatchString(value)
+}
+
+// GeneratedEnv lists the variables portschema writes for a service, with
+// the path of the source field each comes from.
+func GeneratedEnv(s *Service) []GeneratedVar {
+	var out []GeneratedVar
+	if s.PortEnv != "" {
+		out = append(out, GeneratedVar{Name: s.PortEnv, Field: "port_env"})
+	}
+	for i, n := range s.Needs {
+		if !n.NoURL {
+			out = append(out, GeneratedVar{Name: n.EnvName(), Field: fmt.Sprintf("needs[%d]", i)})
+		}
+	}
+	for i, sec := range s.Secrets {
+		out = append(out, GeneratedVar{Name: sec.Env, Field: fmt.Sprintf("secrets[%d]", i)})
+	}
+	return out
+}
+
+// GeneratedVar is one generated variable of a service.
+type GeneratedVar struct {
+	Name  string
+	Field string
+}
+
+func checkEnv(c *collector, p *Platform) {
+	for _, s := range p.Services {
+		gen := map[string]string{}
+		for _, g := range GeneratedEnv(s) {
+			if first, ok := gen[g.Name]; ok {
+				c.errorf(s.At(g.Field), []Pos{s.At(first)}, "%s: variable %s is generated twice", s.Name, g.Name)
+				continue
+			}
+			gen[g.Name] = g.Field
+		}
+		for _, name := range sortedKeys(s.Env) {
+			pos := s.At("env." + name)
+			if field, ok := gen[name]; ok {
+				c.errorf(pos, []Pos{s.At(field)}, "%s: env %s collides with the variable generated from %s", s.Name, name, field)
+			}
+			if LooksSecret(name, s.Env[name].Value) {
+				c.errorf(pos, nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
+			}
+		}
+	}
+}

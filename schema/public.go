@@ -1,0 +1,32 @@
+package schema
+
+import "fmt"
+
+// checkPublic: public hostnames are unique across services and tunnel
+// rules, and carry no port.
+func checkPublic(c *collector, p *Platform) {
+	seen := map[string]Pos{}
+	claim := func(name string, pos Pos, who string) {
+		key := name
+		if other, ok := seen[key]; ok {
+			c.errorf(pos, []Pos{other}, "%s: public hostname %s is already used", who, name)
+			return
+		}
+		seen[key] = pos
+	}
+	for _, h := range p.Hosts {
+		if h.Tunnel == nil {
+			continue
+		}
+		for i, r := range h.Tunnel.Rules {
+			if r.Hostname != "" && r.Path == "" {
+				claim(r.Hostname, h.At(fmt.Sprintf("tunnel.rules[%d].hostname", i)), "host "+h.Name)
+			}
+		}
+	}
+	for _, s := range p.Services {
+		for i, pub := range s.Public {
+			claim(pub.Hostname+pub.Path, s.At(fmt.Sprintf("public[%d]", i)), s.Name)
+		}
+	}
+}
