@@ -180,3 +180,55 @@ func declares(d ast.Decl, name string) bool {
 	l, _, _ := ast.LabelName(inner.Label)
 	return l == name
 }
+
+// removeSecret deletes the secret whose variable is env from the
+// secrets of a service declared in the file at path.
+func removeSecret(t *testing.T, path, service, env string) {
+	t.Helper()
+	editCUE(t, path, func(f *ast.File) bool {
+		for _, d := range f.Decls {
+			if !declares(d, service) {
+				continue
+			}
+			body, _ := d.(*ast.Field).Value.(*ast.StructLit).Elts[0].(*ast.Field).Value.(*ast.StructLit)
+			if body == nil {
+				return false
+			}
+			for _, e := range body.Elts {
+				fl, ok := e.(*ast.Field)
+				if name, _, _ := ast.LabelName(fl.Label); !ok || name != "secrets" {
+					continue
+				}
+				list, ok := fl.Value.(*ast.ListLit)
+				if !ok {
+					return false
+				}
+				for i, el := range list.Elts {
+					if secretEnv(el) == env {
+						list.Elts = append(list.Elts[:i], list.Elts[i+1:]...)
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+}
+
+// secretEnv is the variable of a secret as written: "NAME" or {env: "NAME", ...}.
+func secretEnv(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		s, _ := strconv.Unquote(e.Value)
+		return s
+	case *ast.StructLit:
+		for _, d := range e.Elts {
+			if fl, ok := d.(*ast.Field); ok {
+				if name, _, _ := ast.LabelName(fl.Label); name == "env" {
+					return secretEnv(fl.Value)
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -104,3 +104,29 @@ services: {
 		t.Errorf("%d leftover warnings, want %d:\n%s", leftovers, len(want), text)
 	}
 }
+
+// A need on a service that is gone names the variables that share its
+// variable's first word; a need with a close name gets the did-you-mean
+// instead.
+func TestNeedOfAGoneServiceNamesItsCompanions(t *testing.T) {
+	root := writeSource(t, map[string]string{"base.cue": base, "services.cue": `package platform
+
+services: notify: {
+	host: "mini", port: 3001, range: "core"
+	needs: ["synapse", {service: "mial", env: "SYNAPSE_MAIL_URL"}, {service: "mail", env: "MATRIX_ROOM_URL"}]
+	env: {MATRIX_ROOM: "!abc", MODE: "prod"}
+	secrets: [{env: "MATRIX_ACCESS_TOKEN", from: "MATRIX_NOTIFY_BOT_TOKEN"}, "SMTP_PASSWORD", "SYNAPSE_KEY"]
+}
+services: mail: {host: "mini", port: 3002, range: "core"}
+`})
+	_, err := Load(root)
+	text := err.Error()
+	for _, want := range []string{
+		`notify: needs unknown service "synapse"; if it is gone, these variables may go with it: SYNAPSE_KEY (secrets[2]), SYNAPSE_MAIL_URL (needs[1])`,
+		`notify: needs unknown service "mial" (did you mean "mail"?)`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q in:\n%s", want, text)
+		}
+	}
+}
