@@ -35,10 +35,10 @@ bench:
 FUZZTIME ?= 1m
 FUZZ_TARGETS = \
 	./schema:FuzzLoad \
-	./schema/handwritten:FuzzComposeReader \
-	./schema/handwritten:FuzzCloudflaredReader \
-	./schema/handwritten:FuzzPrometheusReader \
-	./schema/handwritten:FuzzDocReader \
+	./schema/adoption/handwritten:FuzzComposeReader \
+	./schema/adoption/handwritten:FuzzCloudflaredReader \
+	./schema/adoption/handwritten:FuzzPrometheusReader \
+	./schema/adoption/handwritten:FuzzDocReader \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \

@@ -52,8 +52,9 @@ import (
 	"portschema/generators/output"
 	"portschema/generators/stamp"
 	"portschema/schema"
-	"portschema/schema/audit"
-	"portschema/schema/importer"
+	"portschema/schema/adoption/audit"
+	"portschema/schema/adoption/handwritten"
+	"portschema/schema/adoption/importer"
 )
 
 // Exit codes.
@@ -296,6 +297,10 @@ func (h *handwrittenFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
 }
 
+func (h *handwrittenFlags) inputs() handwritten.Inputs {
+	return handwritten.Inputs{Compose: h.compose, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+}
+
 func (h *handwrittenFlags) empty() bool {
 	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == ""
 }
@@ -320,8 +325,7 @@ func (c *cli) importFiles(args []string) int {
 		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]")
 		return exitUsage
 	}
-	report, err := importer.Import(importer.Inputs{Compose: in.compose, Cloudflared: in.cloudflared,
-		Prometheus: in.prometheus, Doc: in.doc, Force: *force}, *dir)
+	report, err := importer.Import(in.inputs(), *dir, *force)
 	if err != nil {
 		c.failf("import: %v", err)
 		return exitUsage
@@ -350,7 +354,7 @@ func (c *cli) audit(args []string) int {
 		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]")
 		return exitUsage
 	}
-	findings, err := audit.Audit(audit.Inputs{Compose: in.compose, Cloudflared: in.cloudflared, Prometheus: in.prometheus, Doc: in.doc})
+	findings, err := audit.Audit(in.inputs())
 	if err != nil {
 		c.failf("audit: %v", err)
 		return exitUsage

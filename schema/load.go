@@ -50,7 +50,11 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, docs, sourceFiles, err := evaluate(absRoot, src)
+	shape, err := SourceShape()
+	if err != nil {
+		return nil, err
+	}
+	ix, docs, sourceFiles, err := evaluate(absRoot, src, shape)
 	if err != nil {
 		return nil, err
 	}
@@ -75,18 +79,18 @@ func Load(root string) (*Platform, error) {
 // evaluate exports the source as JSON, in parts where it can be split,
 // and indexes the positions of its syntax meanwhile; it returns the
 // names of the files it evaluated. Problems in the source come back as
-// Diagnostics.
+// Diagnostics. shape is the source's shape (see SourceShape).
 //
 // A source that can be split is parsed here, a file per core at once:
 // the plan and the index are all that need its syntax, and the parts
 // load their own bytes. Any other source, and one whose part fails (for
 // the complete diagnostics), is loaded and evaluated whole by CUE.
-func evaluate(absRoot string, src *Source) (*positionIndex, [][]byte, []string, error) {
+func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]byte, []string, error) {
 	if files := parsePlain(src); files != nil {
 		if plan := planSplit(src, files); plan != nil {
 			names := sourceNames(absRoot, files)
 			positions := make(chan *positionIndex, 1)
-			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files) }(files)
+			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files, shape) }(files)
 			files = nil // the syntax is garbage once indexed, while the parts run
 			docs, ok := plan.evaluate(src)
 			ix := <-positions
@@ -106,7 +110,7 @@ func evaluate(absRoot string, src *Source) (*positionIndex, [][]byte, []string, 
 		return nil, nil, nil, err
 	}
 	names := sourceNames(absRoot, inst.Files)
-	ix := newPositionIndex(absRoot, inst.Files)
+	ix := newPositionIndex(absRoot, inst.Files, shape)
 	if inst.Err != nil {
 		return nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
 	}
@@ -235,13 +239,12 @@ func relPath(root, name string) string {
 	return filepath.ToSlash(name)
 }
 
-// source is the JSON shape of an evaluated platform source.
+// source is the JSON shape of an evaluated source's top level. Each
+// block decodes into its model type by the model's json tags, which are
+// the source's field names: the platform block into Platform itself,
+// the named entities into maps that decode sorts into slices.
 type source struct {
-	Platform struct {
-		Name       string   `json:"name"`
-		Domain     string   `json:"domain"`
-		Principles []string `json:"principles"`
-	} `json:"platform"`
+	Platform   *Platform           `json:"platform"`
 	Ranges     map[string]*Range   `json:"ranges"`
 	Hosts      map[string]*Host    `json:"hosts"`
 	Services   map[string]*Service `json:"services"`
@@ -275,8 +278,11 @@ func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
 			src.Services[name] = s
 		}
 	}
-	p := &Platform{Name: src.Platform.Name, Domain: src.Platform.Domain, Principles: src.Platform.Principles,
-		Outputs: src.Outputs, Prometheus: src.Prometheus}
+	p := src.Platform
+	if p == nil {
+		p = &Platform{}
+	}
+	p.Outputs, p.Prometheus = src.Outputs, src.Prometheus
 	p.Outputs.Pos = ix.entity("outputs")
 	if p.Prometheus != nil {
 		p.Prometheus.Pos = ix.entity("prometheus")

@@ -49,9 +49,9 @@ type Positions map[string]Pos
 // sorted (ranges by first port, hosts and services by name), so that
 // iterating them is deterministic.
 type Platform struct {
-	Name       string
-	Domain     string
-	Principles []string
+	Name       string   `json:"name"`
+	Domain     string   `json:"domain"`
+	Principles []string `json:"principles"`
 	Ranges     []*Range
 	Hosts      []*Host
 	Services   []*Service

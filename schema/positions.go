@@ -33,19 +33,14 @@ type positionIndex struct {
 	// where it was first written: a misspelt `servics:` would otherwise
 	// be silently ignored, since the package's top level is open.
 	unknown map[string]Pos
+	// shape is the source's shape: its top-level fields say which hold
+	// named entities (a Map: ranges, hosts, services) and which are one
+	// entity each (a Struct: platform, outputs, prometheus).
+	shape *Shape
 }
 
-// topLevel are the fields a source may declare at its top level.
-var topLevel = map[string]bool{"platform": true, "ranges": true, "hosts": true, "services": true, "outputs": true, "prometheus": true}
-
-// entityKind are the top-level fields whose children are named entities.
-var entityKinds = map[string]bool{"ranges": true, "hosts": true, "services": true}
-
-// singletons are top-level fields that are one entity each.
-var singletons = map[string]bool{"platform": true, "outputs": true, "prometheus": true}
-
-func newPositionIndex(root string, files []*ast.File) *positionIndex {
-	ix := &positionIndex{root: root, entities: map[string]Positions{}}
+func newPositionIndex(root string, files []*ast.File, shape *Shape) *positionIndex {
+	ix := &positionIndex{root: root, entities: map[string]Positions{}, shape: shape}
 	for _, f := range files {
 		if filepath.Base(f.Filename) == DefinitionsFile {
 			continue // positions are the user's, never the definitions'
@@ -71,10 +66,10 @@ func (ix *positionIndex) child(c cursor, elem string) cursor {
 	switch {
 	case c.depth == 0:
 		n.top = elem
-		if singletons[elem] {
+		if ix.topKind(elem) == Struct {
 			n.ps = ix.entityFor(elem)
 		}
-	case c.depth == 1 && entityKinds[c.top]:
+	case c.depth == 1 && ix.topKind(c.top) == Map:
 		n.ps = ix.entityFor(c.top + "." + elem)
 	case c.ps != nil:
 		n.ps, n.rest = c.ps, joinElem(c.rest, elem)
@@ -112,10 +107,19 @@ func (ix *positionIndex) entity(key string) Positions {
 	return Positions{}
 }
 
+// topKind is the kind of a top-level field of the source; Scalar for a
+// name that is none of its fields.
+func (ix *positionIndex) topKind(name string) Kind {
+	if f := ix.shape.Field(name); f != nil {
+		return f.Shape.Kind
+	}
+	return Scalar
+}
+
 // lookup finds the closest recorded position of a full path such as
 // ["services", "x", "port"].
 func (ix *positionIndex) lookup(path []string) Pos {
-	key, rest := splitEntity(path)
+	key, rest := ix.splitEntity(path)
 	if key == "" {
 		return Pos{}
 	}
@@ -123,11 +127,11 @@ func (ix *positionIndex) lookup(path []string) Pos {
 }
 
 // splitEntity splits a full path into its entity key and the path below.
-func splitEntity(path []string) (key, rest string) {
+func (ix *positionIndex) splitEntity(path []string) (key, rest string) {
 	switch {
-	case len(path) >= 2 && entityKinds[path[0]]:
+	case len(path) >= 2 && ix.topKind(path[0]) == Map:
 		return path[0] + "." + path[1], joinPath(path[2:])
-	case len(path) >= 1 && singletons[path[0]]:
+	case len(path) >= 1 && ix.topKind(path[0]) == Struct:
 		return path[0], joinPath(path[1:])
 	}
 	return "", ""
@@ -161,7 +165,7 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, c cursor) {
 				}
 				continue
 			}
-			if c.depth == 0 && !topLevel[name] {
+			if c.depth == 0 && ix.shape.Field(name) == nil {
 				if _, seen := ix.unknown[name]; !seen {
 					if ix.unknown == nil {
 						ix.unknown = map[string]Pos{}

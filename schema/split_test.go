@@ -59,7 +59,11 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	if planSplit(src, parsePlain(src)) == nil {
 		t.Fatal("the source is not split")
 	}
-	ix := newPositionIndex(abs, inst.Files)
+	shape, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := newPositionIndex(abs, inst.Files, shape)
 	data, wholeErr := evaluateWhole(abs, ix, inst)
 	if wholeErr == nil {
 		if whole, err = decode([][]byte{data}, ix); err != nil {

@@ -11,7 +11,7 @@ import (
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 func load(t *testing.T, root string) *schema.Platform {

@@ -7,7 +7,7 @@ import (
 
 	"portschema/generators/output"
 	"portschema/schema"
-	"portschema/schema/handwritten"
+	"portschema/schema/adoption/handwritten"
 )
 
 // The project's own platform (schema/ at the repository root) was

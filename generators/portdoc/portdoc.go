@@ -28,9 +28,6 @@ import (
 // TemplateName is the template this generator owns in templates.FS.
 const TemplateName = "portdoc.md.tmpl"
 
-// DefaultPath is where the document goes when the source names no path.
-const DefaultPath = "out/PORT_SCHEMA.md"
-
 // funcs are the template's escaping helpers. They are pure.
 var funcs = template.FuncMap{
 	"cell":   Cell,
@@ -53,7 +50,7 @@ func count(n int, noun string) string {
 // tmpl is parsed once; executing a parsed template is safe for
 // concurrent use and never changes it.
 var tmpl = template.Must(template.New(TemplateName).Funcs(funcs).Option("missingkey=error").
-	ParseFS(templates.FS, TemplateName))
+	ParseFS(templates.FS, "portdoc/"+TemplateName))
 
 // Generate renders the port document of p at p.Outputs.PortDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {
@@ -61,11 +58,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := p.Outputs.PortDoc
-	if path == "" {
-		path = DefaultPath
-	}
-	return []output.File{{Path: path, Data: data}}, nil
+	return []output.File{{Path: p.Outputs.PortDoc, Data: data}}, nil
 }
 
 // Render executes the template on d.

@@ -33,7 +33,7 @@ func checkAlerts(p *schema.Platform, jobs []string, read output.Read) (schema.Di
 	if len(p.Outputs.AlertRules) == 0 {
 		return nil, nil
 	}
-	c := &alertChecker{p: p, jobs: map[string]bool{}, names: jobs, config: outputPath(p)}
+	c := &alertChecker{p: p, jobs: map[string]bool{}, names: jobs, config: p.Outputs.Prometheus}
 	for _, name := range c.names {
 		c.jobs[name] = true
 	}

@@ -33,9 +33,6 @@ import (
 	"portschema/schema"
 )
 
-// DefaultOutput is where prometheus.yml goes when the source names no path.
-const DefaultOutput = "out/prometheus.yml"
-
 // Generate returns prometheus.yml, or nothing when the source has no
 // prometheus block, for a source that passed Check. Problems in the
 // source come back as schema.Diagnostics at the offending value.
@@ -51,15 +48,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus: %w", err)
 	}
-	return []output.File{{Path: outputPath(p), Data: data}}, nil
-}
-
-// outputPath is the path of prometheus.yml relative to the project root.
-func outputPath(p *schema.Platform) string {
-	if p.Outputs.Prometheus != "" {
-		return p.Outputs.Prometheus
-	}
-	return DefaultOutput
+	return []output.File{{Path: p.Outputs.Prometheus, Data: data}}, nil
 }
 
 // build assembles the whole configuration and every problem found on

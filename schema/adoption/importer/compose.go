@@ -1,0 +1,204 @@
+package importer
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+
+	"portschema/generators/compose"
+	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
+)
+
+var (
+	projectRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	containerRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+)
+
+// composeHostName derives a host name from a compose file name:
+// docker-compose.macmini.yml is host "macmini".
+func composeHostName(path, project string) string {
+	base := strings.ToLower(baseName(path))
+	for _, ext := range []string{".yml", ".yaml"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	for _, prefix := range []string{"docker-compose.", "docker-compose-", "compose.", "compose-"} {
+		base = strings.TrimPrefix(base, prefix)
+	}
+	if base == "docker-compose" || base == "compose" || base == "" {
+		base = project
+	}
+	return SanitizeName(base, "compose")
+}
+
+// addComposeFile adds a compose host and its services.
+func (b *builder) addComposeFile(c *ComposeInput) {
+	f := c.File
+	project := strings.ToLower(f.Name)
+	hostName := composeHostName(f.Path, project)
+	if !projectRE.MatchString(project) {
+		if project != "" {
+			b.finding("project-name", handwritten.Pos{File: f.Path}, "compose project name %q is not valid; using %q", f.Name, hostName)
+		}
+		project = hostName
+	}
+	h := b.addHost(&schema.Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
+		Compose: &schema.ComposeHost{Project: project}})
+	b.hostNotes(h).Add("", "From "+baseName(f.Path)+".")
+	if c.Outside {
+		b.finding("paths-outside-project", handwritten.Pos{File: f.Path},
+			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
+	}
+	b.readTopLevelBlocks(h, c)
+	rawServices := handwritten.FieldsOf(handwritten.ValueOf(c.Raw, "services"))
+	b.dns[h.Name] = map[string]*svc{}
+	for i := range f.Services {
+		cs := &f.Services[i]
+		s := &svc{Service: &schema.Service{Host: h.Name, Publish: true, Deployed: true, Scheme: "http"},
+			origin: cs, raw: handwritten.FieldsOf(handwritten.ValueOf(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
+		b.addService(s, cs.Name)
+		b.readComposeKeys(h, s, c.Dir)
+		b.readPorts(h, s)
+		for _, n := range append(cs.DNSNames(), s.Name) {
+			// Docker's DNS ignores case; URLs are matched lower-cased.
+			n = strings.ToLower(n)
+			if _, taken := b.dns[h.Name][n]; !taken {
+				b.dns[h.Name][n] = s
+			}
+		}
+	}
+}
+
+// readTopLevelBlocks passes through the top-level blocks of the compose
+// file that a compose host declares (volumes, networks, ...: the blocks
+// the definitions pass through), their paths moved from the file's
+// directory to the root.
+func (b *builder) readTopLevelBlocks(h *schema.Host, c *ComposeInput) {
+	for _, f := range b.shape.Lookup("hosts", "compose").Shape.Fields {
+		fl := handwritten.Lookup(c.Raw, f.Name)
+		if f.Shape.Kind != schema.Open || fl == nil || fl.Value == nil {
+			continue
+		}
+		v, stripped := stripAllSecretDefaults(handwritten.Plain(fl.Value))
+		if stripped {
+			b.hostNotes(h).Add("compose."+f.Name, "default values of secrets were removed from this block")
+		}
+		if !setByName(h.Compose, f.Name, movePaths(v, []string{f.Name}, c.Dir, true)) {
+			b.hostNotes(h).Add("", fmt.Sprintf("the top-level %s of %s is not a mapping and was dropped", f.Name, baseName(c.File.Path)))
+			b.finding("compose-block", handwritten.Pos{File: c.File.Path}, "top-level %s is not a mapping and is not imported", f.Name)
+		}
+	}
+}
+
+// readComposeKeys splits a compose service's keys into those passed
+// through and those portschema owns, which become fields of the service.
+// The paths of the keys passed through are moved from dir, the file's
+// directory, to the root (see movePaths).
+func (b *builder) readComposeKeys(h *schema.Host, s *svc, dir string) {
+	cs := s.origin
+	for _, f := range s.raw {
+		switch f.Key {
+		case "ports", "environment":
+			// read from the reader's structured form
+		case "container_name":
+			b.readContainerName(s)
+		case "depends_on":
+			maps.Copy(s.dependsOn, dependsConditions(f.Value))
+		case "profiles":
+			s.Deployed = false
+			s.Notes.Add("deployed", fmt.Sprintf("compose profiles %v: started only on request, so not deployed by default", cs.Profiles))
+		default:
+			v, stripped := stripAllSecretDefaults(f.Value)
+			if stripped {
+				s.Notes.Add("compose."+f.Key, "default values of secrets were removed here; set them on the host")
+				b.finding("secret-default", cs.Pos, "%s: %s held the default value of a secret; it is not copied", s.Name, f.Key)
+			}
+			if f.Key == "labels" {
+				v = b.dropOwnedLabels(s, v)
+			}
+			v = moveString(v, []string{f.Key}, dir, false, func(k string) any { return handwritten.ValueOf(s.raw, k) })
+			s.setCompose(f.Key, v)
+		}
+	}
+}
+
+// readContainerName keeps container_name as the container override when
+// it differs from the service name and is a valid container name.
+func (b *builder) readContainerName(s *svc) {
+	name := s.origin.ContainerName
+	switch {
+	case name == "" || name == s.Name:
+	case containerRE.MatchString(name):
+		s.Container = name
+	default:
+		s.Notes.Add("", fmt.Sprintf("container_name %q is not a valid container name and was dropped", name))
+		b.finding("container-name", s.origin.ContainerNamePos, "%s: container_name %q is not valid; the default name is used", s.Name, name)
+	}
+}
+
+// dependsConditions reads depends_on in its list and mapping forms:
+// each target with the condition compose waits for, service_started
+// where none is written.
+func dependsConditions(v any) map[string]string {
+	out := map[string]string{}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if name, ok := e.(string); ok {
+				out[name] = conditionStarted
+			}
+		}
+	case []handwritten.Field:
+		for _, f := range x {
+			out[f.Key] = conditionStarted
+			if c, ok := handwritten.ValueOf(handwritten.FieldsOf(f.Value), "condition").(string); ok && c != "" {
+				out[f.Key] = c
+			}
+		}
+	}
+	return out
+}
+
+// Compose's start conditions, as depends_on writes them.
+const (
+	conditionStarted = "service_started"
+	conditionHealthy = "service_healthy"
+)
+
+// hasHealthcheck reports whether a service's compose keys define a
+// healthcheck that is not switched off, as the compose generator reads
+// it: only then does a need wait for the target to be healthy.
+func hasHealthcheck(s *svc) bool {
+	hc := handwritten.FieldsOf(s.Compose["healthcheck"])
+	if hc == nil {
+		return false
+	}
+	if disabled, _ := handwritten.ValueOf(hc, "disable").(bool); disabled {
+		return false
+	}
+	test := handwritten.ValueOf(hc, "test")
+	if l, ok := test.([]any); ok && len(l) > 0 && l[0] == "NONE" {
+		return false
+	}
+	return test != nil
+}
+
+// dropOwnedLabels removes labels in portschema's own namespace, which
+// the generator writes.
+func (b *builder) dropOwnedLabels(s *svc, v any) any {
+	fs, ok := v.([]handwritten.Field)
+	if !ok {
+		return v
+	}
+	var kept []handwritten.Field
+	for _, f := range fs {
+		if strings.HasPrefix(f.Key, compose.LabelPrefix) {
+			s.Notes.Add("compose.labels", fmt.Sprintf("label %s was dropped: portschema generates its own %s labels", f.Key, compose.LabelPrefix))
+			b.finding("owned-label", s.pos, "%s: label %s is generated by portschema and was dropped", s.Name, f.Key)
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
