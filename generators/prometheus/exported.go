@@ -52,7 +52,7 @@ type RuleExpr struct {
 // error for a job named literally, a warning for a pattern that matches
 // no job. Each is at the expression's position in the source.
 func CheckRuleExprs(p *schema.Platform, exprs []RuleExpr) schema.Diagnostics {
-	c := &alertChecker{p: p, jobs: map[string]bool{}, config: outputPath(p)}
+	c := &alertChecker{p: p, jobs: map[string]bool{}, config: p.Outputs.Prometheus}
 	for _, j := range Jobs(p) {
 		c.names = append(c.names, j.Name)
 		c.jobs[j.Name] = true

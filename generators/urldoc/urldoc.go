@@ -36,7 +36,7 @@ const DefaultPath = "out/URL_SCHEMA.md"
 
 var tmpl = template.Must(template.New(TemplateName).
 	Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code, "urls": urlsCell}).
-	Option("missingkey=error").ParseFS(templates.FS, TemplateName))
+	Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
 
 // Generate renders the URL document of p at p.Outputs.URLDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {
