@@ -4,11 +4,14 @@ import "encoding/json"
 
 // Paging is how a service pages when it is down: the alert's severity
 // label and how long the target must be down first. Off is `false` in
-// the source: the service never pages.
+// the source: the service never pages. NoProbes is probes: false: its
+// failing probes do not page (it is the negative so that a Paging built
+// in Go pages on probes, as the source's default does).
 type Paging struct {
 	Severity string `json:"severity"`
 	For      string `json:"for"`
 	Off      bool   `json:"-"`
+	NoProbes bool   `json:"-"`
 }
 
 // UnmarshalJSON accepts a paging struct or false.
@@ -18,7 +21,28 @@ func (pg *Paging) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	type plain Paging
-	return json.Unmarshal(b, (*plain)(pg))
+	in := struct {
+		*plain
+		Probes *bool `json:"probes"`
+	}{plain: (*plain)(pg)}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	pg.NoProbes = in.Probes != nil && !*in.Probes
+	return nil
+}
+
+// MarshalJSON writes false for a service that never pages, and the
+// struct with probes otherwise.
+func (pg Paging) MarshalJSON() ([]byte, error) {
+	if pg.Off {
+		return []byte("false"), nil
+	}
+	type plain Paging
+	return json.Marshal(struct {
+		plain
+		Probes bool `json:"probes"`
+	}{plain(pg), !pg.NoProbes})
 }
 
 // Alerts configures the generated alert rules: the paging of the

@@ -242,3 +242,13 @@ func TestAlertWithoutAlertsBlock(t *testing.T) {
 		t.Errorf("Check = %v", ds)
 	}
 }
+
+// probes: false pages on the scrape target only.
+func TestPagingWithoutProbes(t *testing.T) {
+	p := loadSmall(t)
+	p.Service("api").Alert.NoProbes = true
+	rules := string(generate(t, p))
+	if strings.Contains(rules, `service="api"`) || !strings.Contains(rules, `up{job="api-gateway"} == 0`) {
+		t.Errorf("api pages on its probe, or not on its target:\n%s", rules)
+	}
+}

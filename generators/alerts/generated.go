@@ -40,7 +40,7 @@ func generatedGroups(p *schema.Platform) []group {
 				continue
 			}
 			seen[name] = true
-			if pg := p.PagingOf(s); pg != nil {
+			if pg := p.PagingOf(s); pg != nil && !(j.Probe && pg.NoProbes) {
 				watches = append(watches, watch{Tier: s.Tier, Service: s.Name, Job: j.Name, Probe: j.Probe, Paging: pg})
 			}
 		}
