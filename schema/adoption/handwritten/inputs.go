@@ -10,6 +10,11 @@ type Inputs struct {
 	Cloudflared []string
 	Prometheus  string
 	Doc         string
+	// AlertRules is a Prometheus rule file; Promtail are promtail
+	// configs, the i-th of the i-th compose file's host. Import reads
+	// them; audit does not.
+	AlertRules string
+	Promtail   []string
 }
 
 // Files are the inputs read, each parsed once: audit checks them and
@@ -19,6 +24,8 @@ type Files struct {
 	Cloudflared []*CloudflaredFile
 	Prometheus  *PrometheusFile // nil when not given
 	Doc         *Doc            // nil when not given
+	AlertRules  *AlertRulesFile // nil when not given
+	Promtail    []*PromtailFile
 }
 
 // Read reads and parses every input. Every input that cannot be read or
@@ -50,6 +57,18 @@ func Read(in Inputs) (Files, error) {
 		var err error
 		f.Doc, err = ReadDoc(in.Doc)
 		errs = append(errs, err)
+	}
+	if in.AlertRules != "" {
+		var err error
+		f.AlertRules, err = ReadAlertRules(in.AlertRules)
+		errs = append(errs, err)
+	}
+	for _, p := range in.Promtail {
+		c, err := ReadPromtail(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Promtail = append(f.Promtail, c)
+		}
 	}
 	return f, errors.Join(errs...)
 }
