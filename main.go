@@ -74,7 +74,7 @@ commands:
   regen    write every output from DIR/schema; unchanged files are not touched
   check    write nothing; report stale, missing and orphaned outputs
   vet      check the source; print errors and warnings
-  import   [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]
+  import   [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--alerts F] [--promtail F]... -o DIR [--force]
            write a CUE source (DIR, usually ROOT/schema) from hand-written files
   audit    [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]
            cross-check hand-written files; exit 1 when they disagree
@@ -316,16 +316,21 @@ func (c *cli) importFiles(args []string) int {
 	fs.SetOutput(c.stderr)
 	var in handwrittenFlags
 	in.register(fs)
+	var promtail stringList
+	alertRules := fs.String("alerts", "", "a Prometheus alert rule file")
+	fs.Var(&promtail, "promtail", "a promtail config, of the compose file of the same rank (repeatable)")
 	dir := fs.String("o", "", "directory to write the source into (usually ROOT/schema)")
 	force := fs.Bool("force", false, "write into a directory that already holds files")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if *dir == "" || in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] -o DIR [--force]")
+		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--alerts F] [--promtail F]... -o DIR [--force]")
 		return exitUsage
 	}
-	report, err := importer.Import(in.inputs(), *dir, *force)
+	inputs := in.inputs()
+	inputs.AlertRules, inputs.Promtail = *alertRules, promtail
+	report, err := importer.Import(inputs, *dir, *force)
 	if err != nil {
 		c.failf("import: %v", err)
 		return exitUsage
