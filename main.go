@@ -73,10 +73,13 @@ const usage = `usage: portschema [-C DIR] <command> [flags]
 commands:
   regen    write every output from DIR/schema; unchanged files are not touched
   check    write nothing; report stale, missing and orphaned outputs
-  vet      check the source; print errors and warnings
-  import   [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--alerts F] [--promtail F]... -o DIR [--force]
+  vet      [-v] check the source; print errors and unacknowledged warnings
+           (-v also lists the acknowledged ones, with their reasons)
+  import   [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]...
+           -o DIR [--force]
            write a CUE source (DIR, usually ROOT/schema) from hand-written files
-  audit    [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]
+  audit    [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]...
+           [--json] [--min-confidence certain|likely]
            cross-check hand-written files; exit 1 when they disagree
 
 DIR is the project root (default "."): the source is DIR/schema/*.cue.
@@ -159,6 +162,9 @@ func (c *cli) flags(name string, args []string) (*flag.FlagSet, bool) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	dir := fs.String("C", "", "project root")
+	if name == "vet" {
+		fs.Bool("v", false, "also list the warnings the source acknowledges, with their reasons")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, false
 	}
@@ -270,39 +276,61 @@ func (c *cli) check(args []string) int {
 }
 
 func (c *cli) vet(args []string) int {
-	if _, ok := c.flags("vet", args); !ok {
+	fs, ok := c.flags("vet", args)
+	if !ok {
 		return exitUsage
 	}
+	verbose := fs.Lookup("v").Value.(flag.Getter).Get().(bool)
 	res, code := c.build(output.Discard)
 	if res == nil {
 		return code
 	}
 	c.printDiagnostics(res.Warnings)
-	p, warns := res.Platform, len(res.Warnings)
-	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s\n",
+	if verbose {
+		c.printDiagnostics(res.Acknowledged)
+	}
+	p, warns, acked := res.Platform, len(res.Warnings), len(res.Acknowledged)
+	fmt.Fprintf(c.stderr, "vet: %d services on %d hosts in %d ranges; %d %s",
 		len(p.Services), len(p.Hosts), len(p.Ranges), warns, plural(warns, "warning", "warnings"))
+	switch {
+	case acked > 0 && verbose:
+		fmt.Fprintf(c.stderr, " (%d acknowledged)", acked)
+	case acked > 0:
+		fmt.Fprintf(c.stderr, " (%d acknowledged; vet -v lists them)", acked)
+	}
+	fmt.Fprintln(c.stderr)
 	return exitOK
 }
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared stringList
-	prometheus, doc      string
+	compose, cloudflared, envFiles, env, alerts, logs stringList
+	prometheus, doc                                   string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
-	fs.Var(&h.compose, "compose", "a docker compose file (repeatable)")
+	fs.Var(&h.compose, "compose", "a docker compose project: one file, or files merged as one, comma-separated (repeatable)")
+	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads variables and COMPOSE_PROJECT_NAME from, as docker compose --env-file (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
 	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
+	fs.Var(&h.env, "env", "a dotenv file: a host's .env or a service's own (repeatable)")
+	fs.Var(&h.alerts, "alerts", "a Prometheus alerting rule file (repeatable)")
+	fs.Var(&h.logs, "logs", "a log-shipping config, such as promtail's (repeatable)")
+	fs.Var(&h.logs, "promtail", "a promtail config (the same as --logs)")
 }
 
 func (h *handwrittenFlags) inputs() handwritten.Inputs {
-	return handwritten.Inputs{Compose: h.compose, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc}
+	// A file compose reads variables from is also a dotenv file to
+	// cross-check.
+	env := append(append([]string{}, h.envFiles...), h.env...)
+	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc,
+		Env: env, Alerts: h.alerts, Logs: h.logs}
 }
 
 func (h *handwrittenFlags) empty() bool {
-	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == ""
+	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == "" &&
+		len(h.env) == 0 && len(h.alerts) == 0 && len(h.logs) == 0
 }
 
 // stringList is a repeatable string flag.
@@ -316,21 +344,16 @@ func (c *cli) importFiles(args []string) int {
 	fs.SetOutput(c.stderr)
 	var in handwrittenFlags
 	in.register(fs)
-	var promtail stringList
-	alertRules := fs.String("alerts", "", "a Prometheus alert rule file")
-	fs.Var(&promtail, "promtail", "a promtail config, of the compose file of the same rank (repeatable)")
 	dir := fs.String("o", "", "directory to write the source into (usually ROOT/schema)")
 	force := fs.Bool("force", false, "write into a directory that already holds files")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if *dir == "" || in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--alerts F] [--promtail F]... -o DIR [--force]")
+		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]")
 		return exitUsage
 	}
-	inputs := in.inputs()
-	inputs.AlertRules, inputs.Promtail = *alertRules, promtail
-	report, err := importer.Import(inputs, *dir, *force)
+	report, err := importer.Import(in.inputs(), *dir, *force)
 	if err != nil {
 		c.failf("import: %v", err)
 		return exitUsage
@@ -352,11 +375,17 @@ func (c *cli) audit(args []string) int {
 	var in handwrittenFlags
 	in.register(fs)
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	minConfidence := fs.String("min-confidence", string(audit.Likely), "report only findings at least this sure: certain or likely")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	least, ok := audit.ParseConfidence(*minConfidence)
+	if !ok {
+		fmt.Fprintf(c.stderr, "audit: --min-confidence is %q; it takes certain or likely\n", *minConfidence)
+		return exitUsage
+	}
 	if in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F]... [--cloudflared F]... [--prometheus F] [--doc F] [--json]")
+		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]")
 		return exitUsage
 	}
 	findings, err := audit.Audit(in.inputs())
@@ -364,6 +393,7 @@ func (c *cli) audit(args []string) int {
 		c.failf("audit: %v", err)
 		return exitUsage
 	}
+	findings = findings.AtLeast(least)
 	format := audit.Human
 	if *asJSON {
 		format = audit.JSON

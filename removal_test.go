@@ -33,14 +33,19 @@ func mustRun(t *testing.T, args ...string) string {
 }
 
 // importFixture imports one commit of the mana fixtures into root, all
-// of its files.
+// of its files. They are copied into a directory named as the project
+// the platform runs under, since compose names a project after the
+// directory of its file: both commits were checked out there.
 func importFixture(t *testing.T, root, commit string) {
 	t.Helper()
-	dir := filepath.Join("testdata", "fixtures", "mana", commit)
+	dir := filepath.Join(t.TempDir(), "manacore-monorepo")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "fixtures", "mana", commit))); err != nil {
+		t.Fatal(err)
+	}
 	in := func(name string) string { return filepath.Join(dir, name) }
 	mustRun(t, "import", "--compose", in("docker-compose.macmini.yml"), "--cloudflared", in("cloudflared-config.yml"),
 		"--prometheus", in("prometheus.yml"), "--doc", in("PORT_SCHEMA.md"), "--alerts", in("alerts.yml"),
-		"--promtail", in("promtail-config.yaml"), "-o", filepath.Join(root, "schema"))
+		"--logs", in("promtail-config.yaml"), "-o", filepath.Join(root, "schema"))
 }
 
 // outputs reads every generated file below root/out.

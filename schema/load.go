@@ -142,7 +142,7 @@ func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]b
 			verr = err
 		}
 		ds := cueDiagnostics(absRoot, ix, verr)
-		return nil, append(ds, shapeDiagnostics(ix, ds)...).Sort()
+		return nil, fieldsInWords(ix.shape, append(ds, shapeDiagnostics(ix, ds)...)).Sort()
 	}
 	return data, nil
 }
@@ -196,28 +196,43 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 		if strings.Contains(msg, "errors in empty disjunction") {
 			continue // a heading; its alternatives follow as errors of their own
 		}
+		format, args := e.Msg()
+		if strings.Contains(format, "(mismatched types") && mismatchedElsewhere(err, e) {
+			continue // another alternative of a disjunction says what is wrong
+		}
+		if format == "conflicting values %s and %s" && !mismatchedElsewhere(err, e) {
+			format += " (alone)"
+		}
+		if format != "field not allowed" && ix.shape != nil {
+			if msg = inWords(ix.shape, e.Path(), format, args); msg == "" {
+				continue
+			}
+		}
 		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: msg})
 	}
-	return dropMismatchedAlternatives(ds).Sort()
+	return ds.Sort()
 }
 
-// dropMismatchedAlternatives removes, for a value that matched no
-// alternative of a disjunction, the alternatives of another type ("a
-// string is not a struct"): the remaining message says what is wrong.
-func dropMismatchedAlternatives(ds Diagnostics) Diagnostics {
-	count := map[Pos]int{}
-	for _, d := range ds {
-		count[d.Pos]++
-	}
-	out := ds[:0]
-	for _, d := range ds {
-		if count[d.Pos] > 1 && strings.Contains(d.Message, "(mismatched types") {
-			count[d.Pos]--
+// mismatchedElsewhere reports whether, for a value that matched no
+// alternative of a disjunction, an alternative of another type ("a
+// string is not a struct") is one of several errors at or below the
+// value's path: the others say what is wrong.
+func mismatchedElsewhere(err error, e cueerrors.Error) bool {
+	path := strings.Join(e.Path(), ".")
+	for _, o := range cueerrors.Errors(err) {
+		if o == e {
 			continue
 		}
-		out = append(out, d)
+		format, _ := o.Msg()
+		if strings.Contains(format, "errors in empty disjunction") {
+			continue
+		}
+		op := strings.Join(o.Path(), ".")
+		if op == path || strings.HasPrefix(op, path+".") {
+			return true
+		}
 	}
-	return out
+	return false
 }
 
 // cueMessage is CUE's message with the path in front, as CUE prints it,

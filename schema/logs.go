@@ -16,10 +16,5 @@ type Logs struct {
 	PipelineStages  []map[string]any `json:"pipeline_stages"`
 }
 
-// Suggest returns ` (did you mean "x"?)` for the known name closest to
-// name, or "" when none is close: for messages of the generators'
-// own checks.
-func Suggest(name string, known []string) string { return suggest(name, known) }
-
 // ServiceNames lists the services' names, sorted.
 func (p *Platform) ServiceNames() []string { return serviceNames(p) }

@@ -1,15 +1,19 @@
 package schema
 
-// checkPorts: every published port is unique on its host; a main port
-// lies in its range, unless a planned slot in the range or an exception
-// says why not.
+// checkPorts: every published port is unique on its host, per protocol
+// and address (see binding); a main port lies in its range, unless a
+// planned slot in the range or an exception says why not.
 func checkPorts(c *collector, p *Platform) {
 	type slot struct {
 		host     string
 		port     int
 		protocol string
 	}
-	taken := make(map[slot]PortRef, len(p.Services))
+	type claim struct {
+		ref PortRef
+		at  binding
+	}
+	taken := make(map[slot][]claim, len(p.Services))
 	for _, s := range p.Services {
 		nonCompose := !s.HostRef.IsCompose()
 		for _, pr := range s.AllPorts() {
@@ -17,12 +21,19 @@ func checkPorts(c *collector, p *Platform) {
 				continue
 			}
 			k := slot{s.Host, pr.Port, pr.Protocol}
-			if other, ok := taken[k]; ok {
-				c.errorf(pr.Pos, []Pos{other.Pos}, "%s: port %d on host %s is already taken by %s",
-					pr.Label(), pr.Port, s.Host, other.Label())
-				continue
+			claims := taken[k]
+			clashed := false
+			for _, b := range bindingsOf(pr.HostIPs) {
+				for _, other := range claims {
+					if clashed || !b.overlaps(other.at) {
+						continue
+					}
+					clashed = true
+					c.errorf(pr.Pos, []Pos{other.ref.Pos}, "%s: port %d on host %s%s is already taken by %s%s",
+						pr.Label(), pr.Port, s.Host, b.describe(), other.ref.Label(), other.at.describe())
+				}
+				taken[k] = append(taken[k], claim{pr, b})
 			}
-			taken[k] = pr
 		}
 		r := s.RangeRef
 		if r == nil || r.Contains(s.Port) || s.Exception != "" {

@@ -67,10 +67,10 @@ func FuzzPrometheusReader(f *testing.F) {
 	})
 }
 
-func FuzzAlertRulesReader(f *testing.F) {
+func FuzzAlertsReader(f *testing.F) {
 	addFixtureSeeds(f, "alerts.yml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseAlertRules("in.yml", data)
+		r, err := ParseAlerts("in.yml", data)
 		if err != nil {
 			return
 		}
@@ -84,10 +84,10 @@ func FuzzAlertRulesReader(f *testing.F) {
 	})
 }
 
-func FuzzPromtailReader(f *testing.F) {
+func FuzzLogsReader(f *testing.F) {
 	addFixtureSeeds(f, "promtail-config.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := ParsePromtail("in.yml", data)
+		p, err := ParseLogs("in.yml", data)
 		if err != nil {
 			return
 		}

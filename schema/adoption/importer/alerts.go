@@ -34,21 +34,26 @@ var (
 // that selects a job prometheus.yml does not have could never fire, and
 // regen would refuse it: it is dropped, and the report says so.
 func (b *builder) addAlertRules() {
-	in := b.in.AlertRules
-	if in == nil {
+	if len(b.in.AlertRules) == 0 {
 		return
 	}
 	pr := b.src.Platform.Prometheus
 	if pr == nil {
-		b.finding("alerts-without-prometheus", handwritten.Pos{File: in.Path},
-			"the alert rules select jobs of a Prometheus config; give it with --prometheus to import them")
+		for _, in := range b.in.AlertRules {
+			b.finding("alerts-without-prometheus", handwritten.Pos{File: in.Path},
+				"the alert rules select jobs of a Prometheus config; give it with --prometheus to import them")
+		}
 		return
 	}
 	jobs := b.jobIndex(pr)
 	notes := b.src.notes("prometheus")
 	a := &schema.Alerts{}
 	groups := nameSet{}
-	for _, g := range in.Groups {
+	var all []handwritten.RuleGroup
+	for _, in := range b.in.AlertRules {
+		all = append(all, in.Groups...)
+	}
+	for _, g := range all {
 		group := schema.RuleGroup{Name: g.Name, Interval: g.Interval}
 		if strings.HasSuffix(g.Name, "-down") || g.Name == "down" {
 			group.Name = g.Name + "-rules"

@@ -13,8 +13,8 @@ import (
 // withAlertsAndLogs adds the fixture's rule file and promtail config.
 func withAlertsAndLogs(dir string) handwritten.Inputs {
 	in := manaInputs(dir)
-	in.AlertRules = filepath.Join(dir, "alerts.yml")
-	in.Promtail = []string{filepath.Join(dir, "promtail-config.yaml")}
+	in.Alerts = []string{filepath.Join(dir, "alerts.yml")}
+	in.Logs = []string{filepath.Join(dir, "promtail-config.yaml")}
 	return in
 }
 
@@ -108,7 +108,7 @@ func TestImportAlertRulesLeavesOutWhatCannotBe(t *testing.T) {
         expr: vector(1)
 `)
 	in := manaInputs(fixtureDir(t, "after"))
-	in.AlertRules = rules
+	in.Alerts = []string{rules}
 	root, rep := importInto(t, in)
 	p, err := schema.Load(root)
 	if err != nil {
@@ -144,7 +144,7 @@ func TestImportAlertRulesLeavesOutWhatCannotBe(t *testing.T) {
 
 func TestImportAlertRulesNeedPrometheus(t *testing.T) {
 	dir := fixtureDir(t, "before")
-	in := handwritten.Inputs{Compose: []string{filepath.Join(dir, "docker-compose.macmini.yml")}, AlertRules: filepath.Join(dir, "alerts.yml")}
+	in := handwritten.Inputs{Compose: []string{filepath.Join(dir, "docker-compose.macmini.yml")}, Alerts: []string{filepath.Join(dir, "alerts.yml")}}
 	root, rep := importInto(t, in)
 	if !strings.Contains(reportText(rep), "give it with --prometheus to import them") {
 		t.Errorf("report:\n%s", reportText(rep))
@@ -162,7 +162,7 @@ func TestImportPromtailThatCannotBe(t *testing.T) {
 		"unknown store": "clients: [{url: 'http://elsewhere:3100/push'}]\nscrape_configs: [{job_name: x, docker_sd_configs: [{host: 'unix:///var/run/docker.sock'}]}]\n",
 	} {
 		in := manaInputs(fixtureDir(t, "after"))
-		in.Promtail = []string{write(t, dir, "promtail.yml", cfg)}
+		in.Logs = []string{write(t, dir, "promtail.yml", cfg)}
 		root, rep := importInto(t, in)
 		p, err := schema.Load(root)
 		if err != nil {

@@ -199,8 +199,8 @@ func (b *builder) finish() {
 	if b.in.Doc != nil {
 		from = append(from, baseName(b.in.Doc.Path))
 	}
-	if b.in.AlertRules != nil {
-		from = append(from, baseName(b.in.AlertRules.Path))
+	for _, f := range b.in.AlertRules {
+		from = append(from, baseName(f.Path))
 	}
 	for _, p := range b.in.Promtail {
 		from = append(from, baseName(p.File.Path))

@@ -14,7 +14,7 @@ type Parsed struct {
 	Tunnels    []TunnelInput
 	Prometheus *PrometheusInput
 	Doc        *handwritten.Doc
-	AlertRules *handwritten.AlertRulesFile
+	AlertRules []*handwritten.AlertsFile
 	// Promtail are promtail configs, the i-th of the i-th compose file's
 	// host.
 	Promtail []PromtailInput
@@ -22,7 +22,7 @@ type Parsed struct {
 
 // PromtailInput is one promtail config.
 type PromtailInput struct {
-	File *handwritten.PromtailFile
+	File *handwritten.LogsFile
 	Raw  []handwritten.Field
 }
 
@@ -52,7 +52,7 @@ type PrometheusInput struct {
 // Prepare takes the files read for a project rooted at root: each
 // compose file's paths are seen from the root (see movePaths).
 func Prepare(files handwritten.Files, root string) (*Parsed, error) {
-	p := &Parsed{Doc: files.Doc, AlertRules: files.AlertRules}
+	p := &Parsed{Doc: files.Doc, AlertRules: files.Alerts}
 	for _, f := range files.Compose {
 		raw, err := f.Ordered()
 		if err != nil {
@@ -78,7 +78,7 @@ func Prepare(files handwritten.Files, root string) (*Parsed, error) {
 		}
 		p.Prometheus = &PrometheusInput{File: f, Raw: raw}
 	}
-	for _, f := range files.Promtail {
+	for _, f := range files.Logs {
 		raw, err := f.Ordered()
 		if err != nil {
 			return nil, fmt.Errorf("promtail %w", err)

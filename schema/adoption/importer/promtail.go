@@ -111,12 +111,12 @@ func (b *builder) addLogs(h *schema.Host, in PromtailInput) {
 // promtailJob is the scrape job of a promtail config that discovers
 // docker containers, with its index in scrape_configs.
 type promtailJob struct {
-	handwritten.PromtailJob
+	handwritten.LogsJob
 	index int
 }
 
 // dockerJob finds the one scrape job that discovers docker containers.
-func dockerJob(f *handwritten.PromtailFile) (promtailJob, bool) {
+func dockerJob(f *handwritten.LogsFile) (promtailJob, bool) {
 	for i, j := range f.Jobs {
 		if len(j.DockerSD) == 1 && len(j.OtherSD) == 0 && j.DockerSD[0].Host != "" {
 			return promtailJob{j, i}, true

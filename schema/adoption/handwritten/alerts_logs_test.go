@@ -7,7 +7,7 @@ import (
 )
 
 func TestReadAlertRulesFixture(t *testing.T) {
-	f, err := ReadAlertRules(filepath.Join(fixtureDir(t, "before"), "alerts.yml"))
+	f, err := ReadAlerts(filepath.Join(fixtureDir(t, "before"), "alerts.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestReadAlertRulesFixture(t *testing.T) {
 }
 
 func TestReadPromtailFixture(t *testing.T) {
-	f, err := ReadPromtail(filepath.Join(fixtureDir(t, "before"), "promtail-config.yaml"))
+	f, err := ReadLogs(filepath.Join(fixtureDir(t, "before"), "promtail-config.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,19 +64,19 @@ func TestAlertRulesAndPromtailRejectBadInput(t *testing.T) {
 		"duplicate key": "groups: []\ngroups: []\n",
 		"bad yaml":      "groups: [\n",
 	} {
-		if _, err := ParseAlertRules("in.yml", []byte(data)); err == nil || !strings.Contains(err.Error(), "in.yml") {
+		if _, err := ParseAlerts("in.yml", []byte(data)); err == nil || !strings.Contains(err.Error(), "in.yml") {
 			t.Errorf("alert rules, %s: %v", name, err)
 		}
-		if _, err := ParsePromtail("in.yml", []byte(data)); err == nil || !strings.Contains(err.Error(), "in.yml") {
+		if _, err := ParseLogs("in.yml", []byte(data)); err == nil || !strings.Contains(err.Error(), "in.yml") {
 			t.Errorf("promtail, %s: %v", name, err)
 		}
 	}
 	// Odd but valid shapes read as nothing.
 	for _, data := range []string{"", "groups: 3\n", "groups: [3, {rules: x}]\n", "scrape_configs: {a: 1}\n"} {
-		if _, err := ParseAlertRules("in.yml", []byte(data)); err != nil {
+		if _, err := ParseAlerts("in.yml", []byte(data)); err != nil {
 			t.Errorf("alert rules %q: %v", data, err)
 		}
-		if _, err := ParsePromtail("in.yml", []byte(data)); err != nil {
+		if _, err := ParseLogs("in.yml", []byte(data)); err != nil {
 			t.Errorf("promtail %q: %v", data, err)
 		}
 	}

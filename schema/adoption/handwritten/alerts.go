@@ -1,15 +1,18 @@
 package handwritten
 
 import (
+	"regexp"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v4"
 )
 
-// AlertRulesFile is a Prometheus rule file as written: the format
+// AlertsFile is one Prometheus rule file as written: the format
 // Prometheus, vmalert and promtool read.
-type AlertRulesFile struct {
+type AlertsFile struct {
 	Path   string
+	Rules  []AlertRule // in file order, every group's
 	Groups []RuleGroup // in file order
 }
 
@@ -27,41 +30,59 @@ type RuleGroup struct {
 // AlertRule is one alerting rule (Alert set) or recording rule (Record
 // set).
 type AlertRule struct {
+	Name          string // the alert: or record: name
 	Alert, Record string
-	Expr          string
-	ExprPos       Pos
-	For           string
-	Labels        map[string]string
-	Annotations   map[string]string
-	Pos           Pos
+	Pos           Pos // the rule's list item
+	// Expr is the PromQL expression; ExprPos its line.
+	Expr        string
+	ExprPos     Pos
+	For         string
+	Labels      map[string]string
+	Annotations map[string]string
 	// Other are keys of the rule besides those above (keep_firing_for,
 	// ...), sorted.
 	Other []string
+	// Jobs are the job label matchers of the expression's selectors.
+	Jobs []JobMatcher
 }
 
-// ReadAlertRules reads and parses the rule file at path.
-func ReadAlertRules(path string) (*AlertRulesFile, error) {
-	data, err := readFile("alert rules", path)
+// JobMatcher is one `job="x"`, `job=~"x|y"` matcher of a selector. An
+// alert whose matcher names no scrape job never fires.
+type JobMatcher struct {
+	Op    string // "=" or "=~" (negative matchers name nothing to find)
+	Value string // as written, unquoted
+}
+
+// jobMatcher finds job matchers in PromQL: job="…" and job=~"…", with
+// either quote.
+var jobMatcher = regexp.MustCompile("\\bjob\\s*(=~|=)\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)')")
+
+// ReadAlerts reads and parses the rule file at path.
+func ReadAlerts(path string) (*AlertsFile, error) {
+	data, err := readFile("alerts", path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAlertRules(path, data)
+	return ParseAlerts(path, data)
 }
 
-// ParseAlertRules parses a rule file held in data; name is used in
-// positions and errors.
-func ParseAlertRules(name string, data []byte) (*AlertRulesFile, error) {
-	doc, err := parseYAML("alert rules", name, data)
+// ParseAlerts parses a Prometheus rule file held in data; name is used in
+// positions and errors. It reads every group and rule, and each rule's
+// job matchers.
+func ParseAlerts(name string, data []byte) (*AlertsFile, error) {
+	doc, err := parseYAML("alerts", name, data)
 	if err != nil {
 		return nil, err
 	}
-	f := &AlertRulesFile{Path: name}
-	g := lookup(doc.root, "groups")
-	if g == nil {
+	f := &AlertsFile{Path: name}
+	groups := lookup(doc.root, "groups")
+	if groups == nil {
 		return f, nil
 	}
-	for _, item := range items(g.value) {
-		f.Groups = append(f.Groups, readRuleGroup(doc, item))
+	for _, g := range items(groups.value) {
+		group := readRuleGroup(doc, g)
+		f.Groups = append(f.Groups, group)
+		f.Rules = append(f.Rules, group.Rules...)
 	}
 	return f, nil
 }
@@ -92,8 +113,10 @@ func readAlertRule(doc *yamlDoc, n *yaml.Node) AlertRule {
 		switch f.key {
 		case "alert":
 			r.Alert = scalar(f.value)
+			r.Name = r.Alert
 		case "record":
 			r.Record = scalar(f.value)
+			r.Name = r.Record
 		case "expr":
 			r.Expr, r.ExprPos = scalar(f.value), doc.pos(f.value)
 		case "for":
@@ -107,6 +130,7 @@ func readAlertRule(doc *yamlDoc, n *yaml.Node) AlertRule {
 		}
 	}
 	sort.Strings(r.Other)
+	r.Jobs = jobMatchers(r.Expr)
 	return r
 }
 
@@ -120,6 +144,19 @@ func scalarMap(n *yaml.Node) map[string]string {
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+func jobMatchers(expr string) []JobMatcher {
+	var out []JobMatcher
+	for _, m := range jobMatcher.FindAllStringSubmatch(expr, -1) {
+		v := m[2]
+		if v == "" {
+			v = m[3]
+		}
+		v = strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\'`, `'`).Replace(v)
+		out = append(out, JobMatcher{Op: m[1], Value: v})
 	}
 	return out
 }
