@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"portschema/schema/readfile"
 )
 
 // ManifestPath is where the tool records the files it owns, relative to
@@ -376,4 +378,20 @@ func (c *pathChecker) resolve(p string) (string, error) {
 
 func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }
 
-func (t *Tree) read(rel string) ([]byte, error) { return os.ReadFile(t.abs(rel)) }
+// read reads an output as it is on disk: a regular file, bounded, so a
+// FIFO or a device at an output path is an error rather than a hang.
+// The manifest is the tool's own file and is not read through a
+// symbolic link.
+// Errors name the path relative to the root, as the user knows it.
+func (t *Tree) read(rel string) ([]byte, error) {
+	read := readfile.Regular
+	if rel == ManifestPath {
+		read = readfile.NoFollow
+	}
+	data, err := read(t.abs(rel))
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = rel
+	}
+	return data, err
+}
