@@ -254,7 +254,8 @@ func (c *cli) check(args []string) int {
 			fmt.Fprintf(c.stdout, "%s: stale\n", name)
 		}
 		c.annotate(ch.Path, 0, 0, fmt.Sprintf("%s is %s; run portschema regen", ch.Path, ch.Kind))
-		c.stdout.Write(diff.Diff(name+" (on disk)", ch.Old, name+" (generated)", ch.New))
+		old, new := ch.Shown()
+		c.stdout.Write(diff.Diff(name+" (on disk)", old, name+" (generated)", new))
 	}
 	if bad > 0 {
 		fix := "portschema regen"
