@@ -180,7 +180,9 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	if c.budget != nil {
 		c.budget(c.root)
 	}
-	res, err := generators.Build(c.root, ending)
+	res, err := generators.BuildNotifying(c.root, ending, func(lock string) {
+		fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
+	})
 	if err != nil {
 		return nil, c.report(err)
 	}

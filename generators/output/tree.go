@@ -78,6 +78,9 @@ type Tree struct {
 	// writeTemp writes data to a new temporary file in dir and returns
 	// its path; tests replace it to simulate a full disk.
 	writeTemp func(dir string, data []byte) (string, error)
+	// Waiting, if not nil, is told when a write waits for the lock
+	// (named by its path) that another run holds.
+	Waiting func(lock string)
 }
 
 // NewTree returns the tree rooted at root.
@@ -311,6 +314,9 @@ func writeTemp(dir string, data []byte) (string, error) {
 
 // withManifest checks every path and appends the manifest naming them.
 func (t *Tree) withManifest(files []File, checker *pathChecker) ([]File, error) {
+	if err := checker.check(ManifestPath); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var paths []string
 	for _, f := range files {
