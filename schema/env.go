@@ -61,9 +61,23 @@ func checkEnv(c *collector, p *Platform) {
 			if field, ok := gen[name]; ok {
 				c.errorf(pos, []Pos{s.At(field)}, "%s: env %s collides with the variable generated from %s", s.Name, name, field)
 			}
+			if r, at, ok := controlChar(s.Env[name].Value); ok {
+				c.errorf(pos, nil, "%s: env %s holds the control character U+%04X at byte %d; an environment value cannot carry it (a .env or compose file would write it raw)", s.Name, name, r, at)
+			}
 			if LooksSecret(name, s.Env[name].Value) {
 				c.errorf(pos, nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
 			}
 		}
 	}
+}
+
+// controlChar finds the first control character a value may not carry:
+// any but tab and newline, which dotenv and YAML quoting write escaped.
+func controlChar(v string) (r rune, at int, ok bool) {
+	for i, r := range v {
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return r, i, true
+		}
+	}
+	return 0, 0, false
 }
