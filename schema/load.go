@@ -50,6 +50,9 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ds := checkPackages(src); len(ds) > 0 {
+		return nil, ds.Sort()
+	}
 	shape, err := SourceShape()
 	if err != nil {
 		return nil, err
@@ -69,7 +72,7 @@ func Load(root string) (*Platform, error) {
 	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
 		errs = append(errs, unknown...).Sort()
 	}
-	p.Warnings = warns
+	p.Warnings = append(warns, ix.spreadServices()...).Sort()
 	if len(errs) > 0 {
 		return p, errs
 	}
