@@ -195,7 +195,7 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 		if !pos.IsValid() {
 			pos = ix.lookup(e.Path())
 		}
-		msg := cueMessage(e)
+		msg := redactSecrets(e.Path(), cueMessage(e))
 		if strings.Contains(msg, "errors in empty disjunction") {
 			continue // a heading; its alternatives follow as errors of their own
 		}
