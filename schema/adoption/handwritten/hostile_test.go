@@ -164,3 +164,12 @@ func generateCompose(n int) []byte {
 	}
 	return []byte(b.String())
 }
+
+// TestYAMLErrorsArePositioned: a syntax error names file:line:col, as
+// every other error of the readers does.
+func TestYAMLErrorsArePositioned(t *testing.T) {
+	_, err := ParseCompose("c.yml", []byte("services:\n  web:\n    image: x\n   bad: [\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "compose c.yml:4:4: did not find expected key") {
+		t.Fatalf("err = %v, want compose c.yml:4:4: …", err)
+	}
+}
