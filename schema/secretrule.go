@@ -29,8 +29,7 @@ var notSecretSuffix = regexp.MustCompile(`_(FILE|PATH|DIR|ENV|VAR|NAME|URL|ENDPO
 // URLs with a password, private keys, Bearer and Basic credentials,
 // JWTs and the token formats of well-known services.
 var secretForm = regexp.MustCompile(`` +
-	`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@` + // scheme://user:password@
-	`|-----BEGIN [A-Z ]*PRIVATE KEY-----` +
+	`-----BEGIN [A-Z ]*PRIVATE KEY-----` +
 	`|(?i:\bbearer)\s+[A-Za-z0-9._~+/-]*[0-9][A-Za-z0-9._~+/-]*=*` + // a token holds a digit; prose does not
 	`|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*` + // JWT
 	`|\bsk-(?:proj-|live-|test-|ant-|svcacct-)?[A-Za-z0-9_-]{16,}` +
@@ -39,6 +38,10 @@ var secretForm = regexp.MustCompile(`` +
 	`|\bxox[abprs]-[A-Za-z0-9-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}` +
 	`|\bhf_[A-Za-z0-9]{30,}|\bnpm_[A-Za-z0-9]{30,}|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}` +
 	`|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}|\bdop_v1_[a-f0-9]{64}|\bpypi-[A-Za-z0-9_-]{50,}`)
+
+// urlPassword matches a URL with a password (scheme://user:password@),
+// the password as its group.
+var urlPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`)
 
 // basicAuth matches an HTTP Basic credential; it is a secret when its
 // base64 decodes to user:password.
@@ -106,22 +109,29 @@ func isNumberOrSwitch(v string) bool {
 
 // SecretForm reports whether a value is a credential by its form alone,
 // the references it holds set aside.
-func SecretForm(value string) bool {
+func SecretForm(value string) bool { return secretFormText(value) != "" }
+
+// secretFormText is the part of a value that is a credential by its
+// form, or "".
+func secretFormText(value string) string {
 	v := reference.ReplaceAllString(value, "")
-	if secretForm.MatchString(v) {
-		return true
+	if m := urlPassword.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	if m := secretForm.FindString(v); m != "" {
+		return m
 	}
 	for _, m := range basicAuth.FindAllStringSubmatch(v, -1) {
 		if userPassword(m[1]) {
-			return true
+			return m[1]
 		}
 	}
 	for _, word := range strings.FieldsFunc(v, notTokenChar) {
 		if randomToken(word) {
-			return true
+			return word
 		}
 	}
-	return false
+	return ""
 }
 
 func userPassword(b64 string) bool {

@@ -78,13 +78,13 @@ func TestSecretRuleNames(t *testing.T) {
 }
 
 func TestSecretFlags(t *testing.T) {
-	if why := secretIn("", "redis-server --requirepass hunter2"); why != "by the flag --requirepass before it" {
-		t.Errorf("a password after --requirepass: %q", why)
+	if sec, _ := secretIn("", "redis-server --requirepass hunter2"); sec.Why != "by the flag --requirepass before it" || sec.Text != "hunter2" {
+		t.Errorf("a password after --requirepass: %+v", sec)
 	}
-	if why := secretIn("", "redis-server --requirepass ${REDIS_PASSWORD} --port 6379"); why != "" {
-		t.Errorf("a reference after --requirepass: %q", why)
+	if sec, ok := secretIn("", "redis-server --requirepass ${REDIS_PASSWORD} --port 6379"); ok {
+		t.Errorf("a reference after --requirepass: %+v", sec)
 	}
-	if why := secretIn("", "app --bypass-cache --workers 4"); why != "" {
-		t.Errorf("ordinary flags: %q", why)
+	if sec, ok := secretIn("", "app --bypass-cache --workers 4"); ok {
+		t.Errorf("ordinary flags: %+v", sec)
 	}
 }

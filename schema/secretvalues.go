@@ -22,9 +22,9 @@ func checkSecretValues(c *collector, p *Platform) {
 		secretsIn(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
 		if s.Metrics != nil {
 			for _, k := range sortedKeys(s.Metrics.Labels) {
-				if why := secretIn(k, s.Metrics.Labels[k]); why != "" {
+				if sec, ok := secretIn(k, s.Metrics.Labels[k]); ok {
 					path := "metrics.labels." + k
-					report(s.At(path), s.Name, path, why)
+					report(s.At(path), s.Name, path, sec.Why)
 				}
 			}
 		}
@@ -57,6 +57,19 @@ func checkSecretValues(c *collector, p *Platform) {
 // secretsIn calls found with the path (as Positions keys are written)
 // of every value below v that is a secret, and why.
 func secretsIn(v any, path string, found func(path, why string)) {
+	walkSecrets(v, path, func(path string, sec Found) { found(path, sec.Why) })
+}
+
+// Found is a secret found in a value: why it is one, the text that is
+// the secret (the whole value or a part: a flag's argument, an
+// assignment's value, a token), and the variable name the value
+// suggests for it ("" when only its form gave it away).
+type Found struct {
+	Why, Text, Name string
+}
+
+// walkSecrets calls found for every value below v that holds a secret.
+func walkSecrets(v any, path string, found func(path string, sec Found)) {
 	switch v := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(v))
@@ -67,12 +80,12 @@ func secretsIn(v any, path string, found func(path, why string)) {
 		for _, k := range keys {
 			p := joinElem(path, k)
 			if s, ok := scalarText(v[k]); ok {
-				if why := secretIn(k, s); why != "" {
-					found(p, why)
+				if sec, ok := secretIn(k, s); ok {
+					found(p, sec)
 				}
 				continue
 			}
-			secretsIn(v[k], p, found)
+			walkSecrets(v[k], p, found)
 		}
 	case []any:
 		flag := ""
@@ -80,17 +93,14 @@ func secretsIn(v any, path string, found func(path, why string)) {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			s, ok := scalarText(item)
 			if !ok {
-				secretsIn(item, p, found)
+				walkSecrets(item, p, found)
 				flag = ""
 				continue
 			}
-			// ["--requirepass", "hunter2"]: the flag names the next item.
-			if flag != "" && secretByName(strings.TrimLeft(flag, "-"), s) {
-				found(p, "by the flag before it")
-			} else if why := secretIn("", s); why != "" {
-				found(p, why)
+			if sec, ok := SecretItem(flag, s); ok {
+				found(p, sec)
 			}
-			flag = flagName(s)
+			flag = FlagName(s)
 		}
 	}
 }
@@ -110,38 +120,77 @@ func scalarText(v any) (string, bool) {
 // assignment matches NAME=value and --flag=value inside a string.
 var assignment = regexp.MustCompile(`^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`)
 
-// secretIn says why a value under key name is a secret ("" if it is
-// not): by the name, by its form, or by an assignment or flag inside
-// it (a command line, a label, a config's content).
-func secretIn(name, value string) string {
+// secretIn finds the secret in a value under key name, if it holds
+// one: the value itself by the name, a part by its form, or by an
+// assignment or flag inside it (a command line, a label, a config's
+// content).
+func secretIn(name, value string) (Found, bool) {
 	if name != "" && secretByName(name, value) {
-		return "by its name"
+		return Found{Why: "by its name", Text: value, Name: normalName(name)}, true
 	}
-	if SecretForm(value) {
-		return "by its form"
+	if text := secretFormText(value); text != "" {
+		return Found{Why: "by its form", Text: text}, true
 	}
 	flag := ""
 	for _, line := range strings.Split(value, "\n") {
 		for _, word := range strings.Fields(line) {
 			word = strings.Trim(word, `"'`)
 			if m := assignment.FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
-				return "by the name " + m[1] + " it is assigned to"
+				return Found{Why: "by the name " + m[1] + " it is assigned to", Text: m[2], Name: normalName(m[1])}, true
 			}
 			if flag != "" && secretByName(strings.TrimLeft(flag, "-"), word) {
-				return "by the flag " + flag + " before it"
+				return Found{Why: "by the flag " + flag + " before it", Text: word, Name: normalName(strings.TrimLeft(flag, "-"))}, true
 			}
-			flag = flagName(word)
+			flag = FlagName(word)
 		}
 		flag = ""
 	}
-	return ""
+	return Found{}, false
 }
 
-// flagName is a command-line flag without a value (--requirepass,
+// SecretIn finds the secret in a value under key name, if it holds one
+// (see secretIn); the importer takes secrets out with it.
+func SecretIn(name, value string) (Found, bool) { return secretIn(name, value) }
+
+// SecretItem finds the secret in an item of a list that follows the
+// item flag (see FlagName): ["--requirepass", "hunter2"], the flag
+// names the next item.
+func SecretItem(flag, item string) (Found, bool) {
+	if flag != "" && secretByName(strings.TrimLeft(flag, "-"), item) {
+		return Found{Why: "by the flag before it", Text: item, Name: normalName(strings.TrimLeft(flag, "-"))}, true
+	}
+	return secretIn("", item)
+}
+
+// FlagName is a command-line flag without a value (--requirepass,
 // -password) as written, or "".
-func flagName(word string) string {
+func FlagName(word string) string {
 	if !strings.HasPrefix(word, "-") || strings.Contains(word, "=") || strings.Trim(word, "-") == "" {
 		return ""
 	}
 	return word
+}
+
+// VariableName is a valid variable name for a secret found under key
+// (or named name by its flag or assignment), prefixed with prefix:
+// VariableName("api", "admin-password") is API_ADMIN_PASSWORD.
+func VariableName(prefix, name string) string {
+	name = normalName(name)
+	p := normalName(prefix)
+	if p != "" && !strings.HasPrefix(name, p+"_") {
+		name = p + "_" + name
+	}
+	var b strings.Builder
+	for _, r := range name {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "SECRET_" + out
+	}
+	return out
 }

@@ -107,6 +107,7 @@ func Build(in *Parsed) (*Source, []Finding, error) {
 	b.resolveHostPorts()
 	b.resolveContainers()
 	b.fixNeeds()
+	b.stripSecrets()
 	b.finish()
 	return b.src, b.findings, nil
 }
