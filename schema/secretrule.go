@@ -78,7 +78,8 @@ func normalName(name string) string {
 
 // LooksSecret reports whether a value written in plain text is a
 // credential: by its name (a secret-like name with a value that is not
-// a reference, a number, a switch or a place) or by its form.
+// a reference, a number, a switch, a place or masked as ****) or by its
+// form.
 func LooksSecret(name, value string) bool {
 	return secretByName(name, value) || SecretForm(value)
 }
@@ -88,7 +89,7 @@ func secretByName(name, value string) bool {
 		return false
 	}
 	v := strings.TrimSpace(reference.ReplaceAllString(value, ""))
-	if v == "" || isNumberOrSwitch(v) || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") {
+	if v == "" || isNumberOrSwitch(v) || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.Trim(v, "*") == "" {
 		return false
 	}
 	return true

@@ -20,6 +20,9 @@ func checkSecretValues(c *collector, p *Platform) {
 	}
 	for _, s := range p.Services {
 		secretsIn(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
+		if sec, ok := secretIn("", s.Description); ok {
+			c.errorf(s.At("description"), nil, "%s: description holds what looks like a secret (%s); keep secrets out of the source", s.Name, sec.Why)
+		}
 		if s.Metrics != nil {
 			for _, k := range sortedKeys(s.Metrics.Labels) {
 				if sec, ok := secretIn(k, s.Metrics.Labels[k]); ok {
@@ -134,7 +137,7 @@ func secretIn(name, value string) (Found, bool) {
 	flag := ""
 	for _, line := range strings.Split(value, "\n") {
 		for _, word := range strings.Fields(line) {
-			word = strings.Trim(word, `"'`)
+			word = strings.Trim(word, `"'(),;`)
 			if m := assignment.FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
 				return Found{Why: "by the name " + m[1] + " it is assigned to", Text: m[2], Name: normalName(m[1])}, true
 			}
@@ -162,10 +165,14 @@ func SecretItem(flag, item string) (Found, bool) {
 	return secretIn("", item)
 }
 
-// FlagName is a command-line flag without a value (--requirepass,
-// -password) as written, or "".
+// FlagName is a word that names the value after it, as written: a
+// command-line flag without a value (--requirepass, -password) or a
+// label in prose (password:); "" for any other word.
 func FlagName(word string) string {
-	if !strings.HasPrefix(word, "-") || strings.Contains(word, "=") || strings.Trim(word, "-") == "" {
+	switch {
+	case strings.HasSuffix(word, ":") && len(word) > 1 && !strings.Contains(word, "//"):
+		return strings.TrimSuffix(word, ":")
+	case !strings.HasPrefix(word, "-") || strings.Contains(word, "=") || strings.Trim(word, "-") == "":
 		return ""
 	}
 	return word

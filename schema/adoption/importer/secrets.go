@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -16,6 +17,7 @@ import (
 // environment, so there the field is removed and the comment says to
 // set it on the host. Each is reported, never with its value.
 func (b *builder) stripSecrets() {
+	b.stripDescriptions()
 	for _, s := range b.svcs {
 		if s.Compose == nil {
 			continue
@@ -92,5 +94,25 @@ func (b *builder) reportStripped(notes Notes, at handwritten.Pos, who string, re
 		}
 		notes.Add("", fmt.Sprintf("%s held a literal secret (%s) and was removed: this file reads no environment, so configure it on the host (for Prometheus, a *_file setting)", field, r.why))
 		b.finding("secret-value", at, "%s: %s held a literal secret; it is not copied (configure it on the host)", who, r.path)
+	}
+}
+
+// stripDescriptions takes secrets out of the descriptions the port
+// document gave the services: the text stays, the secret does not.
+func (b *builder) stripDescriptions() {
+	for _, s := range b.svcs {
+		for range 16 {
+			sec, ok := schema.SecretIn("", s.Description)
+			if !ok {
+				break
+			}
+			next := strings.ReplaceAll(s.Description, sec.Text, "****")
+			if next == s.Description {
+				next = "(removed: it held a secret)"
+			}
+			s.Description = next
+			s.Notes.Add("description", "the description held a secret ("+sec.Why+"); it was removed")
+			b.finding("secret-value", s.pos, "%s: its description held a secret; it is not copied", s.Name)
+		}
 	}
 }
