@@ -42,7 +42,8 @@ FUZZ_TARGETS = \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \
-	./generators/compose:FuzzMarshalDocument
+	./generators/compose:FuzzMarshalDocument \
+	./schema/adoption/importer:FuzzStripSecrets
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
