@@ -16,8 +16,12 @@ type Result struct {
 	// Changes are how the disk differed (Compare) or what was written
 	// (Write); nil for Discard.
 	Changes []output.Change
-	// Warnings are the source's and the outputs' warnings, sorted.
+	// Warnings are the source's and the outputs' warnings the source
+	// has not acknowledged, sorted.
 	Warnings schema.Diagnostics
+	// Acknowledged are the warnings the source acknowledges, each with
+	// its reason, sorted.
+	Acknowledged schema.Diagnostics
 	// Inputs are the files besides the source that the rules read.
 	Inputs []Input
 }
@@ -73,11 +77,13 @@ func BuildNotifying(root string, ending output.Ending, waiting func(lock string)
 	}
 	res.Inputs = in.recorded()
 	all := append(append(append(schema.Diagnostics{}, srcErrs...), p.Warnings...), diags...).Sort()
+	var warns schema.Diagnostics
 	for _, d := range all {
 		if d.Severity == schema.Warning {
-			res.Warnings = append(res.Warnings, d)
+			warns = append(warns, d)
 		}
 	}
+	res.Warnings, res.Acknowledged = p.Acknowledged(warns)
 	if errs := errorsOf(all); len(errs) > 0 {
 		return res, errs
 	}

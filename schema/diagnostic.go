@@ -24,6 +24,11 @@ type Diagnostic struct {
 	Pos      Pos
 	Message  string
 	Related  []Pos
+	// Kind names a warning a source can acknowledge ("off-plan"), and
+	// Subject the entity it is about ("services.x"); see Acknowledged.
+	Kind, Subject string
+	// Reason is the source's reason for an acknowledged warning.
+	Reason string
 }
 
 // String renders "file:line:col: message (other:line:col)".
@@ -45,6 +50,9 @@ func (d Diagnostic) String() string {
 	}
 	if len(rel) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(rel, ", "))
+	}
+	if d.Reason != "" {
+		fmt.Fprintf(&b, "; acknowledged: %s", d.Reason)
 	}
 	return b.String()
 }

@@ -145,7 +145,7 @@ func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]b
 			verr = err
 		}
 		ds := cueDiagnostics(absRoot, ix, verr)
-		return nil, append(ds, shapeDiagnostics(ix, ds)...).Sort()
+		return nil, fieldsInWords(ix.shape, append(ds, shapeDiagnostics(ix, ds)...)).Sort()
 	}
 	return data, nil
 }
@@ -177,7 +177,7 @@ func loadInstance(src *Source) (*build.Instance, error) {
 // value, a pattern constraint); those positions are dropped and the
 // error's path is looked up in the user's files instead.
 func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
-	var ds Diagnostics
+	var ds, dropped Diagnostics
 	for _, e := range cueerrors.Errors(err) {
 		var pos Pos
 		var related []Pos
@@ -195,32 +195,56 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 		if !pos.IsValid() {
 			pos = ix.lookup(e.Path())
 		}
-		msg := redactSecrets(e.Path(), cueMessage(e))
+		msg := cueMessage(e)
 		if strings.Contains(msg, "errors in empty disjunction") {
 			continue // a heading; its alternatives follow as errors of their own
 		}
-		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: msg})
+		format, args := e.Msg()
+		if strings.Contains(format, "(mismatched types") && mismatchedElsewhere(err, e) {
+			continue // another alternative of a disjunction says what is wrong
+		}
+		if format == "conflicting values %s and %s" && !mismatchedElsewhere(err, e) {
+			format += " (alone)"
+		}
+		if format != "field not allowed" && ix.shape != nil {
+			words := inWords(ix.shape, e.Path(), format, args)
+			if words == "" {
+				// Left to another error; kept in case none is reported.
+				dropped = append(dropped, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: redactSecrets(e.Path(), msg)})
+				continue
+			}
+			msg = words
+		}
+		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: redactSecrets(e.Path(), msg)})
 	}
-	return dropMismatchedAlternatives(ds).Sort()
+	if len(ds) == 0 {
+		// A source that does not evaluate is never reported as without
+		// errors.
+		ds = dropped
+	}
+	return ds.Sort()
 }
 
-// dropMismatchedAlternatives removes, for a value that matched no
-// alternative of a disjunction, the alternatives of another type ("a
-// string is not a struct"): the remaining message says what is wrong.
-func dropMismatchedAlternatives(ds Diagnostics) Diagnostics {
-	count := map[Pos]int{}
-	for _, d := range ds {
-		count[d.Pos]++
-	}
-	out := ds[:0]
-	for _, d := range ds {
-		if count[d.Pos] > 1 && strings.Contains(d.Message, "(mismatched types") {
-			count[d.Pos]--
+// mismatchedElsewhere reports whether, for a value that matched no
+// alternative of a disjunction, an alternative of another type ("a
+// string is not a struct") is one of several errors at or below the
+// value's path: the others say what is wrong.
+func mismatchedElsewhere(err error, e cueerrors.Error) bool {
+	path := strings.Join(e.Path(), ".")
+	for _, o := range cueerrors.Errors(err) {
+		if o == e {
 			continue
 		}
-		out = append(out, d)
+		format, _ := o.Msg()
+		if strings.Contains(format, "errors in empty disjunction") {
+			continue
+		}
+		op := strings.Join(o.Path(), ".")
+		if op == path || strings.HasPrefix(op, path+".") {
+			return true
+		}
 	}
-	return out
+	return false
 }
 
 // cueMessage is CUE's message with the path in front, as CUE prints it,

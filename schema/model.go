@@ -118,7 +118,10 @@ type Range struct {
 	Purpose  string  `json:"purpose"`
 	Note     string  `json:"note"`
 	WarnFull float64 `json:"warn_full"`
-	Pos      Positions
+	// Acknowledge gives the reason for each kind of warning the range
+	// is known to have (see Acknowledged).
+	Acknowledge map[string]string `json:"acknowledge"`
+	Pos         Positions
 }
 
 // Contains reports whether port lies in the range.
@@ -195,6 +198,8 @@ type Service struct {
 	Host          string               `json:"host"`
 	Port          int                  `json:"port"`
 	ContainerPort int                  `json:"container_port"`
+	Protocol      string               `json:"protocol"`
+	HostIPs       []string             `json:"host_ips"`
 	Publish       bool                 `json:"publish"`
 	Ports         map[string]NamedPort `json:"ports"`
 	Scheme        string               `json:"scheme"`
@@ -204,6 +209,7 @@ type Service struct {
 	Description   string               `json:"description"`
 	Tier          string               `json:"tier"`
 	Deployed      bool                 `json:"deployed"`
+	Profiles      []string             `json:"profiles"`
 	Planned       *Planned             `json:"planned"`
 	Exception     string               `json:"exception"`
 	FrontendOf    string               `json:"frontend_of"`
@@ -215,6 +221,9 @@ type Service struct {
 	Env           map[string]EnvValue  `json:"env"`
 	Secrets       []Secret             `json:"secrets"`
 	EnvFiles      []string             `json:"env_files"`
+	// Acknowledge gives the reason for each kind of warning the service
+	// is known to have (see Acknowledged).
+	Acknowledge map[string]string `json:"acknowledge"`
 	// Compose is the pass-through block of ordinary compose keys, as
 	// decoded from JSON (maps, slices, strings, float64, bool).
 	Compose map[string]any `json:"compose"`
@@ -227,11 +236,12 @@ type Service struct {
 
 // NamedPort is an extra port of a service.
 type NamedPort struct {
-	Port          int    `json:"port"`
-	ContainerPort int    `json:"container_port"`
-	Protocol      string `json:"protocol"`
-	Publish       bool   `json:"publish"`
-	Scheme        string `json:"scheme"`
+	Port          int      `json:"port"`
+	ContainerPort int      `json:"container_port"`
+	Protocol      string   `json:"protocol"`
+	HostIPs       []string `json:"host_ips"`
+	Publish       bool     `json:"publish"`
+	Scheme        string   `json:"scheme"`
 }
 
 // MainPort is the name of a service's main port in port lists.
@@ -245,9 +255,12 @@ type PortRef struct {
 	Port          int
 	ContainerPort int
 	Protocol      string
-	Publish       bool
-	Scheme        string
-	Pos           Pos
+	// HostIPs are the addresses the port is published on; none means
+	// every address.
+	HostIPs []string
+	Publish bool
+	Scheme  string
+	Pos     Pos
 }
 
 // Label is "service" or "service:name", for messages.
@@ -261,7 +274,7 @@ func (r PortRef) Label() string {
 // AllPorts returns the main port then the named ports sorted by name.
 func (s *Service) AllPorts() []PortRef {
 	out := []PortRef{{Service: s, Name: MainPort, Port: s.Port, ContainerPort: s.ContainerPort,
-		Protocol: "tcp", Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}}
+		Protocol: s.MainProtocol(), HostIPs: s.HostIPs, Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}}
 	for _, name := range sortedKeys(s.Ports) {
 		np := s.Ports[name]
 		scheme := np.Scheme
@@ -269,9 +282,18 @@ func (s *Service) AllPorts() []PortRef {
 			scheme = s.Scheme
 		}
 		out = append(out, PortRef{Service: s, Name: name, Port: np.Port, ContainerPort: np.ContainerPort,
-			Protocol: np.Protocol, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")})
+			Protocol: np.Protocol, HostIPs: np.HostIPs, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")})
 	}
 	return out
+}
+
+// MainProtocol is the main port's protocol, tcp unless the source says
+// otherwise (a Service built in Go may leave it empty).
+func (s *Service) MainProtocol() string {
+	if s.Protocol == "" {
+		return "tcp"
+	}
+	return s.Protocol
 }
 
 // PortNamed returns the main port for "" and a named port otherwise.

@@ -32,6 +32,10 @@ func checkNames(c *collector, p *Platform) {
 	}
 }
 
+// Suggest returns ` (did you mean "x"?)` for the name among known
+// closest to name, or "" when none is close: for the rules of outputs.
+func Suggest(name string, known []string) string { return suggest(name, known) }
+
 // suggest returns ` (did you mean "x"?)` for the closest known name.
 func suggest(name string, known []string) string {
 	best, bestD := "", len(name)/2+1

@@ -18,9 +18,11 @@ func checkRanges(c *collector, p *Platform) {
 	}
 }
 
-// checkPlans: a planned slot lies in its range and no two services plan
-// the same slot; off-plan services, nearly full ranges and mismatched
-// backend/frontend digits are warnings.
+// checkPlans: a planned slot lies in its range, no two services plan
+// the same slot, and no service sits on a slot planned for another
+// unless it plans to leave it (a rotation: one moves out, the other in);
+// off-plan services, nearly full ranges and mismatched backend/frontend
+// digits are warnings.
 func checkPlans(c *collector, p *Platform) {
 	type slot struct {
 		host string
@@ -45,12 +47,20 @@ func checkPlans(c *collector, p *Platform) {
 			planned[k] = s
 		}
 		if s.Planned.Port != s.Port {
-			c.warnf(s.At("planned"), nil, "%s: off plan: at %d, planned %d", s.Name, s.Port, s.Planned.Port)
+			c.diags = append(c.diags, ServiceWarning(s, WarnOffPlan, s.At("planned"), nil, "%s: off plan: at %d, planned %d", s.Name, s.Port, s.Planned.Port))
 		}
+	}
+	for _, s := range p.Services {
+		other, ok := planned[slot{s.Host, s.Port}]
+		if !ok || other == s || (s.Planned != nil && s.Planned.Port != s.Port) {
+			continue
+		}
+		c.errorf(s.At("port"), []Pos{other.At("planned.port")}, "%s: port %d on host %s is the slot planned for %s; pick a free port, or plan %s's move out of it (planned: port:)",
+			s.Name, s.Port, s.Host, other.Name, s.Name)
 	}
 	for _, r := range p.Ranges {
 		if n := used[r.Name]; n > 0 && float64(n) >= r.WarnFull*float64(r.Size()) {
-			c.warnf(r.At(""), nil, "range %s is nearly full: %d of %d ports used", r.Name, n, r.Size())
+			c.diags = append(c.diags, rangeWarning(r, WarnNearlyFull, r.At(""), "range %s is nearly full: %d of %d ports used", r.Name, n, r.Size()))
 		}
 	}
 	for _, s := range p.Services {
@@ -59,8 +69,8 @@ func checkPlans(c *collector, p *Platform) {
 			continue
 		}
 		if s.Port/100 == 50 && back.Port/100 == 30 && s.Port%100 != back.Port%100 {
-			c.warnf(s.At("port"), []Pos{back.At("port")}, "%s: frontend port %d does not match the last digits of its backend %s (%d)",
-				s.Name, s.Port, back.Name, back.Port)
+			c.diags = append(c.diags, ServiceWarning(s, WarnFrontendDigits, s.At("port"), []Pos{back.At("port")}, "%s: frontend port %d does not match the last digits of its backend %s (%d)",
+				s.Name, s.Port, back.Name, back.Port))
 		}
 	}
 }

@@ -340,9 +340,9 @@ func (p *Platform) LaptopClashes() Diagnostics {
 				first[k] = pr
 				continue
 			}
-			warns = append(warns, Diagnostic{Severity: Warning, Pos: pr.Pos, Related: []Pos{other.Pos}, Message: fmt.Sprintf(
+			warns = append(warns, ServiceWarning(s, WarnLaptopClash, pr.Pos, []Pos{other.Pos},
 				"%s: on a laptop running every service on localhost, port %d is also %s's (host %s)",
-				pr.Label(), pr.Port, other.Label(), other.Service.Host)})
+				pr.Label(), pr.Port, other.Label(), other.Service.Host))
 		}
 	}
 	return warns.Sort()

@@ -60,6 +60,7 @@ func OutputPath(h *schema.Host) string {
 // validate). Generate relies on a source that passes it.
 func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
 	ds := append(checkOwnership(p), checkHealthchecks(p)...)
+	ds = append(ds, checkValues(p)...)
 	hosts := composeHosts(p)
 	errs := make([]error, len(hosts))
 	v := newValidator()

@@ -69,18 +69,33 @@ func serviceBlock(p *schema.Platform, h *schema.Host, s *schema.Service) (map[st
 		block["depends_on"] = deps
 	}
 	block["labels"] = labels(s, block["labels"])
-	if !s.Deployed {
-		block["profiles"] = []any{NotDeployedProfile}
+	if profiles := profiles(s); len(profiles) > 0 {
+		block["profiles"] = profiles
 	}
 	return block, diags
+}
+
+// profiles are the compose profiles the source names for a service;
+// a service that is not deployed and names none gets NotDeployedProfile,
+// so that `docker compose up` leaves it alone.
+func profiles(s *schema.Service) []any {
+	var out []any
+	for _, p := range s.Profiles {
+		out = append(out, p)
+	}
+	if len(out) == 0 && !s.Deployed {
+		out = append(out, NotDeployedProfile)
+	}
+	return out
 }
 
 // ports publishes the main port and the named ports of a service, host
 // port to container port, except those marked publish: false, in the
 // short syntax ("8080:80") where compose-go reads it back as the same
 // port, else as a mapping. Named ports carry their name, so a reader
-// sees what each one is for. A service in the host's network listens on
-// the host itself and publishes nothing.
+// sees what each one is for. A port bound to host IPs is published once
+// per address, as compose writes it. A service in the host's network
+// listens on the host itself and publishes nothing.
 func ports(s *schema.Service) []any {
 	if s.HostNetwork() {
 		return nil
@@ -90,16 +105,23 @@ func ports(s *schema.Service) []any {
 		if !pr.Publish {
 			continue
 		}
-		port := types.ServicePortConfig{
-			Mode:      "ingress",
-			Target:    uint32(pr.ContainerPort),
-			Published: strconv.Itoa(pr.Port),
-			Protocol:  pr.Protocol,
+		ips := pr.HostIPs
+		if len(ips) == 0 {
+			ips = []string{""}
 		}
-		if pr.Name != schema.MainPort {
-			port.Name = pr.Name
+		for _, ip := range ips {
+			port := types.ServicePortConfig{
+				Mode:      "ingress",
+				HostIP:    ip,
+				Target:    uint32(pr.ContainerPort),
+				Published: strconv.Itoa(pr.Port),
+				Protocol:  pr.Protocol,
+			}
+			if pr.Name != schema.MainPort {
+				port.Name = pr.Name
+			}
+			out = append(out, portEntry(port))
 		}
-		out = append(out, portEntry(port))
 	}
 	return out
 }
@@ -114,6 +136,9 @@ func portEntry(p types.ServicePortConfig) any {
 	m := map[string]any{"target": int(p.Target)}
 	if p.Name != "" {
 		m["name"] = p.Name
+	}
+	if p.HostIP != "" {
+		m["host_ip"] = p.HostIP
 	}
 	if p.Published != "" {
 		m["published"] = p.Published

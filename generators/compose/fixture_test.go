@@ -185,6 +185,8 @@ var corrections = []correction{
 		"its entrypoint reads $MINIO_ACCESS_KEY in the container, which fell back to minioadmin"},
 	{"minio-init", "environment.MINIO_SECRET_KEY", absent, `"${MINIO_SECRET_KEY}"`,
 		"its entrypoint reads $MINIO_SECRET_KEY in the container, which fell back to minioadmin"},
+	{"mana-llm", "environment.REDIS_URL", `"redis://redis:6379"`, `"redis://:${REDIS_PASSWORD}@redis:6379"`,
+		"redis runs with --requirepass, so the URL carries the password (the audit found it missing)"},
 	{"redis", "environment.REDIS_PASSWORD", absent, `"${REDIS_PASSWORD}"`,
 		"the password is declared as redis' secret; its command still interpolates it"},
 }

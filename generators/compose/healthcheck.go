@@ -45,8 +45,8 @@ func checkHealthchecks(p *schema.Platform) schema.Diagnostics {
 		check := func(arg, path string) {
 			for _, m := range selfPortRE.FindAllStringSubmatch(arg, -1) {
 				if port, _ := strconv.Atoi(m[2]); self[m[1]] && !listens[port] {
-					ds.Warnf(s.At(path), []schema.Pos{declared}, "%s: healthcheck probes %s, but the service listens on %s; declare the port under ports: (publish: false) if another process serves it",
-						s.Name, m[0], strings.Join(ports, ", "))
+					ds = append(ds, schema.ServiceWarning(s, schema.WarnHealthcheckPort, s.At(path), []schema.Pos{declared}, "%s: healthcheck probes %s, but the service listens on %s; declare the port under ports: (publish: false) if another process serves it",
+						s.Name, m[0], strings.Join(ports, ", ")))
 				}
 			}
 		}

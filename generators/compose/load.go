@@ -181,6 +181,10 @@ func diagnose(h *schema.Host, loadErr error) error {
 	var diags schema.Diagnostics
 	for _, s := range services {
 		if _, err := loadProject(h, userDocument(h, stubs(services, s))); err != nil {
+			if ds := decodingProblems(s, err); len(ds) > 0 {
+				diags = append(diags, ds...)
+				continue
+			}
 			key, msg := explain(s.Name, err)
 			diags = append(diags, schema.Diagnostic{Pos: s.At(key), Message: s.Name + ": " + msg})
 		}

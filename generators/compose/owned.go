@@ -26,7 +26,7 @@ func OwnedKey(key string) (hint string, owned bool) {
 	case "depends_on":
 		return "set needs: on the service", true
 	case "profiles":
-		return "set deployed: on the service", true
+		return "set profiles: (or deployed: false) on the service", true
 	}
 	return "", false
 }

@@ -132,6 +132,9 @@ func TestNotDeployedServicesAreNotStarted(t *testing.T) {
 		_, started := project.Services[s.Name]
 		_, kept := project.DisabledServices[s.Name]
 		switch {
+		case len(s.Profiles) > 0 && (started || !kept):
+			t.Errorf("%s has profiles %v but would start without them", s.Name, s.Profiles)
+		case len(s.Profiles) > 0:
 		case s.Deployed && !started:
 			t.Errorf("%s is deployed but would not start", s.Name)
 		case !s.Deployed && started:

@@ -123,7 +123,7 @@ func parseTemplate() (*template.Template, error) {
 	t, err := template.New(TemplateName).Funcs(template.FuncMap{
 		"comment": comment,
 		"dotenv":  quoteValue,
-	}).ParseFS(templates.FS, TemplateName)
+	}).ParseFS(templates.FS, "env/"+TemplateName)
 	if err != nil {
 		return nil, fmt.Errorf("env: %w", err)
 	}

@@ -50,7 +50,7 @@ func count(n int, noun string) string {
 // tmpl is parsed once; executing a parsed template is safe for
 // concurrent use and never changes it.
 var tmpl = template.Must(template.New(TemplateName).Funcs(funcs).Option("missingkey=error").
-	ParseFS(templates.FS, TemplateName))
+	ParseFS(templates.FS, "portdoc/"+TemplateName))
 
 // Generate renders the port document of p at p.Outputs.PortDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {

@@ -15,12 +15,18 @@ import (
 // Location is a place a finding points at.
 type Location = handwritten.Pos
 
-// Finding is one inconsistency.
+// Finding is one inconsistency. Its JSON form is stable: scripts may
+// rely on every field.
 type Finding struct {
-	Kind    Kind   `json:"kind"`
-	Message string `json:"message"`
+	Kind Kind `json:"kind"`
+	// Rule is the rule the files break, in one line.
+	Rule       string     `json:"rule"`
+	Confidence Confidence `json:"confidence"`
+	Message    string     `json:"message"`
 	// Locations lists every party, the place to fix first.
 	Locations []Location `json:"locations"`
+	// Fix says what to do, in words.
+	Fix string `json:"fix"`
 }
 
 // Audit reads the inputs and returns the findings, sorted. An input that
@@ -42,6 +48,9 @@ func Check(f handwritten.Files) Findings {
 	a.checkTunnels()
 	a.checkPrometheus()
 	a.checkDoc()
+	a.checkAlerts()
+	a.checkLogs()
+	a.checkEnvFiles()
 	a.out.sort()
 	return a.out
 }
@@ -53,9 +62,12 @@ type auditor struct {
 	out   Findings
 }
 
-// add records a finding; locations that name no line are dropped.
-func (a *auditor) add(kind Kind, message string, locs ...Location) {
-	f := Finding{Kind: kind, Message: clean(message)}
+// add records a finding with its kind's confidence and fix, and returns
+// it for the caller to make either more precise; locations that name no
+// line are dropped.
+func (a *auditor) add(kind Kind, message string, locs ...Location) *Finding {
+	info := kinds[kind]
+	f := Finding{Kind: kind, Rule: info.rule, Confidence: info.confidence, Fix: info.fix, Message: clean(message)}
 	seen := map[Location]bool{}
 	for _, l := range locs {
 		if l.IsValid() && !seen[l] {
@@ -64,4 +76,16 @@ func (a *auditor) add(kind Kind, message string, locs ...Location) {
 		}
 	}
 	a.out = append(a.out, f)
+	return &a.out[len(a.out)-1]
+}
+
+// AtLeast keeps the findings as sure as min.
+func (fs Findings) AtLeast(min Confidence) Findings {
+	var out Findings
+	for _, f := range fs {
+		if f.Confidence.atLeast(min) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -108,9 +108,34 @@ func TestAuditFindsEachKind(t *testing.T) {
 			src:  sources{compose: baseCompose, tunnel: "ingress:\n  - hostname: link.example.com\n    service: http://localhost:4090\n  - service: http_status:404\n"},
 			want: "route-port-mismatch t.yml:3",
 		},
-		"route to another service's port": {
-			src:  sources{compose: baseCompose, tunnel: "ingress:\n  - hostname: web.example.com\n    service: http://localhost:3002\n  - service: http_status:404\n"},
-			want: "route-port-mismatch t.yml:3 c.yml:7 c.yml:15",
+		"cloudflared in its own container routing to localhost": {
+			src:  sources{compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n", tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://localhost:3002\n  - service: http_status:404\n"},
+			want: "route-port-mismatch t.yml:3 c.yml:16",
+		},
+		"cloudflared on the host network routing to a compose name": {
+			src:  sources{compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n    network_mode: host\n", tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://web:5000\n  - service: http_status:404\n"},
+			want: "route-port-mismatch t.yml:3 c.yml:16",
+		},
+		"URL to localhost inside a container meaning another service": {
+			src:  sources{compose: baseCompose + "  app:\n    image: a\n    environment:\n      CREDITS_URL: http://localhost:3002\n"},
+			want: "env-url-loopback c.yml:19 c.yml:7",
+		},
+		"URL to the Docker host on a port nothing publishes": {
+			src:  sources{compose: baseCompose + "  app:\n    image: a\n    environment:\n      STT_URL: http://host.docker.internal:3020\n"},
+			want: "env-url-host-port c.yml:19",
+		},
+		"scrape of a database's wire port": {
+			src:  sources{compose: baseCompose, prometheus: "scrape_configs:\n  - job_name: redis\n    static_configs:\n      - targets: ['redis:6379']\n"},
+			want: "scrape-no-metrics p.yml:4 c.yml:8",
+		},
+		"probe through a tunnel route to a port nothing publishes": {
+			src: sources{compose: baseCompose, tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://localhost:4090\n  - service: http_status:404\n",
+				prometheus: "scrape_configs:\n  - job_name: bb\n    params: {module: [http_2xx]}\n    static_configs:\n      - targets: [https://x.example.com/health]\n    relabel_configs:\n      - source_labels: [__address__]\n        target_label: __param_target\n"},
+			want: "probe-route-broken p.yml:5 t.yml:3\nroute-port-mismatch t.yml:3",
+		},
+		"doc host column against the compose file": {
+			src:  sources{compose: baseCompose, doc: "| Port | Service | Host |\n|---|---|---|\n| 3002 | credits | box |\n| 8080 | web | box |\n| 6379 | redis | gpu |\n"},
+			want: "doc-host-mismatch d.md:5 c.yml:8",
 		},
 		"route to a compose name on its host port": {
 			src:  sources{compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n", tunnel: "ingress:\n  - hostname: web.example.com\n    service: http://web:8080\n  - hostname: gone.example.com\n    service: http://synapse:8008\n  - service: http_status:404\n"},
@@ -191,7 +216,7 @@ func TestAuditFindsEachKind(t *testing.T) {
 func TestAuditLeavesIntentionalThingsAlone(t *testing.T) {
 	for name, src := range map[string]sources{
 		"container_name alias, container port, PORT env": {compose: baseCompose + "  app:\n    image: a\n    environment:\n      A_URL: http://mana-credits:3002/x\n      B_URL: http://web:5000\n"},
-		"host.docker.internal and LAN addresses":         {compose: baseCompose + "  app:\n    image: a\n    environment:\n      STT_URL: http://host.docker.internal:3020\n      GPU_URL: http://192.168.178.11:3025\n      PUBLIC_URL: https://api.example.com\n"},
+		"host.docker.internal and LAN addresses":         {compose: baseCompose + "  app:\n    image: a\n    environment:\n      STT_URL: http://host.docker.internal:3002\n      GPU_URL: http://192.168.178.11:3025\n      PUBLIC_URL: https://api.example.com\n"},
 		"URL left to the environment":                    {compose: baseCompose + "  app:\n    image: a\n    environment:\n      A_URL: ${A_URL}\n      B_URL: ${B_URL:-http://192.168.1.2:1}\n      C_URL: http://credits:${CREDITS_PORT}\n"},
 		"URL with the default port's variable": {
 			compose: baseCompose + "  app:\n    image: a\n    environment:\n      A_URL: http://credits:${CREDITS_PORT:-3002}\n"},
@@ -206,8 +231,17 @@ func TestAuditLeavesIntentionalThingsAlone(t *testing.T) {
   e: {image: e, ports: ["5000:5000/udp"]}
   f: {image: f, ports: ["5000:5000/tcp"]}
 `},
-		"host-native tunnel naming a LAN host": {compose: baseCompose, tunnel: "ingress:\n  - hostname: nas.example.com\n    service: http://nas:5000\n  - service: http_status:404\n"},
-		"tunnel in compose reaching localhost": {compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n", tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://localhost:4090\n  - service: http_status:404\n"},
+		"host-native tunnel naming a LAN host":                                {compose: baseCompose, tunnel: "ingress:\n  - hostname: nas.example.com\n    service: http://nas:5000\n  - service: http_status:404\n"},
+		"tunnel on the host network reaching a published port":                {compose: baseCompose + "  tunnel:\n    image: cloudflare/cloudflared\n    network_mode: host\n", tunnel: "ingress:\n  - hostname: x.example.com\n    service: http://localhost:3002\n  - service: http_status:404\n"},
+		"route naming a service by its hostname, on another's published port": {compose: baseCompose, tunnel: "ingress:\n  - hostname: web.example.com\n    service: http://localhost:3002\n  - service: http_status:404\n"},
+		"listen addresses and multi-listener values":                          {compose: baseCompose + "  app:\n    image: a\n    environment:\n      ASPNETCORE_URLS: http://+:80\n      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://credits:3002,EXTERNAL://localhost:29092\n    ports: [\"8081:80\"]\n"},
+		"URL without a port":                                                  {compose: baseCompose + "  app:\n    image: a\n    environment:\n      WEB_URL: http://web\n"},
+		"URL to localhost of the service itself":                              {compose: baseCompose + "  app:\n    image: a\n    environment:\n      PORT: 3002\n      SELF_URL: http://localhost:3002\n"},
+		"Docker host on a published port":                                     {compose: baseCompose + "  app:\n    image: a\n    environment:\n      C_URL: http://host.docker.internal:3002\n"},
+		"container on an external network":                                    {compose: baseCompose + "  app:\n    image: a\n    networks: [shared]\n    environment:\n      X_URL: http://other-project-api:8000\nnetworks:\n  shared:\n    external: true\n"},
+		"sidecar in a service's namespace":                                    {compose: "services:\n  vpn:\n    image: vpn\n    ports: [\"8080:8080\"]\n  app:\n    image: a\n    network_mode: service:vpn\n    environment:\n      PORT: 8080\n"},
+		"scrape of an exporter port":                                          {compose: baseCompose, prometheus: "scrape_configs:\n  - job_name: redis\n    static_configs:\n      - targets: ['redis:9121']\n"},
+		"doc rows of another host, in another form, or not deployed":          {compose: baseCompose, doc: "| Port | Service | Host | Note |\n|---|---|---|---|\n| 3002 | credits | box | |\n| 8080 | web | box | |\n| 3020 | stt | gpu | |\n| 6379 | Redis | box | |\n| 3030 | voice | box | not deployed |\n"},
 		"ssh and LAN routes, catch-all": {compose: baseCompose, tunnel: `ingress:
   - hostname: ssh.example.com
     service: ssh://localhost:22
@@ -273,6 +307,30 @@ func TestHostnameInTwoTunnelConfigs(t *testing.T) {
 	fs := Check(f)
 	if got, want := brief(fs), "duplicate-hostname b.yml:2 a.yml:2"; got != want || !strings.Contains(fs[0].Message, "two tunnel configs") {
 		t.Errorf("got %s (%v), want %s", got, fs, want)
+	}
+}
+
+// TestCopiesOfOneTunnel: two files of the same tunnel id are copies;
+// equal ones are fine, a stale one is a finding, and neither is a
+// hostname routed by two tunnels.
+func TestCopiesOfOneTunnel(t *testing.T) {
+	const full = "tunnel: 6f0a\ningress:\n  - hostname: x.example.com\n    service: http://10.0.0.1:80\n  - hostname: y.example.com\n    service: http://10.0.0.1:81\n  - service: http_status:404\n"
+	const stale = "tunnel: 6f0a\ningress:\n  - hostname: x.example.com\n    service: http://10.0.0.1:80\n  - service: http_status:404\n"
+	for _, tc := range []struct{ b, want string }{
+		{full, ""},
+		{stale, "tunnel-copies-differ a.yml:5 b.yml:1"},
+	} {
+		var f handwritten.Files
+		for name, src := range map[string]string{"a.yml": full, "b.yml": tc.b} {
+			c, err := handwritten.ParseCloudflared(name, []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Cloudflared = append(f.Cloudflared, c)
+		}
+		if got := brief(Check(f)); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
 	}
 }
 

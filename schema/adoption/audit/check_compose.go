@@ -16,7 +16,7 @@ func (a *auditor) checkCompose() {
 	}
 	for _, s := range a.world.services {
 		a.checkPortTargets(s)
-		a.checkEnvURLs(s)
+		a.checkServiceURLs(s)
 	}
 }
 
@@ -167,38 +167,61 @@ func portMappingText(m handwritten.PortMapping) string {
 }
 
 // checkEnvURLs checks each URL in the service's environment against the
-// service it names.
-func (a *auditor) checkEnvURLs(s *service) {
+// service it names. A value may hold several URLs (a list of listeners);
+// each is checked. Listen addresses (`http://+:80`, 0.0.0.0) say where
+// the service itself listens, and are evidence, not targets.
+func (a *auditor) checkServiceURLs(s *service) {
 	for _, e := range s.Environment {
-		if !e.HasValue || !strings.Contains(e.Value, "://") {
-			continue
-		}
-		value, complete := handwritten.ExpandDefaults(e.Value)
-		if !complete {
-			continue
-		}
-		addr, ok := handwritten.ParseAddress(value)
-		if !ok {
-			continue
-		}
-		a.checkEnvURL(s, e, value, addr)
+		a.checkEnvURLs(s, e)
 	}
 }
 
-func (a *auditor) checkEnvURL(s *service, e handwritten.EnvVar, value string, addr handwritten.Address) {
-	if !isBareName(addr.Host) || addr.IsLoopback() {
+func (a *auditor) checkEnvURLs(s *service, e handwritten.EnvVar) {
+	{
+		if !e.HasValue || !strings.Contains(e.Value, "://") {
+			return
+		}
+		value, complete := handwritten.ExpandDefaults(e.Value)
+		if !complete {
+			return
+		}
+		urls := handwritten.SplitURLs(value)
+		for _, u := range urls {
+			addr, ok := handwritten.ParseAddress(u)
+			if !ok || addr.IsWildcard() {
+				continue
+			}
+			a.checkEnvURL(s, e, u, addr, len(urls) > 1)
+		}
+	}
+}
+
+func (a *auditor) checkEnvURL(s *service, e handwritten.EnvVar, value string, addr handwritten.Address, listeners bool) {
+	if addr.IsLoopback() {
+		if !listeners {
+			a.checkLoopbackURL(s, e, value, addr)
+		}
+		return
+	}
+	if addr.Host == "host.docker.internal" {
+		a.checkHostGateway(s, e, value, addr)
+		return
+	}
+	if !isBareName(addr.Host) {
 		return
 	}
 	t := a.world.lookup(addr.Host, s.file)
 	if t == nil {
-		if !a.world.extraHosts[addr.Host] && len(a.files.Compose) > 0 {
+		if !a.world.extraHosts[addr.Host] && len(a.files.Compose) > 0 && !s.onExternalNetwork() {
 			a.add(EnvURLUnknownHost,
 				fmt.Sprintf("%s of %s points at %s, but no compose service or container is called %s", e.Name, s.Name, redact(value), addr.Host),
 				e.Pos)
 		}
 		return
 	}
-	if addr.Port > 0 {
+	// A URL without a port leaves it to the protocol's default or to
+	// the client's own setting; only a written port is compared.
+	if addr.PortWritten {
 		if listens, known := t.listensOn(addr.Port); known && !listens {
 			a.add(EnvURLMismatch,
 				fmt.Sprintf("%s of %s points at %s, but %s listens on %s%s", e.Name, s.Name, addr.HostPort(), t.Name, t.listenSummary(), hostPortHint(t, addr.Port)),
@@ -210,6 +233,60 @@ func (a *auditor) checkEnvURL(s *service, e handwritten.EnvVar, value string, ad
 			fmt.Sprintf("%s of %s connects to %s without a password, but %s requires one", e.Name, s.Name, redact(value), t.Name),
 			e.Pos, pos)
 	}
+}
+
+// checkLoopbackURL reports a URL to localhost inside a container that
+// means another service: localhost there is the container itself. It
+// speaks only when the port is another service's and not this one's, so
+// a service calling itself, or a service on the host's network, is left
+// alone.
+func (a *auditor) checkLoopbackURL(s *service, e handwritten.EnvVar, value string, addr handwritten.Address) {
+	if s.hostNetwork() || s.sharesWith != nil || !addr.PortWritten {
+		return
+	}
+	if listens, _ := s.listensOn(addr.Port); listens {
+		return
+	}
+	if _, own := s.publishes(addr.Port); own {
+		return
+	}
+	var owner *service
+	for _, p := range a.world.published[addr.Port] {
+		if p.svc != s && p.svc.file == s.file {
+			owner = p.svc
+			break
+		}
+	}
+	if owner == nil {
+		return
+	}
+	a.add(EnvURLLoopback,
+		fmt.Sprintf("%s of %s points at %s, but inside its container localhost is %s itself; port %d is %s's", e.Name, s.Name, redact(value), s.Name, addr.Port, owner.Name),
+		e.Pos, a.world.published[addr.Port][0].mapping.Pos)
+}
+
+// checkHostGateway checks a URL to host.docker.internal: the Docker
+// host, whose ports are the ones compose services publish. A port no
+// service publishes is served by a program outside compose or by
+// nothing; the audit cannot see which, so the finding is likely.
+func (a *auditor) checkHostGateway(s *service, e handwritten.EnvVar, value string, addr handwritten.Address) {
+	if !addr.PortWritten || len(a.world.published[addr.Port]) > 0 {
+		return
+	}
+	msg := fmt.Sprintf("%s of %s points at %s, the Docker host, but no compose service publishes host port %d", e.Name, s.Name, redact(value), addr.Port)
+	locs := []Location{e.Pos}
+	if d := a.files.Doc; d != nil {
+		for _, row := range d.PortRows() {
+			if row.Ports.Contains(addr.Port) && row.Name != "" {
+				if host := rowHost(d, row); host != "" {
+					msg += fmt.Sprintf("; the doc puts %s on %s there", row.Name, d.Tables[row.Table].Rows[row.Row].Cells[d.Tables[row.Table].Column(hostColumns...)])
+					locs = append(locs, row.Pos)
+					break
+				}
+			}
+		}
+	}
+	a.add(EnvURLHostPort, msg, locs...)
 }
 
 // isBareName reports whether host is a single-label name, which on a

@@ -31,6 +31,8 @@ var (
 	// namePort finds "mana-auth 3001" in list text (code marks already
 	// removed by the reader).
 	namePort = regexp.MustCompile(`(?i)\b([a-z][a-z0-9_-]*[a-z0-9])\s+(\d{2,5})\b`)
+	// planRow finds a row that says its service does not run (yet).
+	planRow = regexp.MustCompile(`(?i)\b(not (?:yet )?deployed|not running|planned|proposed|retired|decommissioned|future)\b`)
 )
 
 func (a *auditor) checkDoc() {
@@ -50,12 +52,21 @@ func (a *auditor) checkDoc() {
 			a.checkDocItem(item)
 		}
 	}
+	hosts := a.learnDocHosts(d)
 	for _, row := range d.PortRows() {
 		sec := d.Tables[row.Table].Section
 		if modes[sec] == plan || ipAddress.MatchString(d.Sections[sec].Title+" "+d.Sections[sec].Text) {
 			continue
 		}
+		cells := d.Tables[row.Table].Rows[row.Row].Cells
+		if planRow.MatchString(strings.Join(cells, " | ")) {
+			continue
+		}
+		if hosts.elsewhere(rowHost(d, row)) {
+			continue // a service of a machine no audited file describes
+		}
 		a.checkDocRow(row)
+		a.checkDocHost(d, hosts, row)
 	}
 }
 
@@ -117,7 +128,7 @@ func (a *auditor) checkDocRow(row handwritten.PortRow) {
 	}
 	s := a.world.lookup(row.Name, nil)
 	if s == nil {
-		if !a.knownElsewhere(row.Name) && !a.portInUse(row.Ports) {
+		if !a.knownElsewhere(row.Name) && !a.world.knownInForm(row.Name) && !a.portInUse(row.Ports) {
 			a.add(DocRowUnknown,
 				fmt.Sprintf("the doc lists %s on port %s, but no audited file knows a service of that name and nothing publishes the port", row.Name, rangeText(row.Ports)),
 				row.Pos)

@@ -46,6 +46,10 @@ func (a *auditor) checkProbeJob(j handwritten.ScrapeJob) {
 	}
 	for _, t := range j.Targets {
 		addr, ok := handwritten.ParseAddress(t.Address)
+		if ok && addr.Scheme != "" && !isBareName(addr.Host) && !addr.IsIP() && len(a.world.services) > 0 {
+			a.checkProbeRoute(j.Name, t, addr)
+			continue
+		}
 		if !ok || addr.Scheme == "" || !isBareName(addr.Host) || addr.IsLoopback() {
 			continue
 		}
@@ -64,6 +68,9 @@ func (a *auditor) checkScrapeTarget(what, target, scheme string, pos Location) {
 		if addr.Port == 0 {
 			addr.Port = 80
 		}
+	}
+	if t := a.world.lookup(addr.Host, nil); t != nil && a.checkNoMetrics(fmt.Sprintf("%s %s", what, target), t, addr.Port, pos) {
+		return
 	}
 	a.checkService(fmt.Sprintf("%s %s", what, target), addr, pos)
 }

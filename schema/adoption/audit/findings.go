@@ -42,7 +42,8 @@ const (
 	// Human groups findings by kind under a one-line summary, one
 	// `file:line: message` per finding with further locations indented.
 	Human Format = iota
-	// JSON is {"findings": [{"kind", "message", "locations": [{"file", "line"}]}]}.
+	// JSON is {"findings": [{"kind", "rule", "confidence", "message",
+	// "locations": [{"file", "line"}], "fix"}]}, documented in README.
 	JSON
 )
 
@@ -102,13 +103,14 @@ func (fs Findings) WriteHuman(w io.Writer) error {
 
 func writeFinding(b *strings.Builder, f Finding) {
 	if len(f.Locations) == 0 {
-		fmt.Fprintf(b, "  %s\n", f.Message)
-		return
+		fmt.Fprintf(b, "  [%s] %s\n", f.Confidence, f.Message)
+	} else {
+		fmt.Fprintf(b, "  %s: [%s] %s\n", clean(f.Locations[0].String()), f.Confidence, f.Message)
 	}
-	fmt.Fprintf(b, "  %s: %s\n", clean(f.Locations[0].String()), f.Message)
-	for _, l := range f.Locations[1:] {
+	for _, l := range f.Locations[min(1, len(f.Locations)):] {
 		fmt.Fprintf(b, "      %s\n", clean(l.String()))
 	}
+	fmt.Fprintf(b, "      fix: %s\n", f.Fix)
 }
 
 func plural(n int, one, many string) string {

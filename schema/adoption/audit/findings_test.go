@@ -9,7 +9,8 @@ import (
 )
 
 func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
-	fs := Findings{{Kind: EnvURLMismatch, Message: "m", Locations: []Location{{File: "c.yml", Line: 3}, {File: "c.yml", Line: 9}}}}
+	fs := Findings{{Kind: EnvURLMismatch, Rule: "r", Confidence: Certain, Message: "m", Fix: "f",
+		Locations: []Location{{File: "c.yml", Line: 3}, {File: "c.yml", Line: 9}}}}
 	var b bytes.Buffer
 	if err := fs.WriteJSON(&b); err != nil {
 		t.Fatal(err)
@@ -19,11 +20,31 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"findings": []any{map[string]any{
-		"kind": "env-url-mismatch", "message": "m",
+		"kind": "env-url-mismatch", "rule": "r", "confidence": "certain", "message": "m", "fix": "f",
 		"locations": []any{map[string]any{"file": "c.yml", "line": 3.0}, map[string]any{"file": "c.yml", "line": 9.0}},
 	}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("JSON = %s", b.String())
+	}
+}
+
+func TestMinConfidenceKeepsOnlySureFindings(t *testing.T) {
+	fs := Findings{{Kind: DocMismatch, Confidence: Certain}, {Kind: DocRowUnknown, Confidence: Likely}}
+	if got := fs.AtLeast(Certain); len(got) != 1 || got[0].Kind != DocMismatch {
+		t.Errorf("certain: %+v", got)
+	}
+	if got := fs.AtLeast(Likely); len(got) != 2 {
+		t.Errorf("likely: %+v", got)
+	}
+}
+
+// TestEveryKindHasRuleConfidenceAndFix guards the promise of --json:
+// no finding goes out without its rule, confidence and fix.
+func TestEveryKindHasRuleConfidenceAndFix(t *testing.T) {
+	for k, info := range kinds {
+		if info.rule == "" || info.fix == "" || (info.confidence != Certain && info.confidence != Likely) {
+			t.Errorf("%s: %+v", k, info)
+		}
 	}
 }
 
@@ -47,21 +68,24 @@ func TestEmptyAuditRendersAsEmptyListAndNoFindings(t *testing.T) {
 
 func TestWriteHumanGroupsByKindWithEveryLocation(t *testing.T) {
 	fs := Findings{
-		{Kind: DocMismatch, Message: "a", Locations: []Location{{File: "d.md", Line: 1}, {File: "c.yml", Line: 2}}},
-		{Kind: HostPortCollision, Message: "b", Locations: []Location{{File: "c.yml", Line: 5}}},
-		{Kind: HostPortCollision, Message: "c", Locations: []Location{{File: "c.yml", Line: 7}}},
+		{Kind: DocMismatch, Confidence: Certain, Message: "a", Fix: "fa", Locations: []Location{{File: "d.md", Line: 1}, {File: "c.yml", Line: 2}}},
+		{Kind: HostPortCollision, Confidence: Certain, Message: "b", Fix: "fb", Locations: []Location{{File: "c.yml", Line: 5}}},
+		{Kind: HostPortCollision, Confidence: Likely, Message: "c", Fix: "fc", Locations: []Location{{File: "c.yml", Line: 7}}},
 	}
 	var b bytes.Buffer
 	if err := fs.WriteHuman(&b); err != nil {
 		t.Fatal(err)
 	}
 	want := `doc-mismatch: the port doc states a port that the compose file contradicts (1)
-  d.md:1: a
+  d.md:1: [certain] a
       c.yml:2
+      fix: fa
 
 host-port-collision: two compose services publish the same host port (2)
-  c.yml:5: b
-  c.yml:7: c
+  c.yml:5: [certain] b
+      fix: fb
+  c.yml:7: [likely] c
+      fix: fc
 
 3 findings
 `

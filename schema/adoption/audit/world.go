@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type world struct {
 	// extraHosts are names that services map by hand (extra_hosts,
 	// links), so a URL naming them is not unknown.
 	extraHosts map[string]bool
+	// hostUnknown is true when a service on the host's network gives no
+	// evidence of its ports: any host port may be its.
+	hostUnknown bool
 }
 
 // service is one compose service with what the audit derives from it.
@@ -31,6 +35,9 @@ type service struct {
 	// listen is the evidence of the ports the service listens on inside
 	// its container, in the order found; empty when nothing says.
 	listen []evidence
+	// sharesWith is the service whose network namespace this one runs
+	// in (`network_mode: service:X`), or nil.
+	sharesWith *service
 }
 
 // hostNetwork reports whether the service shares the host's network, so
@@ -67,10 +74,50 @@ func newWorld(files []*handwritten.ComposeFile) *world {
 			for _, n := range handNamedHosts(s.Model) {
 				w.extraHosts[strings.ToLower(n)] = true
 			}
-			w.indexPublished(s)
+		}
+	}
+	w.shareNamespaces()
+	for _, s := range w.services {
+		w.indexPublished(s)
+		if s.hostNetwork() && len(s.listen) == 0 {
+			w.hostUnknown = true
 		}
 	}
 	return w
+}
+
+// shareNamespaces applies `network_mode: service:X`: the service runs in
+// X's network namespace, so what it listens on, X's published ports
+// lead to. Its evidence is added to X's.
+func (w *world) shareNamespaces() {
+	for _, s := range w.services {
+		owner, ok := strings.CutPrefix(s.NetworkMode, "service:")
+		if !ok {
+			continue
+		}
+		x := w.lookup(owner, s.file)
+		if x == nil || x == s {
+			continue
+		}
+		s.sharesWith = x
+		for _, e := range s.listen {
+			if !strings.HasPrefix(e.how, "ports ") {
+				e.how = s.Name + " " + e.how
+				x.listen = append(x.listen, e)
+			}
+		}
+	}
+}
+
+// onExternalNetwork reports whether the service is attached to a network
+// its file declares external, where containers of other projects are.
+func (s *service) onExternalNetwork() bool {
+	for _, n := range s.Networks() {
+		if slices.Contains(s.file.ExternalNetworks, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *world) indexPublished(s *service) {
@@ -196,6 +243,17 @@ func listenEvidence(s *handwritten.ComposeService) []evidence {
 	}
 	for _, e := range s.Expose {
 		out = append(out, evidence{port: e.Port, pos: e.Pos, how: fmt.Sprintf("expose %d", e.Port)})
+	}
+	for _, e := range s.Environment {
+		if !e.HasValue {
+			continue
+		}
+		v, _ := handwritten.ExpandDefaults(e.Value)
+		for _, u := range handwritten.SplitURLs(v) {
+			if a, ok := handwritten.ParseAddress(u); ok && a.IsWildcard() && a.Port > 0 {
+				out = append(out, evidence{port: a.Port, pos: e.Pos, how: e.Name + "=" + u})
+			}
+		}
 	}
 	for _, p := range healthcheckPorts(s.Model) {
 		out = append(out, evidence{port: p, how: "healthcheck"})

@@ -134,5 +134,30 @@ func (a Address) IsLoopback() bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// IsWildcard reports whether the address is a listen address rather than
+// one to connect to: ASP.NET's `+` and `*`, and the any-address IPs, as
+// in ASPNETCORE_URLS=http://+:80 or a listener on 0.0.0.0:9092.
+func (a Address) IsWildcard() bool {
+	switch a.Host {
+	case "+", "*", "0.0.0.0", "::":
+		return true
+	}
+	return false
+}
+
+// SplitURLs splits a value that may hold several URLs, as multi-listener
+// settings do (Kafka's `PLAINTEXT://kafka:9092,EXTERNAL://localhost:29092`,
+// ASP.NET's `http://+:80;https://+:443`), into the parts that hold
+// "://"; a value with one URL gives itself.
+func SplitURLs(v string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if strings.Contains(part, "://") {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // IsIP reports whether the host is written as an IP address.
 func (a Address) IsIP() bool { return net.ParseIP(a.Host) != nil }

@@ -19,6 +19,10 @@ type ComposeFile struct {
 	Path     string
 	Name     string           // top-level `name:`, "" when absent
 	Services []ComposeService // in file order
+	// ExternalNetworks are the networks the file declares `external`:
+	// other projects' containers are on them, under names this file
+	// does not list.
+	ExternalNetworks []string
 
 	doc *yamlDoc // the parsed tree, for Ordered
 }
@@ -157,6 +161,14 @@ func ParseCompose(name string, data []byte) (*ComposeFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	if nets, ok := model["networks"].(map[string]any); ok {
+		for name, n := range nets {
+			if m, ok := n.(map[string]any); ok && isTrue(m["external"]) {
+				f.ExternalNetworks = append(f.ExternalNetworks, name)
+			}
+		}
+		slices.Sort(f.ExternalNetworks)
+	}
 	models, _ := model["services"].(map[string]any)
 	for i := range f.Services {
 		f.Services[i].Model, _ = models[f.Services[i].Name].(map[string]any)
@@ -203,6 +215,37 @@ func loadComposeModel(name string, data []byte) (model map[string]any, err error
 // bytes).
 func maxNodeVisits(n int) int {
 	return 100_000 + 2*n
+}
+
+// isTrue reads a YAML boolean as compose-go's model holds it, written
+// or not: true, "true", or a mapping (the old `external: {name: x}`).
+func isTrue(v any) bool {
+	switch t := v.(type) {
+	case bool:
+		return t
+	case string:
+		return strings.EqualFold(t, "true")
+	case map[string]any:
+		return true
+	}
+	return false
+}
+
+// Networks lists the networks the service is attached to, sorted.
+func (s *ComposeService) Networks() []string {
+	var out []string
+	switch n := s.Model["networks"].(type) {
+	case map[string]any:
+		for k := range n {
+			out = append(out, k)
+		}
+	case []any:
+		for _, x := range n {
+			out = append(out, fmt.Sprint(x))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func nodeOf(f *field) *yaml.Node {

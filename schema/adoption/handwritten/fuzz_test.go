@@ -3,9 +3,9 @@ package handwritten
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 

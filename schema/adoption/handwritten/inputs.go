@@ -1,15 +1,32 @@
 package handwritten
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Inputs names the hand-written files of one platform, as `portschema
-// audit` and `portschema import` take them. Compose files and tunnel
-// configs may be repeated; any input may be absent.
+// audit` and `portschema import` take them. Compose files, tunnel
+// configs, env files, alert rule files and log-shipping configs may be
+// repeated; any input may be absent.
 type Inputs struct {
-	Compose     []string
+	// Compose are compose projects: each entry is one file, or several
+	// separated by commas ("base.yml,overlay.yml") that compose merges
+	// into one project, as `docker compose -f base.yml -f overlay.yml`.
+	Compose []string
+	// EnvFiles are dotenv files compose reads COMPOSE_PROJECT_NAME from.
+	EnvFiles    []string
 	Cloudflared []string
 	Prometheus  string
 	Doc         string
+	// Env are dotenv files: a host's `.env` that compose interpolates
+	// from, or a service's own environment file (named after it).
+	Env []string
+	// Alerts are Prometheus alerting rule files.
+	Alerts []string
+	// Logs are log-shipping configs (promtail).
+	Logs []string
 }
 
 // Files are the inputs read, each parsed once: audit checks them and
@@ -19,6 +36,9 @@ type Files struct {
 	Cloudflared []*CloudflaredFile
 	Prometheus  *PrometheusFile // nil when not given
 	Doc         *Doc            // nil when not given
+	Env         []*EnvFile
+	Alerts      []*AlertsFile
+	Logs        []*LogsFile
 }
 
 // Read reads and parses every input. Every input that cannot be read or
@@ -28,7 +48,7 @@ func Read(in Inputs) (Files, error) {
 	var f Files
 	var errs []error
 	for _, p := range in.Compose {
-		c, err := ReadCompose(p)
+		c, err := readComposeEntry(p, in.EnvFiles)
 		errs = append(errs, err)
 		if err == nil {
 			f.Compose = append(f.Compose, c)
@@ -51,5 +71,55 @@ func Read(in Inputs) (Files, error) {
 		f.Doc, err = ReadDoc(in.Doc)
 		errs = append(errs, err)
 	}
+	for _, p := range in.Env {
+		e, err := ReadEnv(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Env = append(f.Env, e)
+		}
+	}
+	for _, p := range in.Alerts {
+		a, err := ReadAlerts(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Alerts = append(f.Alerts, a)
+		}
+	}
+	for _, p := range in.Logs {
+		l, err := ReadLogs(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Logs = append(f.Logs, l)
+		}
+	}
 	return f, errors.Join(errs...)
+}
+
+// readComposeEntry reads one --compose entry: the files of one project
+// (see ReadComposeProject), or a file alone, read as written. A file
+// alone whose service has neither image, build nor extends only makes
+// sense as an overlay of another file, and is refused as such. The
+// env files' COMPOSE_PROJECT_NAME names the project either way.
+func readComposeEntry(entry string, envFiles []string) (*ComposeFile, error) {
+	paths := strings.Split(entry, ",")
+	if len(paths) > 1 {
+		return ReadComposeProject(paths, envFiles)
+	}
+	c, err := ReadCompose(entry)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range c.Services {
+		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
+			return nil, fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, entry)
+		}
+	}
+	env, err := readEnvFiles(envFiles)
+	if err != nil {
+		return nil, err
+	}
+	if name := env["COMPOSE_PROJECT_NAME"]; name != "" {
+		c.Name = name
+	}
+	return c, nil
 }

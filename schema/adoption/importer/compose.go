@@ -3,8 +3,12 @@ package importer
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/loader"
 
 	"portschema/generators/compose"
 	"portschema/schema"
@@ -32,15 +36,28 @@ func composeHostName(path, project string) string {
 	return SanitizeName(base, "compose")
 }
 
+// composeProject is the project name docker compose runs a file under:
+// its top-level name:, else the name of the directory it lies in, both
+// normalised as compose does. Volumes, networks and default container
+// names derive from it, so keeping it keeps the running deployment's.
+func composeProject(f *handwritten.ComposeFile) string {
+	if f.Name != "" {
+		return loader.NormalizeProjectName(f.Name)
+	}
+	dir, err := filepath.Abs(filepath.Dir(f.Path))
+	if err != nil {
+		return ""
+	}
+	return loader.NormalizeProjectName(filepath.Base(dir))
+}
+
 // addComposeFile adds a compose host and its services.
 func (b *builder) addComposeFile(c *ComposeInput) {
 	f := c.File
-	project := strings.ToLower(f.Name)
+	project := composeProject(f)
 	hostName := composeHostName(f.Path, project)
 	if !projectRE.MatchString(project) {
-		if project != "" {
-			b.finding("project-name", handwritten.Pos{File: f.Path}, "compose project name %q is not valid; using %q", f.Name, hostName)
-		}
+		b.finding("project-name", handwritten.Pos{File: f.Path}, "compose project name %q is not valid; using %q, which renames every container, volume and network compose named after the project", project, hostName)
 		project = hostName
 	}
 	h := b.addHost(&schema.Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
@@ -106,8 +123,13 @@ func (b *builder) readComposeKeys(h *schema.Host, s *svc, dir string) {
 		case "depends_on":
 			maps.Copy(s.dependsOn, dependsConditions(f.Value))
 		case "profiles":
-			s.Deployed = false
-			s.Notes.Add("deployed", fmt.Sprintf("compose profiles %v: started only on request, so not deployed by default", cs.Profiles))
+			// The generator's own profile for services not deployed
+			// reads back as deployed: false; others are kept by name.
+			if slices.Equal(cs.Profiles, []string{compose.NotDeployedProfile}) {
+				s.Deployed = false
+			} else {
+				s.Profiles = cs.Profiles
+			}
 		default:
 			v, stripped := stripAllSecretDefaults(f.Value)
 			if stripped {

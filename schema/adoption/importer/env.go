@@ -31,7 +31,7 @@ func (b *builder) readEnvironment(s *svc) {
 			continue
 		}
 		used[e.Name] = true
-		if !IsEnvName(e.Name) {
+		if !IsEnvName(e.Name) && !(e.HasValue && IsComposeEnvName(e.Name)) {
 			s.Notes.Add("", fmt.Sprintf("environment entry %q is not a valid variable name and was dropped", e.Name))
 			b.finding("env-name", e.Pos, "%s: environment entry %q is not a valid variable name and was dropped", s.Name, e.Name)
 			continue

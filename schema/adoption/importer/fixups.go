@@ -70,13 +70,13 @@ func (b *builder) resolveHostPorts() {
 				occupied[slot{p.port, p.proto}] = true
 			}
 		}
-		owner := map[slot]*svc{}
+		owner := map[slot][]portClaim{}
 		for _, s := range ours {
 			for _, p := range portsOf(s, compose) {
 				k := slot{p.port, p.proto}
-				other, taken := owner[k]
-				if !taken {
-					owner[k] = s
+				other := overlapping(owner[k], p.ips)
+				if other == nil {
+					owner[k] = append(owner[k], portClaim{s, p.ips})
 					continue
 				}
 				lo, hi := 1024, 65535
@@ -99,7 +99,7 @@ func (b *builder) resolveHostPorts() {
 				s.movePort(p.name, moved)
 				k = slot{moved, p.proto}
 				occupied[k] = true
-				owner[k] = s
+				owner[k] = append(owner[k], portClaim{s, p.ips})
 				if r := b.rangeByName(s.Range); p.name == "" && r != nil && !r.Contains(moved) && s.Exception == "" {
 					s.Exception = fmt.Sprintf("imported: moved to %d off a host port collision; %s is full", moved, r.Name)
 				}
@@ -112,6 +112,24 @@ type portSlot struct {
 	name  string
 	port  int
 	proto string
+	ips   []string
+}
+
+// portClaim is a host port a service publishes, on its host IPs.
+type portClaim struct {
+	s   *svc
+	ips []string
+}
+
+// overlapping is the service of the first claim whose addresses overlap
+// ips (see schema.AddressesOverlap), or nil.
+func overlapping(claims []portClaim, ips []string) *svc {
+	for _, c := range claims {
+		if schema.AddressesOverlap(c.ips, ips) {
+			return c.s
+		}
+	}
+	return nil
 }
 
 // portsOf lists the host ports of a service that must be unique: the
@@ -119,11 +137,11 @@ type portSlot struct {
 func portsOf(s *svc, compose bool) []portSlot {
 	var out []portSlot
 	if s.Publish || !compose {
-		out = append(out, portSlot{"", s.Port, "tcp"})
+		out = append(out, portSlot{"", s.Port, s.MainProtocol(), s.HostIPs})
 	}
 	for _, np := range s.namedPorts() {
 		if np.Publish || !compose {
-			out = append(out, portSlot{np.name, np.Port, np.Protocol})
+			out = append(out, portSlot{np.name, np.Port, np.Protocol, np.HostIPs})
 		}
 	}
 	return out

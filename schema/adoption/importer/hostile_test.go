@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,8 +155,8 @@ func TestHostileInputsLoad(t *testing.T) {
 	if strings.Contains(text, "hunter2") || strings.Contains(text, "secret-default") || strings.Contains(text, "leak") || strings.Contains(text, "sk_live") {
 		t.Error("a credential was copied into the source")
 	}
-	if s := p.Service("my-service-v2"); s == nil || s.Deployed || s.Container != "my-service" {
-		t.Errorf("My_Service.v2 = %+v, want renamed, not deployed, container kept", s)
+	if s := p.Service("my-service-v2"); s == nil || !slices.Equal(s.Profiles, []string{"debug"}) || s.Container != "my-service" {
+		t.Errorf("My_Service.v2 = %+v, want renamed, under its profile debug, container kept", s)
 	}
 	if len(rep.Findings) == 0 {
 		t.Error("no findings for hostile inputs")

@@ -81,3 +81,10 @@ var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // IsEnvName reports whether s is a valid #EnvName.
 func IsEnvName(s string) bool { return envNameRE.MatchString(s) }
+
+var composeEnvNameRE = regexp.MustCompile(`^[\pL\pN_.\[\]-]+$`)
+
+// IsComposeEnvName reports whether s is a valid #ComposeEnvName: a name
+// compose accepts in an environment and reads back from a .env file,
+// such as discovery.type.
+func IsComposeEnvName(s string) bool { return composeEnvNameRE.MatchString(s) }

@@ -3,7 +3,9 @@ package importer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
@@ -60,12 +62,7 @@ func (b *builder) readPorts(h *schema.Host, s *svc) {
 	cs := s.origin
 	listen := listenPort(cs)
 	probe := healthcheckPort(s.raw)
-	var maps []handwritten.PortMapping
-	for _, m := range cs.Ports {
-		if m.Target >= 1 && m.Target <= 65535 {
-			maps = append(maps, m)
-		}
-	}
+	maps, ips := bindings(cs.Ports)
 	if len(maps) == 0 {
 		s.Publish = false
 		switch {
@@ -93,6 +90,10 @@ func (b *builder) readPorts(h *schema.Host, s *svc) {
 	mm := maps[main]
 	s.ContainerPort = mm.Target
 	s.Port = mm.Published
+	s.HostIPs = ips[main]
+	if mm.Protocol != "tcp" {
+		s.Protocol = mm.Protocol
+	}
 	if s.Port == 0 {
 		s.Port = mm.Target
 		s.Notes.Add("port", fmt.Sprintf("compose let docker pick the host port of %d; import publishes it on %d", mm.Target, mm.Target))
@@ -111,12 +112,12 @@ func (b *builder) readPorts(h *schema.Host, s *svc) {
 			continue
 		}
 		name := portName(m, used)
-		np := schema.NamedPort{Port: m.Published, ContainerPort: m.Target, Protocol: m.Protocol, Publish: true}
+		np := schema.NamedPort{Port: m.Published, ContainerPort: m.Target, Protocol: m.Protocol, HostIPs: ips[i], Publish: true}
 		if np.Port == 0 {
 			np.Port = m.Target
 			s.Notes.Add("ports."+name, fmt.Sprintf("compose let docker pick the host port of %d; import publishes it on %d", m.Target, m.Target))
 		}
-		if np.Protocol != "udp" {
+		if np.Protocol != "udp" && np.Protocol != "sctp" {
 			np.Protocol = "tcp"
 		}
 		b.notePortDetails(s, m)
@@ -127,12 +128,74 @@ func (b *builder) readPorts(h *schema.Host, s *svc) {
 	}
 }
 
+// bindings groups the port mappings of a service that publish one host
+// port to one container port with one protocol on several host IPs:
+// each group is one port, published on the IPs listed (nil for every
+// address, which a mapping without a host IP asks for). Mappings to no
+// valid container port are left out.
+func bindings(written []handwritten.PortMapping) ([]handwritten.PortMapping, [][]string) {
+	type key struct {
+		published, target int
+		protocol          string
+	}
+	var maps []handwritten.PortMapping
+	var ips [][]string
+	index := map[key]int{}
+	for _, m := range written {
+		if m.Target < 1 || m.Target > 65535 {
+			continue
+		}
+		ip := writtenHostIP(m)
+		k := key{m.Published, m.Target, m.Protocol}
+		i, seen := index[k]
+		if !seen || m.Published == 0 {
+			index[k] = len(maps)
+			maps = append(maps, m)
+			ips = append(ips, nil)
+			if ip != "" {
+				ips[len(ips)-1] = []string{ip}
+			}
+			continue
+		}
+		switch {
+		case ips[i] == nil:
+		case ip == "":
+			ips[i] = nil
+		case !slices.Contains(ips[i], ip):
+			ips[i] = append(ips[i], ip)
+		}
+	}
+	return maps, ips
+}
+
+// writtenHostIP is a mapping's host IP as written, a variable kept as
+// a variable (${TAILSCALE_IP}), which compose substitutes on the host.
+func writtenHostIP(m handwritten.PortMapping) string {
+	if m.Raw == "" || !strings.Contains(m.Raw, "$") {
+		return strings.Trim(m.HostIP, "[]")
+	}
+	raw, _, _ := strings.Cut(m.Raw, "/")
+	depth, colons := 0, []int{}
+	for i, c := range raw {
+		switch c {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case ':':
+			if depth == 0 {
+				colons = append(colons, i)
+			}
+		}
+	}
+	if len(colons) < 2 {
+		return ""
+	}
+	return strings.Trim(raw[:colons[len(colons)-2]], "[]")
+}
+
 // notePortDetails records what the source cannot say about a mapping.
 func (b *builder) notePortDetails(s *svc, m handwritten.PortMapping) {
-	if m.HostIP != "" && m.HostIP != "0.0.0.0" {
-		s.Notes.Add("", fmt.Sprintf("compose bound %d to %s only; the generated file binds all addresses", m.Published, m.HostIP))
-		b.finding("host-ip", m.Pos, "%s: host IP %s of port %d cannot be expressed and is dropped", s.Name, m.HostIP, m.Published)
-	}
 	if m.PublishedRaw != "" && m.PublishedRaw != strconv.Itoa(m.Published) {
 		s.Notes.Add("", fmt.Sprintf("host port was written %q; import fixes it at %d", m.PublishedRaw, m.Published))
 	}

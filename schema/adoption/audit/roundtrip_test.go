@@ -1,0 +1,107 @@
+package audit
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"portschema/generators"
+	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
+	"portschema/schema/synthetic"
+)
+
+// generatedInputs runs every generator on the platform at root, writes
+// the files under dir and names them as audit inputs, each by the kind
+// of file its generator writes.
+func generatedInputs(t *testing.T, root, dir string) handwritten.Inputs {
+	t.Helper()
+	p, err := schema.Load(root)
+	if err != nil {
+		t.Fatalf("loading %s: %v", root, err)
+	}
+	var in handwritten.Inputs
+	for _, g := range generators.All() {
+		files, err := g.Generate(p)
+		if err != nil {
+			t.Fatalf("%s: %v", g.Name, err)
+		}
+		for _, f := range files {
+			path := filepath.Join(dir, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			addGenerated(&in, g.Name, path)
+		}
+	}
+	return in
+}
+
+// addGenerated files a generated file under the input it is.
+func addGenerated(in *handwritten.Inputs, generator, path string) {
+	switch generator {
+	case "compose":
+		in.Compose = append(in.Compose, path)
+	case "cloudflared":
+		in.Cloudflared = append(in.Cloudflared, path)
+	case "prometheus":
+		in.Prometheus = path
+	case "portdoc":
+		in.Doc = path
+	case "env":
+		if strings.HasSuffix(path, ".env") {
+			in.Env = append(in.Env, path)
+		}
+	}
+}
+
+func auditClean(t *testing.T, in handwritten.Inputs) {
+	t.Helper()
+	findings, err := Audit(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) > 0 {
+		var b strings.Builder
+		_ = findings.WriteHuman(&b)
+		t.Errorf("the audit of what regen writes reports %d findings, want none:\n%s", len(findings), b.String())
+	}
+}
+
+// TestAuditOfThisProjectsOutputIsEmpty is the round trip on this
+// project's own platform: what regen writes is consistent, so the audit
+// of it reports nothing.
+func TestAuditOfThisProjectsOutputIsEmpty(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditClean(t, generatedInputs(t, root, t.TempDir()))
+}
+
+// TestAuditOfSyntheticOutputIsEmpty is the round trip as a property:
+// for synthetic platforms of random sizes (each size a different mix of
+// hosts, groups and cross-host needs), the audit of what regen writes
+// reports nothing.
+func TestAuditOfSyntheticOutputIsEmpty(t *testing.T) {
+	seed := uint64(os.Getpid())
+	r := rand.New(rand.NewPCG(seed, 14))
+	sizes := []int{1, 10, 41}
+	for range 3 {
+		sizes = append(sizes, 1+r.IntN(120))
+	}
+	for _, n := range sizes {
+		root := t.TempDir()
+		if err := synthetic.Write(root, n); err != nil {
+			t.Fatal(err)
+		}
+		in := generatedInputs(t, root, t.TempDir())
+		t.Logf("%d services (seed %d)", n, seed)
+		auditClean(t, in)
+	}
+}
