@@ -152,8 +152,25 @@ func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
 // compose decides what some values are only after it interpolates.
 func checkProject(h *schema.Host, doc map[string]any) error {
 	env := validationEnv(doc)
+	withDefaultNetwork(doc)
 	_, err := loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc}, env)
 	return err
+}
+
+// withDefaultNetwork declares the network compose creates for every
+// project, which a service may name (networks: [default]) without a
+// top-level networks: entry. The loader adds it only when it
+// normalises, which the checks skip to read the blocks as written.
+func withDefaultNetwork(doc map[string]any) {
+	networks, _ := doc["networks"].(map[string]any)
+	if _, declared := networks["default"]; declared {
+		return
+	}
+	if networks == nil {
+		networks = map[string]any{}
+		doc["networks"] = networks
+	}
+	networks["default"] = map[string]any{}
 }
 
 // loadFile loads a host's compose file, given as a document or as YAML,
