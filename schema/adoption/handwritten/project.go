@@ -88,6 +88,7 @@ func ReadComposeProject(paths, envFiles []string) (*ComposeFile, error) {
 		return nil, err
 	}
 	pointBack(f, sources)
+	f.Remarks = includeEnvRemarks(written)
 	return f, nil
 }
 
@@ -258,4 +259,29 @@ func absDir(path string) string {
 		return filepath.Dir(abs)
 	}
 	return filepath.Dir(path)
+}
+
+// includeEnvRemarks: an include entry with its own env_file has compose
+// interpolate the included file from that file; merged into one file,
+// its variables are read from the project's environment instead.
+func includeEnvRemarks(files []*ComposeFile) []Remark {
+	var out []Remark
+	for _, f := range files {
+		if f.doc == nil || f.doc.root == nil {
+			continue
+		}
+		inc := lookup(f.doc.root, "include")
+		if inc == nil {
+			continue
+		}
+		for _, item := range items(inc.value) {
+			env := lookup(item, "env_file")
+			if env == nil {
+				continue
+			}
+			out = append(out, Remark{Pos: f.doc.pos(env.keyN), Kind: "include-env",
+				Message: fmt.Sprintf("compose interpolates this include from %s; merged into one file, its variables are read from the host's environment: copy them there", strings.Join(scalarList(env.value), ", "))})
+		}
+	}
+	return out
 }

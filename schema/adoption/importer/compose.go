@@ -63,6 +63,9 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	h := b.addHost(&schema.Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
 		Compose: &schema.ComposeHost{Project: project}})
 	b.hostNotes(h).Add("", "From "+baseName(f.Path)+".")
+	for _, r := range f.Remarks {
+		b.finding(r.Kind, r.Pos, "%s", r.Message)
+	}
 	if c.Outside {
 		b.finding("paths-outside-project", handwritten.Pos{File: f.Path},
 			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
