@@ -2,7 +2,6 @@ package handwritten
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -97,21 +96,7 @@ func Read(in Inputs) (Files, error) {
 
 // readComposeEntry reads one --compose entry: the files of one project,
 // or a single file, read as docker compose reads it (see
-// ReadComposeProject: its include and extends followed). A file alone
-// whose service has neither image, build nor extends only makes sense
-// as an overlay of another file, and is refused as such.
+// ReadComposeProject: its include and extends followed).
 func readComposeEntry(entry string, envFiles []string) (*ComposeFile, error) {
-	paths := strings.Split(entry, ",")
-	if len(paths) == 1 {
-		c, err := ReadCompose(entry)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range c.Services {
-			if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
-				return nil, fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, entry)
-			}
-		}
-	}
-	return ReadComposeProject(paths, envFiles)
+	return ReadComposeProject(strings.Split(entry, ","), envFiles)
 }

@@ -46,6 +46,11 @@ func ReadComposeProject(paths, envFiles []string) (*ComposeFile, error) {
 		}
 		written = append(written, f)
 	}
+	if len(written) == 1 {
+		if err := standsAsProject(written[0]); err != nil {
+			return nil, err
+		}
+	}
 	env, err := readEnvFiles(envFiles)
 	if err != nil {
 		return nil, err
@@ -284,4 +289,16 @@ func includeEnvRemarks(files []*ComposeFile) []Remark {
 		}
 	}
 	return out
+}
+
+// standsAsProject refuses a file named alone whose service has neither
+// image, build nor extends: it only makes sense as an overlay of
+// another file, and the message says how to name them together.
+func standsAsProject(f *ComposeFile) error {
+	for _, s := range f.Services {
+		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
+			return fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, f.Path)
+		}
+	}
+	return nil
 }
