@@ -9,10 +9,10 @@
 //     http_status), in source order, and among them one rule per public
 //     hostname (and path) of every deployed service the tunnel routes:
 //     these are ordered most specific first (exact names before
-//     wildcards, longer paths before shorter, see Before), each placed
-//     before the first rule written by hand that could take one of its
-//     requests but after any rule it would hide (see place), so that no
-//     rule hides another and the user's own order is kept;
+//     wildcards, longer paths before shorter, see Before), each before
+//     any rule written by hand that could take one of its requests but
+//     after any rule it would hide (see order), so that no rule hides
+//     another and the user's own order is kept;
 //  2. the catch-all http_status:404.
 //
 // Which tunnel routes a service: its own host's tunnel; otherwise the
@@ -26,7 +26,6 @@ package cloudflared
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 
 	"portschema/generators/output"
@@ -106,11 +105,11 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 	}
 	sort.SliceStable(gen, func(i, j int) bool { return Before(matchOf(gen[i].rule), matchOf(gen[j].rule)) })
 	for _, g := range gen {
-		k := place(matches(rules), fixed, matchOf(g.rule))
-		rules = slices.Insert(rules, k, g.rule)
-		at = slices.Insert(at, k, g.pos)
-		fixed = slices.Insert(fixed, k, false)
+		rules = append(rules, g.rule)
+		at = append(at, g.pos)
+		fixed = append(fixed, false)
 	}
+	rules, at, fixed = reorder(order(matches(rules), fixed), rules, at, fixed)
 	for k := len(rules) - 1; k > 0; k-- {
 		if !fixed[k] && !fixed[k-1] && rules[k-1].Comment == rules[k].Comment {
 			// One comment heads a run of one service's rules.
@@ -148,4 +147,14 @@ func matches(rules []ingressRule) []Match {
 		out[i] = matchOf(r)
 	}
 	return out
+}
+
+// reorder puts the rules, their positions and their origin in the order
+// given by indexes.
+func reorder(idx []int, rules []ingressRule, at []schema.Pos, fixed []bool) ([]ingressRule, []schema.Pos, []bool) {
+	r, a, f := make([]ingressRule, len(idx)), make([]schema.Pos, len(idx)), make([]bool, len(idx))
+	for k, i := range idx {
+		r[k], a[k], f[k] = rules[i], at[i], fixed[i]
+	}
+	return r, a, f
 }

@@ -125,24 +125,79 @@ func hostClass(h string) int {
 	return 0
 }
 
-// place is where a generated rule goes among the rules placed so far
-// (fixed[i] says the i-th was written by hand): before the first rule
-// written by hand that could take one of its requests, since a public
-// hostname is the service's own, but after every rule it would hide
-// (a hand-written ssh.example.com stays before a public *.example.com).
-// Rules written by hand keep the order the user wrote.
-func place(rules []Match, fixed []bool, g Match) int {
-	pos := len(rules)
-	for i, r := range rules {
-		if fixed[i] && Overlap(r, g) && !Shadows(g, r) {
-			pos = i
-			break
+// order arranges the rules of a tunnel, given as the hand-written ones
+// (fixed[i]) in the order written followed by the generated ones in
+// Before's order, and returns the new order as indexes. It keeps, in
+// this order of strength:
+//
+//   - the hand-written rules in the order the user wrote them;
+//   - a rule that would hide another after it;
+//   - a generated rule before a hand-written one that could take some
+//     of its requests (a public hostname is its service's own);
+//   - of two generated rules that could take the same request, the
+//     more specific first (Before);
+//
+// and otherwise the order given. When the user's rules leave no order
+// that keeps them all (a public hostname that would hide one
+// hand-written rule and must precede an earlier one), the order given
+// decides and the hidden rule is reported where the file is checked.
+func order(rules []Match, fixed []bool) []int {
+	n := len(rules)
+	after := make([][]int, n) // after[i]: rules that must come after i
+	incoming := make([]int, n)
+	edge := func(first, then int) {
+		after[first] = append(after[first], then)
+		incoming[then]++
+	}
+	prevFixed := -1
+	for i := range n {
+		if fixed[i] {
+			if prevFixed >= 0 {
+				edge(prevFixed, i)
+			}
+			prevFixed = i
 		}
 	}
-	for i := len(rules) - 1; i >= pos; i-- {
-		if Shadows(g, rules[i]) {
-			return i + 1
+	for i := range n {
+		for j := range n {
+			if i == j || (fixed[i] && fixed[j]) {
+				continue
+			}
+			switch {
+			case Shadows(rules[j], rules[i]) && !Shadows(rules[i], rules[j]):
+				edge(i, j) // j hides i: i first
+			case !fixed[i] && fixed[j] && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]):
+				edge(i, j)
+			case !fixed[i] && !fixed[j] && i < j && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]) && !Shadows(rules[j], rules[i]):
+				edge(i, j)
+			}
 		}
 	}
-	return pos
+	// Kahn's algorithm, taking the first ready rule in the order given;
+	// if constraints conflict, the first rule left goes next.
+	out := make([]int, 0, n)
+	done := make([]bool, n)
+	for len(out) < n {
+		next := -1
+		for i := range n {
+			if !done[i] && incoming[i] == 0 {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			for i := range n {
+				if !done[i] {
+					next = i
+					break
+				}
+			}
+		}
+		done[next] = true
+		out = append(out, next)
+		for _, j := range after[next] {
+			incoming[j]--
+		}
+	}
+	return out
 }
