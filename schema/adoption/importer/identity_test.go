@@ -71,6 +71,7 @@ func TestManaKeepsItsIdentity(t *testing.T) {
 					t.Errorf("volume names changed: %s", d)
 				}
 			}
+			t.Logf("project %s: %d services, %d named volumes, %d networks compared", after.Name, len(before.Services), len(before.Volumes), len(before.Networks))
 			if len(before.Services) == 0 || len(before.Volumes) == 0 {
 				t.Fatalf("the fixture should have services and named volumes: %d, %d", len(before.Services), len(before.Volumes))
 			}
