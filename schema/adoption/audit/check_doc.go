@@ -41,6 +41,7 @@ func (a *auditor) checkDoc() {
 		return
 	}
 	modes := sectionModes(d)
+	unpublished := docUnpublished(d)
 	for i, s := range d.Sections {
 		if modes[i] == plan {
 			continue
@@ -49,7 +50,7 @@ func (a *auditor) checkDoc() {
 			if ipAddress.MatchString(item.Lead) {
 				continue // a list about another host, which the audit cannot see
 			}
-			a.checkDocItem(item)
+			a.checkDocItem(item, internalWords.MatchString(s.Title+"\n"+item.Lead+"\n"+item.Text))
 		}
 	}
 	hosts := a.learnDocHosts(d)
@@ -65,7 +66,9 @@ func (a *auditor) checkDoc() {
 		if hosts.elsewhere(rowHost(d, row)) {
 			continue // a service of a machine no audited file describes
 		}
-		a.checkDocRow(row)
+		internal := unpublished[strings.ToLower(row.Name)] ||
+			internalWords.MatchString(d.Sections[sec].Title+"\n"+strings.Join(cells, " | "))
+		a.checkDocRow(row, internal)
 		a.checkDocHost(d, hosts, row)
 	}
 }
@@ -100,22 +103,22 @@ func sectionModes(d *handwritten.Doc) []docMode {
 	return modes
 }
 
-// checkDocItem checks "service port" pairs in a list item.
-func (a *auditor) checkDocItem(item handwritten.ListItem) {
+// checkDocItem checks "service port" pairs in a list item; internal is
+// true when the item or its section says the ports are not on the host.
+func (a *auditor) checkDocItem(item handwritten.ListItem, internal bool) {
 	for _, m := range namePort.FindAllStringSubmatch(item.Text, -1) {
 		s := a.world.lookup(m[1], nil)
 		port, err := strconv.Atoi(m[2])
-		if s == nil || err != nil || s.hasPort(port) || len(s.listen)+len(s.Ports) == 0 {
+		if s == nil || err != nil {
 			continue
 		}
-		a.add(DocMismatch,
-			fmt.Sprintf("the doc says %s is on port %d, but compose has it on %s", m[1], port, s.portSummary()),
-			append([]Location{item.Pos}, s.portPositions()...)...)
+		a.checkDocPort(m[1], s, handwritten.PortRange{From: port, To: port}, item.Pos, internal)
 	}
 }
 
-// checkDocRow checks a table row of a doc part that states facts.
-func (a *auditor) checkDocRow(row handwritten.PortRow) {
+// checkDocRow checks a table row of a doc part that states facts;
+// internal is true when the doc says the row's port is not published.
+func (a *auditor) checkDocRow(row handwritten.PortRow, internal bool) {
 	if row.Reserved {
 		for p := row.Ports.From; p <= row.Ports.To; p++ {
 			for _, pub := range a.world.published[p] {
@@ -135,17 +138,7 @@ func (a *auditor) checkDocRow(row handwritten.PortRow) {
 		}
 		return
 	}
-	for p := row.Ports.From; p <= row.Ports.To; p++ {
-		if s.hasPort(p) {
-			return
-		}
-	}
-	if len(s.listen)+len(s.Ports) == 0 {
-		return
-	}
-	a.add(DocMismatch,
-		fmt.Sprintf("the doc lists %s on port %s, but compose has it on %s", row.Name, rangeText(row.Ports), s.portSummary()),
-		append([]Location{row.Pos}, s.portPositions()...)...)
+	a.checkDocPort(row.Name, s, row.Ports, row.Pos, internal)
 }
 
 // knownElsewhere reports whether a name appears as a Prometheus job or the
