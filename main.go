@@ -75,10 +75,10 @@ commands:
   check    write nothing; report stale, missing and orphaned outputs
   vet      [-v] check the source; print errors and unacknowledged warnings
            (-v also lists the acknowledged ones, with their reasons)
-  import   [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]...
+  import   [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]...
            -o DIR [--force]
            write a CUE source (DIR, usually ROOT/schema) from hand-written files
-  audit    [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]...
+  audit    [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]...
            [--json] [--min-confidence certain|likely]
            cross-check hand-written files; exit 1 when they disagree
 
@@ -304,8 +304,8 @@ func (c *cli) vet(args []string) int {
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared, envFiles, env, alerts, logs stringList
-	prometheus, doc                                   string
+	compose, cloudflared, envFiles, env, alerts, logs, docs stringList
+	prometheus                                              string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
@@ -313,7 +313,7 @@ func (h *handwrittenFlags) register(fs *flag.FlagSet) {
 	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads variables and COMPOSE_PROJECT_NAME from, as docker compose --env-file (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
-	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
+	fs.Var(&h.docs, "doc", "a Markdown doc: the port doc first, then others such as a URL doc (repeatable; import reads the first)")
 	fs.Var(&h.env, "env", "a dotenv file: a host's .env or a service's own (repeatable)")
 	fs.Var(&h.alerts, "alerts", "a Prometheus alerting rule file (repeatable)")
 	fs.Var(&h.logs, "logs", "a log-shipping config, such as promtail's (repeatable)")
@@ -324,12 +324,16 @@ func (h *handwrittenFlags) inputs() handwritten.Inputs {
 	// A file compose reads variables from is also a dotenv file to
 	// cross-check.
 	env := append(append([]string{}, h.envFiles...), h.env...)
-	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc,
+	in := handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus,
 		Env: env, Alerts: h.alerts, Logs: h.logs}
+	if len(h.docs) > 0 {
+		in.Doc, in.Docs = h.docs[0], h.docs[1:]
+	}
+	return in
 }
 
 func (h *handwrittenFlags) empty() bool {
-	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == "" &&
+	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && len(h.docs) == 0 &&
 		len(h.env) == 0 && len(h.alerts) == 0 && len(h.logs) == 0
 }
 
@@ -350,7 +354,7 @@ func (c *cli) importFiles(args []string) int {
 		return exitUsage
 	}
 	if *dir == "" || in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]")
+		fmt.Fprintln(c.stderr, "usage: portschema import [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]")
 		return exitUsage
 	}
 	report, err := importer.Import(in.inputs(), *dir, *force)
@@ -385,7 +389,7 @@ func (c *cli) audit(args []string) int {
 		return exitUsage
 	}
 	if in.empty() || fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]")
+		fmt.Fprintln(c.stderr, "usage: portschema audit [--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]")
 		return exitUsage
 	}
 	findings, err := audit.Audit(in.inputs())

@@ -35,12 +35,21 @@ var (
 	planRow = regexp.MustCompile(`(?i)\b(not (?:yet )?deployed|not running|planned|proposed|retired|decommissioned|future)\b`)
 )
 
-func (a *auditor) checkDoc() {
-	d := a.files.Doc
-	if d == nil || len(a.files.Compose) == 0 {
+func (a *auditor) checkDocs() {
+	if len(a.files.Compose) == 0 {
 		return
 	}
-	modes := sectionModes(d)
+	for _, d := range a.files.AllDocs() {
+		modes := sectionModes(d)
+		a.checkDoc(d, modes)
+		a.checkDocRoutes(d, modes)
+		a.checkPlannedPorts(d, modes)
+	}
+}
+
+// checkDoc checks the ports a doc gives services, in its tables and
+// lists, where it states facts.
+func (a *auditor) checkDoc(d *handwritten.Doc, modes []docMode) {
 	unpublished := docUnpublished(d)
 	for i, s := range d.Sections {
 		if modes[i] == plan {
@@ -208,4 +217,44 @@ func (s *service) portPositions() []Location {
 		out = append(out, m.Pos)
 	}
 	return out
+}
+
+// checkPlannedPorts reports a row of a plan that gives a service a port
+// another service publishes today: the plan cannot be carried out
+// before that service moves. A publisher in another compose file than
+// the planned service's may be on another machine, and is left alone.
+func (a *auditor) checkPlannedPorts(d *handwritten.Doc, modes []docMode) {
+	for _, row := range d.PortRows() {
+		if modes[d.Tables[row.Table].Section] != plan || row.Reserved || row.Name == "" {
+			continue
+		}
+		planned := a.world.lookup(row.Name, nil)
+		if planned == nil {
+			planned = a.world.inForm(row.Name)
+		}
+		for p := row.Ports.From; p <= row.Ports.To; p++ {
+			if planned != nil && planned.publishedAs(p) {
+				break // it holds the port already; a second holder is a collision
+			}
+			pub, ok := a.otherPublisher(p, planned)
+			if !ok {
+				continue
+			}
+			a.add(DocPlanPortTaken,
+				fmt.Sprintf("the plan gives %s port %d, but %s publishes it today", row.Name, p, pub.svc.Name),
+				row.Pos, pub.mapping.Pos)
+			break
+		}
+	}
+}
+
+// otherPublisher finds a service other than the planned one that
+// publishes port p.
+func (a *auditor) otherPublisher(p int, planned *service) (publication, bool) {
+	for _, pub := range a.world.published[p] {
+		if planned == nil || !sameNamespace(pub.svc, planned) && pub.svc.file == planned.file {
+			return pub, true
+		}
+	}
+	return publication{}, false
 }
