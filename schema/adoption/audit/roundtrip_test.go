@@ -85,23 +85,32 @@ func TestAuditOfThisProjectsOutputIsEmpty(t *testing.T) {
 }
 
 // TestAuditOfSyntheticOutputIsEmpty is the round trip as a property:
-// for synthetic platforms of random sizes (each size a different mix of
-// hosts, groups and cross-host needs), the audit of what regen writes
-// reports nothing.
+// for synthetic platforms of random sizes and shapes (each seed a
+// different set of hosts, tunnel host, container naming, and per
+// service public names, probes, metrics, needs, published ports, port
+// variable and deployment), the audit of what regen writes reports
+// nothing. The fixed shape the benchmarks use is one of them; a failure
+// names the seed and size to reproduce it with synthetic.WriteShaped.
 func TestAuditOfSyntheticOutputIsEmpty(t *testing.T) {
 	seed := uint64(os.Getpid())
 	r := rand.New(rand.NewPCG(seed, 14))
-	sizes := []int{1, 10, 41}
-	for range 3 {
-		sizes = append(sizes, 1+r.IntN(120))
+	cases := []struct {
+		n     int
+		shape uint64
+	}{{1, 0}, {41, 0}, {10, 1}, {37, 2}}
+	for range 4 {
+		cases = append(cases, struct {
+			n     int
+			shape uint64
+		}{1 + r.IntN(120), 1 + r.Uint64N(1<<32)})
 	}
-	for _, n := range sizes {
+	for _, c := range cases {
 		root := t.TempDir()
-		if err := synthetic.Write(root, n); err != nil {
+		if err := synthetic.WriteShaped(root, c.n, c.shape); err != nil {
 			t.Fatal(err)
 		}
 		in := generatedInputs(t, root, t.TempDir())
-		t.Logf("%d services (seed %d)", n, seed)
+		t.Logf("%d services, shape %d", c.n, c.shape)
 		auditClean(t, in)
 	}
 }
