@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,4 +114,58 @@ func TestAuditOfSyntheticOutputIsEmpty(t *testing.T) {
 		t.Logf("%d services, shape %d", c.n, c.shape)
 		auditClean(t, in)
 	}
+}
+
+// TestAuditOfAlteredOutputFindsTheRoute is the round trip's other half:
+// the same outputs with one tunnel route sent to another service's port
+// are no longer consistent, and the doc's public hostname table says so.
+func TestAuditOfAlteredOutputFindsTheRoute(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := generatedInputs(t, root, t.TempDir())
+	path := in.Cloudflared[0]
+	tun, err := handwritten.ReadCloudflared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two rules to ports of different compose services.
+	var from, to handwritten.IngressRule
+	for _, r := range tun.Rules {
+		a, ok := handwritten.ParseAddress(r.Service)
+		if !ok || !a.IsLoopback() || a.Scheme != "http" || r.Path != "" {
+			continue
+		}
+		if from.Service == "" {
+			from = r
+		} else if r.Service != from.Service {
+			to = r
+			break
+		}
+	}
+	if to.Service == "" {
+		t.Fatal("the tunnel has no two rules to different local ports")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	lines[from.ServicePos.Line-1] = strings.Replace(lines[from.ServicePos.Line-1], from.Service, to.Service, 1)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := Audit(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Kind == DocRouteMismatch && strings.Contains(f.Message, from.Hostname) && slices.Contains(f.Locations, from.ServicePos) {
+			return
+		}
+	}
+	var b strings.Builder
+	_ = findings.WriteHuman(&b)
+	t.Errorf("%s sent to %s: want a doc-route-mismatch for it, got\n%s", from.Hostname, to.Service, b.String())
 }
