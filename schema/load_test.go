@@ -177,7 +177,7 @@ services: b: {host: "mini", port: 3002, range: "core", bogus: 1, public: ["Upper
 services: c: {host: "mini", range: "core"}`,
 			[]string{
 				"schema/services.cue:3:35: services.a.port: a port is a whole number from 1 to 65535; got 70000",
-				`schema/services.cue:4:63: services.b: unknown field "bogus"; allowed: host, port, container_port, protocol, host_ips, publish, ports, scheme, port_env, range, runtime, description, tier, deployed, profiles, planned, exception, frontend_of, container, public, metrics, probes, needs, env, secrets, env_files, compose, acknowledge`,
+				`schema/services.cue:4:63: services.b: unknown field "bogus"; allowed: host, port, container_port, protocol, host_ips, publish, ports, scheme, port_env, range, runtime, description, tier, deployed, profiles, planned, exception, frontend_of, container, public, metrics, probes, needs, env, secrets, env_files, compose, acknowledge, alert`,
 				"schema/services.cue:5:11: services.c: port is required (port is where the service is reached on its host: the published host port for compose services, the listening port otherwise.)",
 				`schema/services.cue:4:75: services.b.public.0: a hostname is lower-case labels of letters, digits and dashes joined by dots, ending in a top-level domain of letters (app.example.com), optionally starting with *. for a wildcard; got "Upper.example.com"`,
 			}},

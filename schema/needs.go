@@ -17,7 +17,7 @@ func checkNeeds(c *collector, p *Platform) {
 			target := n.Target
 			switch {
 			case target == nil:
-				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, suggest(n.Service, serviceNames(p)))
+				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, goneHint(s, i, suggest(n.Service, serviceNames(p))))
 				continue
 			case target == s:
 				c.errorf(pos, nil, "%s: needs itself", s.Name)

@@ -66,7 +66,7 @@ func TestNoChange(t *testing.T) {
 func TestAddAService(t *testing.T) {
 	d := Compare(side(t, base), side(t, base+`services: search: {host: "gpu", port: 3002, range: "core", public: ["search.example.com"], metrics: {}, needs: ["auth"]}
 `))
-	want := "added 1 service, 1 hostname, 1 route, 1 scrape job; 4 generated files change"
+	want := "added 1 service, 1 hostname, 1 route, 1 scrape job; 5 generated files change"
 	if got := d.Headline(); got != want {
 		t.Errorf("headline:\n got %s\nwant %s", got, want)
 	}
@@ -76,7 +76,7 @@ func TestAddAService(t *testing.T) {
 	if got, want := d.Routes.Added[0].Detail, "http://10.0.0.2:3002"; got != want {
 		t.Errorf("route to %s, want %s", got, want)
 	}
-	if got, want := d.Services.Added[0].Files, []string{"out/PORT_SCHEMA.md", "out/cloudflared-mini.yml", "out/env/search.env", "out/prometheus.yml"}; !reflect.DeepEqual(got, want) {
+	if got, want := d.Services.Added[0].Files, []string{"out/PORT_SCHEMA.md", "out/URL_SCHEMA.md", "out/cloudflared-mini.yml", "out/env/search.env", "out/prometheus.yml"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("files of the added service: %v, want %v", got, want)
 	}
 }
@@ -84,7 +84,7 @@ func TestAddAService(t *testing.T) {
 func TestMoveAPort(t *testing.T) {
 	moved := strings.Replace(base, `port: 3001`, `port: 3005`, 1)
 	d := Compare(side(t, base), side(t, moved))
-	if got, want := d.Headline(), "moved 1 service; changed 1 route, 1 scrape job; 4 generated files change"; got != want {
+	if got, want := d.Headline(), "moved 1 service; changed 1 route, 1 scrape job; 5 generated files change"; got != want {
 		t.Errorf("headline:\n got %s\nwant %s", got, want)
 	}
 	c := d.Services.Changed[0]
@@ -109,7 +109,7 @@ func TestRemoveLeavesDangling(t *testing.T) {
 	after := strings.Replace(base, `needs: [{service: "db", password: "DB_PASSWORD"}], `, `env: DB_HOST: "db:5432", `, 1)
 	after = strings.Replace(after, `services: db: {host: "mini", port: 5432, range: "data", scheme: "postgresql", compose: image: "postgres:16"}`, ``, 1)
 	d := Compare(side(t, before), side(t, after))
-	if got, want := d.Headline(), "removed 2 services, 1 env name, 1 secret; added 1 env name; changed 1 service; 6 generated files change"; got != want {
+	if got, want := d.Headline(), "removed 2 services, 1 env name, 1 secret; added 1 env name; changed 1 service; 7 generated files change"; got != want {
 		t.Errorf("headline:\n got %s\nwant %s", got, want)
 	}
 	if len(d.Dangling) != 1 || d.Dangling[0].Pos.String() != "schema/platform.cue:15:16" ||
