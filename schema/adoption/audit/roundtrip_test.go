@@ -54,6 +54,12 @@ func addGenerated(in *handwritten.Inputs, generator, path string) {
 		in.Prometheus = path
 	case "portdoc":
 		in.Doc = path
+	case "urldoc":
+		in.Docs = append(in.Docs, path)
+	case "alerts":
+		in.Alerts = append(in.Alerts, path)
+	case "promtail":
+		in.Logs = append(in.Logs, path)
 	case "env":
 		if strings.HasSuffix(path, ".env") {
 			in.Env = append(in.Env, path)
