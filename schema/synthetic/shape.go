@@ -23,14 +23,16 @@ type shape struct {
 	containerNames bool
 }
 
-// fixed is the shape of Files: every host, the tunnel on core,
+// fixedShape is the shape of Files: every host, the tunnel on core,
 // project-prefixed container names, every feature on every service.
-var fixed = &shape{hosts: []int{0, 1, 2, 3}, tunnelHost: "core", containerNames: true}
+func fixedShape() *shape {
+	return &shape{hosts: []int{0, 1, 2, 3}, tunnelHost: "core", containerNames: true}
+}
 
 // shapeOf draws a shape from seed.
 func shapeOf(seed uint64) *shape {
 	if seed == 0 {
-		return fixed
+		return fixedShape()
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5ec7))
 	sh := &shape{seed: seed, hosts: []int{0}, tunnelHost: "core", containerNames: r.IntN(2) == 0}

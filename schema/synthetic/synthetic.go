@@ -49,7 +49,7 @@ var hosts = []struct {
 // one more, the probe exporter), by path relative to the project root.
 // It does not include the definitions: the tool lays its own over the
 // source, and a caller that runs `cue` on the source adds a copy.
-func Files(n int) map[string][]byte { return fixed.files(n) }
+func Files(n int) map[string][]byte { return fixedShape().files(n) }
 
 // ShapedFiles returns the source of a platform of n services whose shape
 // the seed varies: which hosts there are, which one runs the tunnel,
