@@ -139,6 +139,7 @@ const (
 	KindLaunchd       = "launchd"
 	KindSystemd       = "systemd"
 	KindManual        = "manual"
+	KindCluster       = "cluster"
 )
 
 // How other hosts reach a host's services.
@@ -148,7 +149,7 @@ const (
 	ReachNone   = "none"
 )
 
-// Host is a machine.
+// Host is a machine, or a Kubernetes cluster.
 type Host struct {
 	Name    string
 	Title   string       `json:"title"`
@@ -156,6 +157,7 @@ type Host struct {
 	Address string       `json:"address"`
 	Reach   string       `json:"reach"`
 	Compose *ComposeHost `json:"compose"`
+	Cluster *Cluster     `json:"cluster"`
 	Tunnel  *Tunnel      `json:"tunnel"`
 	Pos     Positions
 	// Services are the services that run on the host, sorted by name

@@ -21,18 +21,20 @@ type shape struct {
 	// containerNames is true when compose hosts name containers
 	// "{project}-{name}" rather than by the service name alone.
 	containerNames bool
+	// layout says what the edge host is.
+	layout Layout
 }
 
-// fixedShape is the shape of Files: every host, the tunnel on core,
+// fixedShape is the shape of FilesFor: every host, the tunnel on core,
 // project-prefixed container names, every feature on every service.
-func fixedShape() *shape {
-	return &shape{hosts: []int{0, 1, 2, 3}, tunnelHost: "core", containerNames: true}
+func fixedShape(l Layout) *shape {
+	return &shape{hosts: []int{0, 1, 2, 3}, tunnelHost: "core", containerNames: true, layout: l}
 }
 
 // shapeOf draws a shape from seed.
 func shapeOf(seed uint64) *shape {
 	if seed == 0 {
-		return fixedShape()
+		return fixedShape(ComposeEdge)
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5ec7))
 	sh := &shape{seed: seed, hosts: []int{0}, tunnelHost: "core", containerNames: r.IntN(2) == 0}

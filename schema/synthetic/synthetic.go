@@ -9,6 +9,10 @@
 // hostnames, probes, metrics on main and named ports, and compose blocks
 // with image, build, healthcheck and volumes.
 //
+// In the ClusterEdge layout the second compose host is a Kubernetes
+// cluster instead, running the same services from the same compose
+// blocks, so that the cluster's manifests can be timed beside compose.
+//
 // WriteShaped varies the shape as well as the size, from a seed: which
 // hosts exist, which runs the tunnel, how containers are named, and per
 // service its public names, probes, metrics, needs, published ports,
@@ -45,11 +49,33 @@ var hosts = []struct {
 	{"batch", "systemd", "10.0.0.4"},
 }
 
+// Layout says what the "edge" host of a platform is.
+type Layout int
+
+const (
+	// ComposeEdge makes edge a compose host, like core.
+	ComposeEdge Layout = iota
+	// ClusterEdge makes edge a Kubernetes cluster running the same
+	// services from the same compose blocks.
+	ClusterEdge
+)
+
+// kindOf is the kind of host hi in a layout.
+func kindOf(hi int, l Layout) string {
+	if l == ClusterEdge && hosts[hi].name == "edge" {
+		return "cluster"
+	}
+	return hosts[hi].kind
+}
+
 // Files returns the source files of a platform of n services (at least
 // one more, the probe exporter), by path relative to the project root.
 // It does not include the definitions: the tool lays its own over the
 // source, and a caller that runs `cue` on the source adds a copy.
-func Files(n int) map[string][]byte { return fixedShape().files(n) }
+func Files(n int) map[string][]byte { return FilesFor(n, ComposeEdge) }
+
+// FilesFor is Files in a layout.
+func FilesFor(n int, l Layout) map[string][]byte { return fixedShape(l).files(n) }
 
 // ShapedFiles returns the source of a platform of n services whose shape
 // the seed varies: which hosts there are, which one runs the tunnel,
@@ -76,7 +102,10 @@ func (sh *shape) files(n int) map[string][]byte {
 }
 
 // Write writes the source of a platform of n services below root.
-func Write(root string, n int) error { return write(root, Files(n)) }
+func Write(root string, n int) error { return WriteFor(root, n, ComposeEdge) }
+
+// WriteFor is Write in a layout.
+func WriteFor(root string, n int, l Layout) error { return write(root, FilesFor(n, l)) }
 
 // WriteShaped writes the source of ShapedFiles(n, seed) below root.
 func WriteShaped(root string, n int, seed uint64) error { return write(root, ShapedFiles(n, seed)) }
@@ -153,15 +182,20 @@ func rangesFile(n int) string {
 }
 
 // hostsFile declares the hosts; compose hosts declare the volumes of
-// the databases they run.
+// the databases they run. A cluster publishes ports through
+// LoadBalancer Services, so that they stay the ports of the source.
 func (sh *shape) hostsFile(n int) string {
 	var b strings.Builder
 	b.WriteString("package platform\n")
 	for _, hi := range sh.hosts {
 		h := hosts[hi]
+		kind := kindOf(hi, sh.layout)
 		fmt.Fprintf(&b, "\nhosts: %s: {\n\ttitle:   %q\n\tkind:    %q\n\taddress: %q\n\treach:   \"lan\"\n",
-			h.name, "Host "+h.name, h.kind, h.address)
-		if h.kind == "compose" {
+			h.name, "Host "+h.name, kind, h.address)
+		if kind == "cluster" {
+			b.WriteString("\tcluster: expose: \"loadbalancer\"\n")
+		}
+		if kind == "compose" {
 			fmt.Fprintf(&b, "\tcompose: {\n\t\tproject:        \"bench-%s\"\n", h.name)
 			if sh.containerNames {
 				b.WriteString("\t\tcontainer_name: \"{project}-{name}\"\n")
@@ -203,7 +237,8 @@ func member(i int, role int) int { return i - i%groupSize + role }
 func (sh *shape) writeService(b *strings.Builder, i, n int) {
 	name, role := serviceName(i), i%groupSize
 	h := hosts[sh.hostOf(i)]
-	compose := h.kind == "compose"
+	kind := kindOf(sh.hostOf(i), sh.layout)
+	compose := kind == "compose" || kind == "cluster"
 	fmt.Fprintf(b, "\nservices: %q: {\n", name)
 	field := func(format string, args ...any) { fmt.Fprintf(b, "\t"+format+"\n", args...) }
 	field("host:        %q", h.name)
