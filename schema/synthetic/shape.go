@@ -45,7 +45,10 @@ func shapeOf(seed uint64) *shape {
 	}
 	r.Shuffle(len(sh.hosts)-1, func(a, b int) { sh.hosts[a+1], sh.hosts[b+1] = sh.hosts[b+1], sh.hosts[a+1] })
 	for _, hi := range sh.hosts {
-		if hosts[hi].name == "edge" && r.IntN(2) == 0 {
+		if hosts[hi].name == "edge" && r.IntN(3) == 0 {
+			sh.layout = ClusterEdge
+		}
+		if hosts[hi].name == "edge" && sh.layout == ComposeEdge && r.IntN(2) == 0 {
 			sh.tunnelHost = "edge"
 		}
 	}

@@ -90,7 +90,8 @@ func TestSourcesUseEveryFeature(t *testing.T) {
 
 // TestShapedSourcesLoadAndVary proves that shaped sources are valid for
 // many seeds, and that the seeds vary the shape, not only the names:
-// the number of hosts, where the tunnel runs, which services are
+// the number of hosts, where the tunnel runs, whether edge is a
+// cluster, which services are
 // public, probed, measured, published and deployed.
 func TestShapedSourcesLoadAndVary(t *testing.T) {
 	seen := map[string]map[string]bool{}
@@ -113,11 +114,16 @@ func TestShapedSourcesLoadAndVary(t *testing.T) {
 			t.Fatalf("seed %d: generating: %v", seed, err)
 		}
 		note("hosts", fmt.Sprint(len(p.Hosts)))
+		kinds := "compose edge"
 		for _, h := range p.Hosts {
 			if h.Tunnel != nil {
 				note("tunnel host", h.Name)
 			}
+			if h.Kind == "cluster" {
+				kinds = "cluster edge"
+			}
 		}
+		note("edge", kinds)
 		var public, probed, measured, unpublished, undeployed, needs int
 		for _, s := range p.Services {
 			public += len(s.Public)
@@ -135,7 +141,7 @@ func TestShapedSourcesLoadAndVary(t *testing.T) {
 		}
 		note("shape", fmt.Sprint(public, probed, measured, unpublished, undeployed, needs))
 	}
-	for what, min := range map[string]int{"hosts": 3, "tunnel host": 2, "shape": 10} {
+	for what, min := range map[string]int{"hosts": 3, "tunnel host": 2, "edge": 2, "shape": 10} {
 		if len(seen[what]) < min {
 			t.Errorf("12 seeds give %d kinds of %s (%v), want at least %d", len(seen[what]), what, seen[what], min)
 		}
