@@ -14,10 +14,10 @@
 // blocks, so that the cluster's manifests can be timed beside compose.
 //
 // WriteShaped varies the shape as well as the size, from a seed: which
-// hosts exist (edge a compose host or a cluster), which runs the tunnel,
-// how containers are named, and per
-// service its public names, probes, metrics, needs, published ports,
-// port variable and deployment; property tests run over many seeds.
+// hosts exist (edge a compose host or a cluster), which runs the
+// tunnel, how containers are named, and per service its public names,
+// probes, metrics, needs, published ports, port variable and
+// deployment; property tests run over many seeds.
 //
 // Every source it writes loads without errors; its test proves that.
 package synthetic
@@ -80,9 +80,9 @@ func FilesFor(n int, l Layout) map[string][]byte { return fixedShape(l).files(n)
 
 // ShapedFiles returns the source of a platform of n services whose shape
 // the seed varies: which hosts there are (edge a compose host or a
-// cluster), which one runs the tunnel,
-// container naming, and per service its public names, probes, metrics,
-// needs, published ports, port variable and whether it is deployed.
+// cluster), which one runs the tunnel, container naming, and per
+// service its public names, probes, metrics, needs, published ports,
+// port variable and whether it is deployed.
 // Every seed gives a source that loads without errors.
 func ShapedFiles(n int, seed uint64) map[string][]byte { return shapeOf(seed).files(n) }
 
