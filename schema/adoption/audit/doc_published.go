@@ -10,7 +10,7 @@ import (
 
 // internalWords mark doc text that says a port is not on the host: a
 // row, a list item or a section about a container's own port.
-var internalWords = regexp.MustCompile(`(?i)\b(internal|not exposed|not published|never published|unpublished|container[- ]only|not on the host|docker network only)\b`)
+var internalWords = regexp.MustCompile(`(?i)\b(internal|not exposed|not published|never published|unpublished|container[- ]only|container ports?|not on the host|docker network only)\b`)
 
 // publishedColumns are the headers of a doc column that says whether a
 // service's port is published on the host.

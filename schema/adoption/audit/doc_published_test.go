@@ -41,6 +41,9 @@ func TestDocPortNotPublished(t *testing.T) {
 		"the section says the ports are not exposed": {
 			doc: "## Queue (not exposed to the host)\n\n| Port | Service |\n|---|---|\n| 5672 | queue |\n",
 		},
+		"a table of container ports": {
+			doc: "## Container ports\n\n| Port | Service |\n|---|---|\n| 5000 | web |\n| 5672 | queue |\n",
+		},
 		"another port altogether is a contradiction, not this": {
 			doc:  "| Port | Service |\n|---|---|\n| 5673 | queue |\n",
 			want: "doc-mismatch d.md:3 c.yml:18",
