@@ -77,7 +77,7 @@ func (a *auditor) checkDoc(d *handwritten.Doc, modes []docMode) {
 		}
 		internal := unpublished[strings.ToLower(row.Name)] ||
 			internalWords.MatchString(d.Sections[sec].Title+"\n"+strings.Join(cells, " | "))
-		a.checkDocRow(row, internal)
+		a.checkDocRow(row, internal, a.routesAny(cells))
 		a.checkDocHost(d, hosts, row)
 	}
 }
@@ -126,8 +126,10 @@ func (a *auditor) checkDocItem(item handwritten.ListItem, internal bool) {
 }
 
 // checkDocRow checks a table row of a doc part that states facts;
-// internal is true when the doc says the row's port is not published.
-func (a *auditor) checkDocRow(row handwritten.PortRow, internal bool) {
+// internal is true when the doc says the row's port is not published,
+// routed when a tunnel routes a host name the row gives (the service is
+// then known, on a machine the tunnel reaches).
+func (a *auditor) checkDocRow(row handwritten.PortRow, internal, routed bool) {
 	if row.Reserved {
 		for p := row.Ports.From; p <= row.Ports.To; p++ {
 			for _, pub := range a.world.published[p] {
@@ -140,7 +142,7 @@ func (a *auditor) checkDocRow(row handwritten.PortRow, internal bool) {
 	}
 	s := a.world.lookup(row.Name, nil)
 	if s == nil {
-		if !a.knownElsewhere(row.Name) && !a.world.knownInForm(row.Name) && !a.portInUse(row.Ports) {
+		if !routed && !a.knownElsewhere(row.Name) && !a.world.knownInForm(row.Name) && !a.portInUse(row.Ports) {
 			a.add(DocRowUnknown,
 				fmt.Sprintf("the doc lists %s on port %s, but no audited file knows a service of that name and nothing publishes the port", row.Name, rangeText(row.Ports)),
 				row.Pos)

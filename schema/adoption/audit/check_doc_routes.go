@@ -218,6 +218,7 @@ func (a *auditor) checkDocRoute(r docRoute) {
 	}
 	t := a.ruleTarget(rule)
 	if t == nil {
+		a.checkDocRouteElsewhere(r, rule)
 		return
 	}
 	switch {
@@ -230,6 +231,21 @@ func (a *auditor) checkDocRoute(r docRoute) {
 			fmt.Sprintf("the doc gives %s port %s, but the tunnel routes it to %s, which is %s on %s", what, rangeText(r.port), rule.Service, t.Name, t.portSummary()),
 			r.pos, rule.ServicePos)
 	}
+}
+
+// checkDocRouteElsewhere compares the port a doc gives a host name with
+// a route to another machine (a LAN address, a name outside compose):
+// the audit cannot see that machine, but a port the route does not use
+// is likely one of the two wrong.
+func (a *auditor) checkDocRouteElsewhere(r docRoute, rule handwritten.IngressRule) {
+	addr, ok := handwritten.ParseAddress(rule.Service)
+	if !ok || !isWebScheme(addr.Scheme) || !addr.PortWritten || addr.IsLoopback() || r.svc != nil || r.port.From == 0 || r.port.Contains(addr.Port) {
+		return
+	}
+	f := a.add(DocRouteMismatch,
+		fmt.Sprintf("the doc gives %s port %s, but the tunnel routes it to %s", r.host+r.path, rangeText(r.port), rule.Service),
+		r.pos, rule.ServicePos)
+	f.Confidence = Likely // a proxy on that machine may forward the port
 }
 
 // servesDocPort reports whether a doc port is one of t's host or
@@ -245,6 +261,19 @@ func (s *service) servesDocPort(r handwritten.PortRange) bool {
 
 func sameNamespace(s, t *service) bool {
 	return s == t || s.sharesWith == t || t.sharesWith == s || s.sharesWith != nil && s.sharesWith == t.sharesWith
+}
+
+// routesAny reports whether a tunnel routes one of the host names in
+// cells (to anything but its catch-all).
+func (a *auditor) routesAny(cells []string) bool {
+	for _, c := range cells {
+		for _, m := range hostnameText.FindAllStringSubmatch(c, -1) {
+			if _, routed := a.ruleFor(m[2], m[3]); routed {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ruleFor finds the rule cloudflared sends a request for host and path

@@ -10,6 +10,8 @@ ingress:
     service: http://localhost:3002
   - hostname: web.example.com
     service: http://localhost:8080
+  - hostname: gpu.example.com
+    service: http://192.168.1.20:3020
   - service: http_status:404
 `
 
@@ -34,7 +36,7 @@ func TestDocRouteMismatch(t *testing.T) {
 		},
 		"route table: the name is not routed": {
 			doc:  "| Hostname | Service |\n|---|---|\n| shop.example.com | web |\n",
-			want: "doc-route-mismatch d.md:3 t.yml:7",
+			want: "doc-route-mismatch d.md:3 t.yml:9",
 		},
 		"a name of another domain, a name in prose, a row of two names": {
 			doc: "| Hostname | Service | Note |\n|---|---|---|\n| shop.other.org | web | |\n| - | web | writes the page (shop.example.com) |\n| cal.example.com | web | redirects to web.example.com |\n",
@@ -45,6 +47,13 @@ func TestDocRouteMismatch(t *testing.T) {
 		},
 		"port table with a hostname column: the port is the service's": {
 			doc: "| Port | Hostname |\n|---|---|\n| 3002 | credits.example.com |\n| 5000 | web.example.com |\n",
+		},
+		"a route to another machine on another port than the doc's": {
+			doc:  "| Hostname | Service | Port |\n|---|---|---|\n| gpu.example.com | stt | 3021 |\n",
+			want: "doc-route-mismatch d.md:3 t.yml:8",
+		},
+		"a route to another machine on the doc's port (the row's service is known by its route, not unknown)": {
+			doc: "| Hostname | Service | Port |\n|---|---|---|\n| gpu.example.com | stt | 3020 |\n",
 		},
 		"list item labelled public": {
 			doc:  "# Ports\n\n- web `8080` (public: `credits.example.com`)\n",
