@@ -50,7 +50,8 @@ FUZZ_TARGETS = \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \
 	./generators/compose:FuzzMarshalDocument \
-	./generators/kubernetes:FuzzInterpolation
+	./generators/kubernetes:FuzzInterpolation \
+	./schema/adoption/importer:FuzzStripSecrets
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -305,7 +305,9 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	if c.budget != nil {
 		c.budget(c.root)
 	}
-	res, err := generators.Build(c.root, ending)
+	res, err := generators.BuildNotifying(c.root, ending, func(lock string) {
+		fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
+	})
 	if err != nil {
 		return nil, c.report(err)
 	}
@@ -391,7 +393,8 @@ func (c *cli) check(args []string) int {
 		case output.Stale:
 			fmt.Fprintf(c.stdout, "%s: stale\n", name)
 			c.annotate("error", name, output.FirstDifference(ch.Old, ch.New), 1, ch.Path+" is stale from this line on; run portschema regen")
-			c.stdout.Write(diff.Diff(name+" (on disk)", ch.Old, name+" (generated)", ch.New))
+			old, new := ch.Shown()
+			c.stdout.Write(diff.Diff(name+" (on disk)", old, name+" (generated)", new))
 		}
 	}
 	for _, st := range strays {

@@ -1,10 +1,10 @@
 package stamp
 
 import (
-	"os"
 	"path/filepath"
 
 	"portschema/generators"
+	"portschema/schema/readfile"
 )
 
 // Holds reports whether the stamp of the last run vouches for the tree
@@ -20,7 +20,7 @@ func Holds(root, tool string) bool {
 	if file == "" {
 		return false
 	}
-	data, err := os.ReadFile(file)
+	data, err := readfile.Regular(file)
 	if err != nil {
 		return false
 	}

@@ -24,7 +24,7 @@ package handwritten
 
 import (
 	"fmt"
-	"os"
+	"portschema/schema/readfile"
 )
 
 // Pos is a place in a hand-written file: a file name as given to the
@@ -57,7 +57,7 @@ func (p Pos) Less(q Pos) bool {
 // readFile reads path for the ReadX functions, with the reader's kind in
 // the error so a user passing the wrong flag sees which input failed.
 func readFile(kind, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Regular(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kind, err)
 	}

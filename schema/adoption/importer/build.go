@@ -109,6 +109,7 @@ func Build(in *Parsed) (*Source, []Finding, error) {
 	b.addAlertRules()
 	b.addPromtail()
 	b.fixNeeds()
+	b.stripSecrets()
 	b.finish()
 	return b.src, b.findings, nil
 }
