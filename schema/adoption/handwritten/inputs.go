@@ -18,7 +18,11 @@ type Inputs struct {
 	EnvFiles    []string
 	Cloudflared []string
 	Prometheus  string
-	Doc         string
+	// Doc is the Markdown port doc import reads ranges from; Docs are
+	// further Markdown docs (a route or URL doc, service lists) that
+	// audit checks as it checks Doc.
+	Doc  string
+	Docs []string
 	// Env are dotenv files: a host's `.env` that compose interpolates
 	// from, or a service's own environment file (named after it).
 	Env []string
@@ -35,9 +39,19 @@ type Files struct {
 	Cloudflared []*CloudflaredFile
 	Prometheus  *PrometheusFile // nil when not given
 	Doc         *Doc            // nil when not given
+	Docs        []*Doc
 	Env         []*EnvFile
 	Alerts      []*AlertsFile
 	Logs        []*LogsFile
+}
+
+// AllDocs are Doc, when given, and Docs.
+func (f Files) AllDocs() []*Doc {
+	var out []*Doc
+	if f.Doc != nil {
+		out = append(out, f.Doc)
+	}
+	return append(out, f.Docs...)
 }
 
 // Read reads and parses every input. Every input that cannot be read or
@@ -69,6 +83,13 @@ func Read(in Inputs) (Files, error) {
 		var err error
 		f.Doc, err = ReadDoc(in.Doc)
 		errs = append(errs, err)
+	}
+	for _, p := range in.Docs {
+		d, err := ReadDoc(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Docs = append(f.Docs, d)
+		}
 	}
 	for _, p := range in.Env {
 		e, err := ReadEnv(p)

@@ -38,7 +38,33 @@ func (b *builder) readEnvironment(s *svc) {
 		}
 		b.readEnvVar(s, e)
 	}
+	b.readEnvFiles(s, used)
 	b.addDependsNeeds(s)
+}
+
+// readEnvFiles reads the service's own env files (an --env file named
+// after the service or its container) as compose reads an env_file:
+// each variable its compose environment does not set is sorted like an
+// environment entry, so a credential becomes a secret whose value is
+// not copied. used holds the names already read, and grows.
+func (b *builder) readEnvFiles(s *svc, used map[string]bool) {
+	for _, f := range b.in.Env {
+		if !slices.Contains(s.origin.DNSNames(), f.Stem()) {
+			continue
+		}
+		for _, v := range f.Vars {
+			if used[v.Name] {
+				continue // compose's environment overrides its env files
+			}
+			used[v.Name] = true
+			if !IsEnvName(v.Name) {
+				b.finding("env-name", v.Pos, "%s: %s sets %q, which is not a valid variable name; it was dropped", s.Name, f.Path, v.Name)
+				continue
+			}
+			s.Notes.Add("", fmt.Sprintf("%s comes from %s", v.Name, f.Path))
+			b.readEnvVar(s, v)
+		}
+	}
 }
 
 func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
