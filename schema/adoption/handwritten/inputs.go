@@ -2,7 +2,6 @@ package handwritten
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -116,31 +115,9 @@ func Read(in Inputs) (Files, error) {
 	return f, errors.Join(errs...)
 }
 
-// readComposeEntry reads one --compose entry: the files of one project
-// (see ReadComposeProject), or a file alone, read as written. A file
-// alone whose service has neither image, build nor extends only makes
-// sense as an overlay of another file, and is refused as such. The
-// env files' COMPOSE_PROJECT_NAME names the project either way.
+// readComposeEntry reads one --compose entry: the files of one project,
+// or a single file, read as docker compose reads it (see
+// ReadComposeProject: its include and extends followed).
 func readComposeEntry(entry string, envFiles []string) (*ComposeFile, error) {
-	paths := strings.Split(entry, ",")
-	if len(paths) > 1 {
-		return ReadComposeProject(paths, envFiles)
-	}
-	c, err := ReadCompose(entry)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range c.Services {
-		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
-			return nil, fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, entry)
-		}
-	}
-	env, err := readEnvFiles(envFiles)
-	if err != nil {
-		return nil, err
-	}
-	if name := env["COMPOSE_PROJECT_NAME"]; name != "" {
-		c.Name = name
-	}
-	return c, nil
+	return ReadComposeProject(strings.Split(entry, ","), envFiles)
 }

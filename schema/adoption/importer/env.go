@@ -115,7 +115,18 @@ func unescapeDollars(s string) string { return strings.ReplaceAll(s, "$$", "$") 
 func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 	if !ref.HasDefault() {
 		from := ref.Name
-		s.addSecret(e.Name, from, "")
+		switch ref.Op {
+		case ":?", "?":
+			// A secret is written ${NAME}: compose no longer stops when
+			// it is unset.
+			s.addSecret(e.Name, from, fmt.Sprintf("was %s: compose refused to start without %s; it now starts with an empty value", e.Value, from))
+			b.finding("required-dropped", e.Pos, "%s: %s required %s (%s); as a secret it is ${%s}, which compose leaves empty when unset", s.Name, e.Name, from, e.Value, from)
+		case ":+", "+":
+			s.addSecret(e.Name, from, fmt.Sprintf("was %s: it is now %s's own value", e.Value, from))
+			b.finding("alternative-dropped", e.Pos, "%s: %s was %s, a value used only when %s is set; it becomes %s's own value", s.Name, e.Name, e.Value, from, from)
+		default:
+			s.addSecret(e.Name, from, "")
+		}
 		return
 	}
 	if secretName(ref.Name) || secretName(e.Name) || schema.LooksSecret(e.Name, ref.Default) {
@@ -134,6 +145,10 @@ func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 	dflt, complete := handwritten.ExpandDefaults(ref.Default)
 	if dflt == "" || !complete {
 		s.addSecret(e.Name, ref.Name, "")
+		if dflt != "" || ref.Default != "" {
+			s.Notes.Add("", fmt.Sprintf("%s was %s: the default, which reads other variables, is not kept; set %s on the host", e.Name, e.Value, ref.Name))
+			b.finding("default-dropped", e.Pos, "%s: %s was %s; its default reads other variables and is not kept: %s must now be set on the host", s.Name, e.Name, e.Value, ref.Name)
+		}
 		return
 	}
 	s.Notes.Add("env."+e.Name, fmt.Sprintf("was %s: the default is kept and %s no longer overrides it (make it a secret to keep the override)", e.Value, ref.Name))
@@ -189,6 +204,8 @@ func (b *builder) resolveDepends(s *svc) {
 			s.starts[t] = schema.ConditionStarted
 		case written == conditionStarted || (written == conditionHealthy && healthy):
 			s.starts[t] = ""
+		case written == conditionCompleted:
+			s.starts[t] = schema.ConditionCompleted
 		default:
 			generated := conditionStarted
 			if healthy {
