@@ -40,9 +40,35 @@ func OutputPath(h *schema.Host) string {
 	return "out/cloudflared-" + h.Name + ".yml"
 }
 
+// Check reports the source's problems that only a tunnel has (a public
+// hostname no tunnel can route, a rule that hides another, an origin
+// setting cloudflared rejects), in the same run as every other rule.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	_, _, diags := configsOf(p)
+	return diags, nil
+}
+
 // Generate returns one file per tunnel. Problems in the source come
 // back as schema.Diagnostics at the offending value.
 func Generate(p *schema.Platform) ([]output.File, error) {
+	tunnels, cfgs, diags := configsOf(p)
+	if len(diags) > 0 {
+		return nil, diags.Sort()
+	}
+	var files []output.File
+	for i, h := range tunnels {
+		data, err := cfgs[i].marshal()
+		if err != nil {
+			return nil, fmt.Errorf("cloudflared: host %s: %w", h.Name, err)
+		}
+		files = append(files, output.File{Path: OutputPath(h), Data: data})
+	}
+	return files, nil
+}
+
+// configsOf is every tunnel host and its configuration, in the order
+// of tunnelHosts, and the problems found on the way.
+func configsOf(p *schema.Platform) ([]*schema.Host, []*config, schema.Diagnostics) {
 	tunnels := tunnelHosts(p)
 	routed := map[string][]*schema.Service{}
 	var diags schema.Diagnostics
@@ -56,23 +82,13 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 			routed[h.Name] = append(routed[h.Name], s)
 		}
 	}
-	var files []output.File
-	for _, h := range tunnels {
-		cfg, ds := tunnelConfig(p, h, routed[h.Name])
+	cfgs := make([]*config, len(tunnels))
+	for i, h := range tunnels {
+		var ds schema.Diagnostics
+		cfgs[i], ds = tunnelConfig(p, h, routed[h.Name])
 		diags = append(diags, ds...)
-		if len(diags) > 0 {
-			continue
-		}
-		data, err := cfg.marshal()
-		if err != nil {
-			return nil, fmt.Errorf("cloudflared: host %s: %w", h.Name, err)
-		}
-		files = append(files, output.File{Path: OutputPath(h), Data: data})
 	}
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
-	return files, nil
+	return tunnels, cfgs, diags
 }
 
 // tunnelConfig is the configuration of the tunnel on host h, routing

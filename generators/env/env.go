@@ -32,6 +32,19 @@ import (
 // TemplateName is the template both outputs render.
 const TemplateName = "env.tmpl"
 
+// Check reports the source's problems that only the .env files have (a
+// need a laptop cannot reach, a need password read from a variable that
+// holds something else), in
+// the same run as every other rule.
+func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+	var diags schema.Diagnostics
+	for _, s := range p.Services {
+		_, ds := serviceDocument(p, s)
+		diags = append(diags, ds...)
+	}
+	return diags, nil
+}
+
 // Generate returns every service's .env files and every compose host's
 // secrets template. Problems in the source come back as
 // schema.Diagnostics at the offending value.
