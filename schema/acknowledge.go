@@ -34,7 +34,9 @@ const (
 	// WarnContainerPrefix: a compose service whose container name is
 	// the compose default, prefixed by the project's name.
 	WarnContainerPrefix = "container-prefix"
-	// WarnUnreadSecret: a secret no generated file hands to anything.
+	// WarnUnreadSecret: a secret or password named by one service only,
+	// read by nothing else on its host, and a letter or two from a name
+	// others use: most likely one secret spelt two ways.
 	WarnUnreadSecret = "unread-secret"
 )
 
