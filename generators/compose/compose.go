@@ -63,6 +63,7 @@ func OutputPath(h *schema.Host) string {
 func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
 	ds := append(checkOwnership(p), checkHealthchecks(p)...)
 	ds = append(ds, checkSecrets(p)...)
+	ds = append(ds, checkContainerPrefixes(p)...)
 	ds = append(ds, checkValues(p)...)
 	hosts := composeHosts(p)
 	errs := make([]error, len(hosts))
