@@ -172,6 +172,9 @@ type ComposeHost struct {
 	Networks      map[string]any `json:"networks"`
 	Secrets       map[string]any `json:"secrets"`
 	Configs       map[string]any `json:"configs"`
+	// Dotenv are the hand-written dotenv files compose reads on the
+	// host; none means the .env beside the compose file.
+	Dotenv []string `json:"dotenv,omitempty"`
 }
 
 // Tunnel is a cloudflared tunnel run on a host.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/template"
 
 	"portschema/schema"
@@ -119,6 +120,9 @@ func checkSecrets(p *schema.Platform) schema.Diagnostics {
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(uses)) {
+			if name == consts.ComposeProjectName {
+				continue // compose sets it, see checkProjectNames
+			}
 			if !slices.Contains(declared, name) {
 				ds = append(ds, undeclared(h, name, uses[name], declared)...)
 				continue
