@@ -50,6 +50,9 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(src.Names) == 0 {
+		return nil, noSourceFiles()
+	}
 	shape, err := SourceShape()
 	if err != nil {
 		return nil, err
@@ -189,14 +192,22 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 				related = append(related, up)
 			}
 		}
+		format, args := e.Msg()
+		if msg, ok := importInWords(root, pos, format, args); ok {
+			ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Message: msg})
+			continue
+		}
 		if !pos.IsValid() {
+			if d, ok := missingInWords(ix, e.Path(), format); ok {
+				ds = append(ds, d)
+				continue
+			}
 			pos = ix.lookup(e.Path())
 		}
 		msg := cueMessage(e)
 		if strings.Contains(msg, "errors in empty disjunction") {
 			continue // a heading; its alternatives follow as errors of their own
 		}
-		format, args := e.Msg()
 		if strings.Contains(format, "(mismatched types") && mismatchedElsewhere(err, e) {
 			continue // another alternative of a disjunction says what is wrong
 		}
