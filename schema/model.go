@@ -74,6 +74,9 @@ type Platform struct {
 	// resolved is set when every reference of the model names
 	// something that exists (see resolve).
 	resolved bool
+	// broken are the entities ("services.x") left out of a model made
+	// of the parts of a source that evaluate (see partialExport).
+	broken map[string]bool
 }
 
 // Range returns the named range, or nil.
