@@ -32,6 +32,13 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds:                scriptCmds,
+		Setup: func(env *testscript.Env) error {
+			// REPO is this repository, for scenarios that run what it
+			// ships beside the tool (the git hook in .github/hooks).
+			wd, err := os.Getwd()
+			env.Setenv("REPO", wd)
+			return err
+		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {
 				return os.Geteuid() == 0, nil

@@ -110,6 +110,8 @@ type Outputs struct {
 	Prometheus string   `json:"prometheus"`
 	EnvDir     string   `json:"env_dir"`
 	AlertRules []string `json:"alert_rules"`
+	Alerts     string   `json:"alerts"`
+	URLDoc     string   `json:"url_doc"`
 	Pos        Positions
 }
 
@@ -175,6 +177,7 @@ type ComposeHost struct {
 	Networks      map[string]any `json:"networks"`
 	Secrets       map[string]any `json:"secrets"`
 	Configs       map[string]any `json:"configs"`
+	Logs          *Logs          `json:"logs"`
 	// Dotenv are the hand-written dotenv files compose reads on the
 	// host; none means the .env beside the compose file.
 	Dotenv []string `json:"dotenv,omitempty"`
@@ -233,7 +236,9 @@ type Service struct {
 	// Compose is the pass-through block of ordinary compose keys, as
 	// decoded from JSON (maps, slices, strings, float64, bool).
 	Compose map[string]any `json:"compose"`
-	Pos     Positions
+	// Alert is the service's own paging, nil where it sets none.
+	Alert *Paging `json:"alert"`
+	Pos   Positions
 	// HostRef and RangeRef are the host and the range the service
 	// names, resolved once (see resolve).
 	HostRef  *Host  `json:"-"`
@@ -439,6 +444,7 @@ type Prometheus struct {
 	RuleFiles []string            `json:"rule_files"`
 	Jobs      []map[string]any    `json:"jobs"`
 	Probes    map[string]ProbeJob `json:"probes"`
+	Alerts    *Alerts             `json:"alerts"`
 	Pos       Positions
 	// HostRef is the host Prometheus runs on, resolved once (see
 	// resolve).

@@ -19,7 +19,7 @@ func checkNeeds(c *collector, p *Platform) {
 			case target == nil && p.isBroken("services", n.Service):
 				continue // its own errors say what is wrong with it
 			case target == nil:
-				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, suggest(n.Service, serviceNames(p)))
+				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, goneHint(s, i, suggest(n.Service, serviceNames(p))))
 				continue
 			case target == s:
 				c.errorf(pos, nil, "%s: needs itself", s.Name)

@@ -123,7 +123,8 @@ func TestModelIsTheDefinitions(t *testing.T) {
 
 // encodedOnly are fields of the definitions the model holds under
 // another form, which its MarshalJSON writes.
-var encodedOnly = map[string]bool{"services.needs.url": true}
+var encodedOnly = map[string]bool{"services.needs.url": true,
+	"services.alert.probes": true, "prometheus.alerts.tiers.probes": true, "prometheus.alerts.default.probes": true}
 
 func compareShape(t *testing.T, path string, s *Shape, typ reflect.Type) {
 	t.Helper()

@@ -67,6 +67,43 @@ func FuzzPrometheusReader(f *testing.F) {
 	})
 }
 
+func FuzzAlertsReader(f *testing.F) {
+	addFixtureSeeds(f, "alerts.yml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseAlerts("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, g := range r.Groups {
+			checkPos(t, lines, g.Pos)
+			for _, rule := range g.Rules {
+				checkPos(t, lines, rule.Pos)
+			}
+		}
+	})
+}
+
+func FuzzLogsReader(f *testing.F) {
+	addFixtureSeeds(f, "promtail-config.yaml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseLogs("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, j := range p.Jobs {
+			checkPos(t, lines, j.Pos)
+			for _, r := range j.Relabels {
+				checkPos(t, lines, r.Pos)
+			}
+		}
+		if _, err := p.Ordered(); err != nil {
+			return
+		}
+	})
+}
+
 func FuzzDocReader(f *testing.F) {
 	addFixtureSeeds(f, "PORT_SCHEMA.md")
 	f.Fuzz(func(t *testing.T, data []byte) {

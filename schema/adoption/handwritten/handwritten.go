@@ -1,6 +1,7 @@
 // Package handwritten reads the configuration files people write by hand —
 // docker compose files, cloudflared tunnel configs, Prometheus configs and
-// Markdown port tables — into plain structs that keep the file and line of
+// alert rule files, promtail configs and Markdown port tables — into plain
+// structs that keep the file and line of
 // every value they return. It is the reading half of adoption (see
 // schema/adoption): `portschema audit` uses the lines to point at what to
 // fix; `portschema import` uses them to say where each fact of the CUE
