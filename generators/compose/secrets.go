@@ -106,9 +106,9 @@ func interpolations(v any, path string, found func(name, path string)) {
 // checkSecrets reports, on every compose host, a variable compose reads
 // that no service declares (an error: compose would fill in an empty
 // string), and a secret or password named in one place only whose name
-// is one or two letters from a variable others use (a warning of kind
-// unread-secret: nothing but its own service reads it, and the variable
-// it was meant to be goes without it).
+// is near a variable others use (a warning of kind unread-secret:
+// nothing but its own service reads it, and the variable it was meant
+// to be goes without it).
 func checkSecrets(p *schema.Platform) schema.Diagnostics {
 	var ds schema.Diagnostics
 	for _, h := range composeHosts(p) {
@@ -152,8 +152,7 @@ func undeclared(h *schema.Host, name string, uses []variableUse, declared []stri
 
 // misspelt is the unread-secret warning for a name declared by one
 // service and read by nothing else on the host, when another service
-// uses a name that differs from it by a letter or two, or that it starts
-// or ends.
+// uses a name near it (see nearName).
 func misspelt(p *schema.Platform, h *schema.Host, name string, uses map[string][]variableUse) (schema.Diagnostic, bool) {
 	own := uses[name]
 	owner := own[0].service
@@ -198,10 +197,16 @@ func namedByOneService(uses []variableUse) bool {
 }
 
 // nearName reports whether two variable names look like one name
-// misspelt: a letter or two apart, or one the start or end of the other
-// (REDIS_PASS, REDIS_PASSWORD).
+// misspelt: a letter or two apart, or one cut short of the other
+// (REDIS_PASS, REDIS_PASSWORD). A name much shorter than the other is
+// another name (DB and DB_PASSWORD), and so is one that ends the other
+// (API_KEY and GROQ_API_KEY).
 func nearName(a, b string) bool {
-	if strings.HasPrefix(a, b) || strings.HasPrefix(b, a) || strings.HasSuffix(a, b) || strings.HasSuffix(b, a) {
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	if strings.HasPrefix(long, short) && 3*len(short) >= 2*len(long) {
 		return true
 	}
 	return schema.Distance(a, b) <= 2
