@@ -53,6 +53,9 @@ func Load(root string) (*Platform, error) {
 	if len(src.Names) == 0 {
 		return nil, noSourceFiles()
 	}
+	if ds := otherPackages(src); len(ds) > 0 {
+		return nil, ds
+	}
 	shape, err := SourceShape()
 	if err != nil {
 		return nil, err

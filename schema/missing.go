@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
 )
 
 // A source can lack what CUE has no place to report at: no files at
@@ -19,6 +22,34 @@ func noSourceFiles() Diagnostics {
 	return Diagnostics{{Severity: Error, Pos: Pos{File: SourceDir + "/"}, Message: fmt.Sprintf(
 		"no source files: the platform source is the .cue files of %s/ (package %s), and there are none; start one with platform: name: \"...\"",
 		SourceDir, PackageName)}}
+}
+
+// otherPackages is an error at each file of the source that is not in
+// package platform: CUE leaves such a file out without a word, and
+// whatever it says with it. A file CUE cannot parse is left to the load,
+// which says why.
+func otherPackages(src *Source) Diagnostics {
+	var ds Diagnostics
+	for _, name := range src.Names {
+		f, err := parser.ParseFile(name, src.Data[name], parser.PackageClauseOnly)
+		if err != nil {
+			continue
+		}
+		pos := Pos{File: SourceDir + "/" + name, Line: 1, Col: 1}
+		switch pkg := f.PackageName(); pkg {
+		case PackageName:
+		case "":
+			ds.Errorf(pos, nil, "no package clause: every file of %s/ starts with \"package %s\", or it is left out", SourceDir, PackageName)
+		default:
+			for _, d := range f.Decls {
+				if p, ok := d.(*ast.Package); ok && p.Name != nil {
+					pos.Line, pos.Col = p.Name.Pos().Line(), p.Name.Pos().Column()
+				}
+			}
+			ds.Errorf(pos, nil, "package %s: every file of %s/ is package %s, or it is left out", pkg, SourceDir, PackageName)
+		}
+	}
+	return ds
 }
 
 // missingInWords rewrites CUE's "incomplete value" for a field the
