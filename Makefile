@@ -5,10 +5,13 @@
 #   make test    run every test
 #   make bench   time regen and check on generated platforms of 100,
 #                1,000 and 10,000 services (and `cue export` when on PATH)
+#   make kube-apiserver
+#                build (once per version) the API server the Kubernetes
+#                tests validate manifests with; prints its path
 
 GO ?= go
 
-.PHONY: regen check vet test bench fuzz
+.PHONY: regen check vet test bench fuzz kube-apiserver
 
 regen:
 	$(GO) run . regen
@@ -30,6 +33,10 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -timeout 60m . ./generators/
 
+# Minutes on a cold build cache, then reused from the user cache dir.
+kube-apiserver:
+	@.ci/kube-apiserver/build.sh
+
 # Every fuzz target in turn, FUZZTIME each; new failing inputs land in the
 # packages' testdata/fuzz and become regression tests.
 FUZZTIME ?= 1m
@@ -42,7 +49,8 @@ FUZZ_TARGETS = \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \
-	./generators/compose:FuzzMarshalDocument
+	./generators/compose:FuzzMarshalDocument \
+	./generators/kubernetes:FuzzInterpolation
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

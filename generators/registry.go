@@ -5,6 +5,7 @@ import (
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
 	"portschema/generators/env"
+	"portschema/generators/kubernetes"
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
 	"portschema/generators/promtail"
@@ -23,5 +24,6 @@ func All() []Generator {
 		{Name: "alerts", Generate: alerts.Generate, Check: alerts.Check},
 		{Name: "promtail", Generate: promtail.Generate, Check: promtail.Check},
 		{Name: "urldoc", Generate: urldoc.Generate},
+		{Name: "kubernetes", Generate: kubernetes.Generate, Check: kubernetes.Check},
 	}
 }

@@ -142,6 +142,7 @@ const (
 	KindLaunchd       = "launchd"
 	KindSystemd       = "systemd"
 	KindManual        = "manual"
+	KindCluster       = "cluster"
 )
 
 // How other hosts reach a host's services.
@@ -151,7 +152,7 @@ const (
 	ReachNone   = "none"
 )
 
-// Host is a machine.
+// Host is a machine, or a Kubernetes cluster.
 type Host struct {
 	Name    string
 	Title   string       `json:"title"`
@@ -159,6 +160,7 @@ type Host struct {
 	Address string       `json:"address"`
 	Reach   string       `json:"reach"`
 	Compose *ComposeHost `json:"compose"`
+	Cluster *Cluster     `json:"cluster"`
 	Tunnel  *Tunnel      `json:"tunnel"`
 	Pos     Positions
 	// Services are the services that run on the host, sorted by name

@@ -17,9 +17,9 @@ func checkPorts(c *collector, p *Platform) {
 	}
 	taken := make(map[slot][]claim, len(p.Services))
 	for _, s := range p.Services {
-		nonCompose := !s.HostRef.IsCompose()
+		ownNetwork := s.HostRef.HasOwnNetwork()
 		for _, pr := range s.AllPorts() {
-			if !pr.Publish && !nonCompose {
+			if !pr.Publish && ownNetwork {
 				continue
 			}
 			k := slot{s.Host, pr.Port, pr.Protocol}

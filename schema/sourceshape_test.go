@@ -85,7 +85,7 @@ func TestGoConstantsAreTheDefinitionsEnums(t *testing.T) {
 		path []string
 		want []string
 	}{
-		{[]string{"hosts", "kind"}, []string{KindCompose, KindScheduledTask, KindLaunchd, KindSystemd, KindManual}},
+		{[]string{"hosts", "kind"}, []string{KindCompose, KindScheduledTask, KindLaunchd, KindSystemd, KindManual, KindCluster}},
 		{[]string{"hosts", "reach"}, []string{ReachLAN, ReachPublic, ReachNone}},
 		{[]string{"services", "needs", "from"}, []string{Internet.Keyword(), OnLAN.Keyword()}},
 		{[]string{"services", "needs", "condition"}, []string{ConditionStarted}},
