@@ -74,6 +74,9 @@ type Platform struct {
 	// resolved is set when every reference of the model names
 	// something that exists (see resolve).
 	resolved bool
+	// broken are the entities ("services.x") left out of a model made
+	// of the parts of a source that evaluate (see partialExport).
+	broken map[string]bool
 }
 
 // Range returns the named range, or nil.
@@ -177,6 +180,9 @@ type ComposeHost struct {
 	Secrets       map[string]any `json:"secrets"`
 	Configs       map[string]any `json:"configs"`
 	Logs          *Logs          `json:"logs"`
+	// Dotenv are the hand-written dotenv files compose reads on the
+	// host; none means the .env beside the compose file.
+	Dotenv []string `json:"dotenv,omitempty"`
 }
 
 // Tunnel is a cloudflared tunnel run on a host.

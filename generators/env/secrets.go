@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/template"
 
 	"portschema/schema"
@@ -64,9 +65,13 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 }
 
 // referencedIn lists, sorted, the variables a block of compose keys
-// interpolates.
+// interpolates from the host's environment. COMPOSE_PROJECT_NAME is
+// left out: compose sets it to the project's name, and a value in the
+// host's .env would rename the project.
 func referencedIn(block map[string]any) []string {
-	return slices.Sorted(maps.Keys(template.ExtractVariables(block, nil)))
+	vars := template.ExtractVariables(block, nil)
+	delete(vars, consts.ComposeProjectName)
+	return slices.Sorted(maps.Keys(vars))
 }
 
 // environmentSecrets lists, sorted, the variables that top-level compose
