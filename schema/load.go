@@ -405,6 +405,16 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*plain)(s))
 }
 
+// UnmarshalJSON reads a variable written as its name alone.
+func (v *Variable) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*v = Variable{}
+		return json.Unmarshal(b, &v.Name)
+	}
+	type plain Variable
+	return json.Unmarshal(b, (*plain)(v))
+}
+
 // UnmarshalJSON keeps numbers as written and renders booleans as
 // true/false, so that a value reaches the environment unchanged.
 func (e *EnvValue) UnmarshalJSON(b []byte) error {

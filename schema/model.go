@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -183,6 +184,23 @@ type ComposeHost struct {
 	// Dotenv are the hand-written dotenv files compose reads on the
 	// host; none means the .env beside the compose file.
 	Dotenv []string `json:"dotenv,omitempty"`
+	// Variables are the host's own variables compose interpolates, in
+	// the order written.
+	Variables []Variable `json:"variables"`
+}
+
+// Declares reports whether the host lists name under compose.variables.
+func (c *ComposeHost) Declares(name string) bool {
+	return c != nil && slices.ContainsFunc(c.Variables, func(v Variable) bool { return v.Name == name })
+}
+
+// Variable is a variable of a compose host's environment that compose
+// keys read and no service declares.
+type Variable struct {
+	Name string `json:"name"`
+	// Secret is set for a value kept out of version control.
+	Secret      bool   `json:"secret"`
+	Description string `json:"description"`
 }
 
 // Tunnel is a cloudflared tunnel run on a host.

@@ -14,10 +14,10 @@ import (
 
 // A compose host's environment (its .env, listed by the secrets
 // template) holds the secrets and settings of its services, by name. The
-// source names each of them where it is declared, a service's secrets:
-// or the password of a need's URL, and compose reads them where a
-// compose key interpolates `${NAME}` or a compose secret takes
-// `environment: NAME`. A name written differently in two places is no
+// source names each of them where it is declared, a service's secrets:,
+// the password of a need's URL or the host's compose.variables, and
+// compose reads them where a compose key or a port's host address
+// interpolates `${NAME}` or a compose secret takes `environment: NAME`. A name written differently in two places is no
 // error to compose: it fills in an empty string, and the template gains
 // an empty variable nobody sets. checkSecrets finds both halves of such a
 // mistake.
@@ -28,20 +28,31 @@ type variableUse struct {
 	// compose blocks.
 	service string
 	pos     schema.Pos
-	// declares is true for a secret or a need's password, false for a
-	// compose interpolation or a compose secret's environment.
+	// declares is true for a secret, a need's password or a host
+	// variable, false for a compose interpolation or a compose secret's
+	// environment.
 	declares bool
+	// hostVariable is set for a declaration in the host's
+	// compose.variables, which gives the variable to compose alone.
+	hostVariable bool
 	// how says how the place names it, for messages ("compose key
 	// command reads ${X}", "secret X").
 	how string
 }
 
 // hostVariableUses maps each variable of a compose host's environment to
-// the places that name it, in service order.
-func hostVariableUses(h *schema.Host) map[string][]variableUse {
+// the places that name it, in service order, the host's own
+// declarations first.
+func hostVariableUses(h *schema.Host, services []*schema.Service) map[string][]variableUse {
 	uses := map[string][]variableUse{}
 	add := func(name string, u variableUse) { uses[name] = append(uses[name], u) }
-	for _, s := range h.Services {
+	if h.Compose != nil {
+		for i, v := range h.Compose.Variables {
+			add(v.Name, variableUse{pos: h.At(fmt.Sprintf("compose.variables[%d]", i)), declares: true, hostVariable: true,
+				how: "variable " + v.Name})
+		}
+	}
+	for _, s := range services {
 		for i, sec := range s.Secrets {
 			add(sec.From, variableUse{service: s.Name, pos: s.At(fmt.Sprintf("secrets[%d]", i)), declares: true,
 				how: "secret " + sec.From})
@@ -55,6 +66,19 @@ func hostVariableUses(h *schema.Host) map[string][]variableUse {
 		interpolations(s.Compose, "compose", func(name, path string) {
 			add(name, variableUse{service: s.Name, pos: s.At(path), how: readsIn(path, name)})
 		})
+		for _, pr := range s.AllPorts() {
+			at := "host_ips"
+			if pr.Name != schema.MainPort {
+				at = "ports." + pr.Name + ".host_ips"
+			}
+			for i, ip := range pr.HostIPs {
+				path := fmt.Sprintf("%s[%d]", at, i)
+				interpolations(ip, path, func(name, path string) {
+					add(name, variableUse{service: s.Name, pos: s.At(path),
+						how: "the host address " + path + " reads ${" + name + "}"})
+				})
+			}
+		}
 	}
 	if c := h.Compose; c != nil {
 		blocks := map[string]any{"volumes": c.Volumes, "networks": c.Networks, "secrets": c.Secrets, "configs": c.Configs}
@@ -104,39 +128,79 @@ func interpolations(v any, path string, found func(name, path string)) {
 }
 
 // checkSecrets reports, on every compose host, a variable compose reads
-// that no service declares (an error: compose would fill in an empty
-// string), and a secret or password named in one place only whose name
-// is near a variable others use (a warning of kind unread-secret:
-// nothing but its own service reads it, and the variable it was meant
-// to be goes without it).
+// that neither a service nor the host declares (an error: compose would
+// fill in an empty string), a host variable declared twice (an error) or
+// read by nothing (a warning: it is misspelt, or outlived its reader),
+// and a secret or password named in one place only whose name is near a
+// variable others use (a warning of kind unread-secret: nothing but its
+// own service reads it, and the variable it was meant to be goes
+// without it).
 func checkSecrets(p *schema.Platform) schema.Diagnostics {
 	var ds schema.Diagnostics
 	for _, h := range composeHosts(p) {
-		uses := hostVariableUses(h)
-		var declared []string
-		for _, name := range slices.Sorted(maps.Keys(uses)) {
-			if slices.ContainsFunc(uses[name], func(u variableUse) bool { return u.declares }) {
-				declared = append(declared, name)
-			}
-		}
+		uses := hostVariableUses(h, h.Services)
+		declared, read := declaredAndRead(uses)
 		for _, name := range slices.Sorted(maps.Keys(uses)) {
 			if name == consts.ComposeProjectName {
 				continue // compose sets it, see checkProjectNames
 			}
-			if !slices.Contains(declared, name) {
+			ds = append(ds, hostVariables(h, name, uses[name], read)...)
+			switch {
+			case !slices.Contains(declared, name):
 				ds = append(ds, undeclared(h, name, uses[name], declared)...)
-				continue
-			}
-			if d, ok := misspelt(p, h, name, uses); ok {
-				ds = append(ds, d)
+			case uses[name][0].hostVariable:
+				// The host's declaration is the variable's; the checks
+				// above say all there is to say of it.
+			default:
+				if d, ok := misspelt(p, h, name, uses); ok {
+					ds = append(ds, d)
+				}
 			}
 		}
 	}
 	return ds
 }
 
-// undeclared is an error at each place that reads a variable no service
-// on the host declares.
+// declaredAndRead lists, sorted, the variables of a host that something
+// declares and those that something reads.
+func declaredAndRead(uses map[string][]variableUse) (declared, read []string) {
+	for _, name := range slices.Sorted(maps.Keys(uses)) {
+		if slices.ContainsFunc(uses[name], func(u variableUse) bool { return u.declares }) {
+			declared = append(declared, name)
+		}
+		if slices.ContainsFunc(uses[name], func(u variableUse) bool { return !u.declares }) {
+			read = append(read, name)
+		}
+	}
+	return declared, read
+}
+
+// hostVariables checks the host's own declarations of a variable: one
+// is enough, and one that no compose key, host address or compose
+// secret reads (service secrets and need passwords reach the
+// containers without it) declares nothing compose needs.
+func hostVariables(h *schema.Host, name string, uses []variableUse, read []string) schema.Diagnostics {
+	var ds schema.Diagnostics
+	var first *variableUse
+	for i, u := range uses {
+		if !u.hostVariable {
+			continue
+		}
+		if first != nil {
+			ds.Errorf(u.pos, []schema.Pos{first.pos}, "host %s: variable %s is declared twice in compose.variables", h.Name, name)
+			continue
+		}
+		first = &uses[i]
+	}
+	if first != nil && !slices.Contains(read, name) {
+		ds.Warnf(first.pos, nil, "host %s: variable %s is declared in compose.variables but nothing on the host reads it%s; remove it, or read it as ${%s} in a compose key",
+			h.Name, name, nearest(name, slices.DeleteFunc(slices.Clone(read), func(r string) bool { return r == name })), name)
+	}
+	return ds
+}
+
+// undeclared is an error at each place that reads a variable neither
+// a service on the host nor the host declares.
 func undeclared(h *schema.Host, name string, uses []variableUse, declared []string) schema.Diagnostics {
 	var ds schema.Diagnostics
 	for _, u := range uses {
@@ -144,10 +208,22 @@ func undeclared(h *schema.Host, name string, uses []variableUse, declared []stri
 		if who == "" {
 			who = "host " + h.Name
 		}
-		ds.Errorf(u.pos, nil, "%s: %s, which no service on host %s declares under secrets:%s; compose would fill in an empty string",
+		ds.Errorf(u.pos, nil, "%s: %s, which neither a service's secrets: nor the compose.variables of host %s declare%s; compose would fill in an empty string",
 			who, u.how, h.Name, nearest(name, declared))
 	}
 	return ds
+}
+
+// Undeclared lists, sorted, the variables the given services of a
+// compose host and its compose blocks read from the host's environment
+// that neither a service nor the host declares: what the host must list
+// under compose.variables for vet to accept it.
+func Undeclared(h *schema.Host, services []*schema.Service) []string {
+	uses := hostVariableUses(h, services)
+	declared, read := declaredAndRead(uses)
+	return slices.DeleteFunc(read, func(name string) bool {
+		return name == consts.ComposeProjectName || slices.Contains(declared, name)
+	})
 }
 
 // misspelt is the unread-secret warning for a name declared by one
@@ -169,7 +245,7 @@ func misspelt(p *schema.Platform, h *schema.Host, name string, uses map[string][
 		if namedByOneService(uses[other]) && uses[other][0].pos.Less(own[0].pos) {
 			continue
 		}
-		i := slices.IndexFunc(uses[other], func(u variableUse) bool { return u.service != owner })
+		i := slices.IndexFunc(uses[other], func(u variableUse) bool { return u.service != owner && !u.hostVariable })
 		if i < 0 {
 			continue
 		}

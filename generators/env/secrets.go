@@ -31,8 +31,10 @@ type use struct {
 // hostVariables finds every variable a compose host's compose file reads
 // from the host's environment: the services' secrets, the passwords of
 // their need URLs, and the `${NAME}` references written in compose keys
-// passed through from the source (`$${NAME}` is the container's and is
-// left out). Each name maps to its uses in service order.
+// passed through from the source or in the host addresses of their
+// ports (`$${NAME}` is the container's and is left out). Each name maps
+// to its uses in service order. The host's own compose.variables are
+// listed apart, see secretsDocument.
 func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 	vars := map[string][]use{}
 	add := func(name string, u use) { vars[name] = append(vars[name], u) }
@@ -52,6 +54,9 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 		for _, name := range referencedIn(s.Compose) {
 			add(name, use{s.Name, "read by its compose keys"})
 		}
+		for _, name := range hostIPVariables(s) {
+			add(name, use{s.Name, "the address a port is published on"})
+		}
 	}
 	blocks := map[string]any{"volumes": h.Compose.Volumes, "networks": h.Compose.Networks,
 		"secrets": h.Compose.Secrets, "configs": h.Compose.Configs}
@@ -62,6 +67,18 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 		add(name, use{"", "a compose secret from the environment"})
 	}
 	return vars
+}
+
+// hostIPVariables lists, sorted and once each, the variables the host
+// addresses of a service's ports read (host_ips: ["${TAILSCALE_IP}"]).
+func hostIPVariables(s *schema.Service) []string {
+	var ips []any
+	for _, pr := range s.AllPorts() {
+		for _, ip := range pr.HostIPs {
+			ips = append(ips, ip)
+		}
+	}
+	return referencedIn(map[string]any{"host_ips": ips})
 }
 
 // referencedIn lists, sorted, the variables a block of compose keys
@@ -89,9 +106,11 @@ func environmentSecrets(secrets map[string]any) []string {
 	return names
 }
 
-// secretsDocument is a compose host's secrets template. A variable that
-// several services read is listed once, at the top, with their names;
-// every other one under the one service that reads it.
+// secretsDocument is a compose host's secrets template. The host's own
+// variables (compose.variables) come first, each with its description,
+// whether it is a secret and who reads it; then a variable that several
+// services read is listed once, with their names; every other one under
+// the one service that reads it.
 func secretsDocument(p *schema.Platform, h *schema.Host) document {
 	doc := document{About: []string{
 		"Host " + h.Name + ": " + h.Title + ".",
@@ -100,9 +119,13 @@ func secretsDocument(p *schema.Platform, h *schema.Host) document {
 		"the values, and keep that copy out of version control.",
 	}}
 	vars := hostVariables(p, h)
+	doc.add("The host's variables (compose.variables)", declaredVariables(h, vars)...)
 	var shared []assignment
 	own := map[string][]assignment{}
 	for name, uses := range vars {
+		if h.Compose.Declares(name) {
+			continue
+		}
 		readers := serviceNames(uses)
 		if len(readers) > 1 {
 			shared = append(shared, assignment{Name: name, Comments: wrap("used by "+strings.Join(readers, ", "), 76)})
@@ -123,6 +146,34 @@ func secretsDocument(p *schema.Platform, h *schema.Host) document {
 		doc.add(title, own[s.Name]...)
 	}
 	return doc
+}
+
+// declaredVariables are the assignments of the host's own variables,
+// whether or not anything reads them (vet warns of one nothing reads).
+func declaredVariables(h *schema.Host, vars map[string][]use) []assignment {
+	var out []assignment
+	seen := map[string]bool{}
+	for _, v := range h.Compose.Variables {
+		if seen[v.Name] {
+			continue
+		}
+		seen[v.Name] = true
+		var comments []string
+		if v.Description != "" {
+			comments = wrap(v.Description, 76)
+		}
+		if v.Secret {
+			comments = append(comments, "a secret: keep its value out of version control")
+		}
+		if readers := serviceNames(vars[v.Name]); len(vars[v.Name]) > 0 {
+			if readers[0] == "" {
+				readers[0] = "the host"
+			}
+			comments = append(comments, wrap("used by "+strings.Join(readers, ", "), 76)...)
+		}
+		out = append(out, assignment{Name: v.Name, Comments: comments})
+	}
+	return out
 }
 
 // serviceNames are the distinct readers of a variable, sorted; the host
