@@ -35,6 +35,9 @@ type variableUse struct {
 	// hostVariable is set for a declaration in the host's
 	// compose.variables, which gives the variable to compose alone.
 	hostVariable bool
+	// optional is set for a read with a default (`${X:-word}`): compose
+	// needs no value for it, yet it reads one the host gives.
+	optional bool
 	// how says how the place names it, for messages ("compose key
 	// command reads ${X}", "secret X").
 	how string
@@ -63,8 +66,8 @@ func hostVariableUses(h *schema.Host, services []*schema.Service) map[string][]v
 					how: "password " + n.Password + " (of " + n.EnvName() + ")"})
 			}
 		}
-		interpolations(s.Compose, "compose", func(name, path string) {
-			add(name, variableUse{service: s.Name, pos: s.At(path), how: readsIn(path, name)})
+		interpolations(s.Compose, "compose", func(name, path string, optional bool) {
+			add(name, variableUse{service: s.Name, pos: s.At(path), how: readsIn(path, name), optional: optional})
 		})
 		for _, pr := range s.AllPorts() {
 			at := "host_ips"
@@ -73,8 +76,8 @@ func hostVariableUses(h *schema.Host, services []*schema.Service) map[string][]v
 			}
 			for i, ip := range pr.HostIPs {
 				path := fmt.Sprintf("%s[%d]", at, i)
-				interpolations(ip, path, func(name, path string) {
-					add(name, variableUse{service: s.Name, pos: s.At(path),
+				interpolations(ip, path, func(name, path string, optional bool) {
+					add(name, variableUse{service: s.Name, pos: s.At(path), optional: optional,
 						how: "the host address " + path + " reads ${" + name + "}"})
 				})
 			}
@@ -82,8 +85,8 @@ func hostVariableUses(h *schema.Host, services []*schema.Service) map[string][]v
 	}
 	if c := h.Compose; c != nil {
 		blocks := map[string]any{"volumes": c.Volumes, "networks": c.Networks, "secrets": c.Secrets, "configs": c.Configs}
-		interpolations(blocks, "compose", func(name, path string) {
-			add(name, variableUse{pos: h.At(path), how: readsIn(path, name)})
+		interpolations(blocks, "compose", func(name, path string, optional bool) {
+			add(name, variableUse{pos: h.At(path), how: readsIn(path, name), optional: optional})
 		})
 		for _, key := range slices.Sorted(maps.Keys(c.Secrets)) {
 			if def, ok := c.Secrets[key].(map[string]any); ok {
@@ -104,10 +107,10 @@ func readsIn(path, name string) string {
 
 // interpolations calls found with every variable a block of compose keys
 // reads from the host's environment and the path of the value that
-// reads it, in key order. A variable with a default (`${X:-word}`) is
-// left out: compose needs no value for it. `$${X}` is the container's,
-// not the host's.
-func interpolations(v any, path string, found func(name, path string)) {
+// reads it, in key order; optional for a variable with a default
+// (`${X:-word}`), for which compose needs no value. `$${X}` is the
+// container's, not the host's.
+func interpolations(v any, path string, found func(name, path string, optional bool)) {
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
@@ -120,9 +123,8 @@ func interpolations(v any, path string, found func(name, path string)) {
 	case string:
 		vars := template.ExtractVariables(map[string]any{"v": v}, nil)
 		for _, name := range slices.Sorted(maps.Keys(vars)) {
-			if x := vars[name]; x.DefaultValue == "" && x.PresenceValue == "" {
-				found(name, path)
-			}
+			x := vars[name]
+			found(name, path, x.DefaultValue != "" || x.PresenceValue != "")
 		}
 	}
 }
@@ -139,7 +141,7 @@ func checkSecrets(p *schema.Platform) schema.Diagnostics {
 	var ds schema.Diagnostics
 	for _, h := range composeHosts(p) {
 		uses := hostVariableUses(h, h.Services)
-		declared, read := declaredAndRead(uses)
+		declared, read, _ := declaredAndRead(uses)
 		for _, name := range slices.Sorted(maps.Keys(uses)) {
 			if name == consts.ComposeProjectName {
 				continue // compose sets it, see checkProjectNames
@@ -162,8 +164,9 @@ func checkSecrets(p *schema.Platform) schema.Diagnostics {
 }
 
 // declaredAndRead lists, sorted, the variables of a host that something
-// declares and those that something reads.
-func declaredAndRead(uses map[string][]variableUse) (declared, read []string) {
+// declares, those that something reads, and those that something reads
+// without a default.
+func declaredAndRead(uses map[string][]variableUse) (declared, read, required []string) {
 	for _, name := range slices.Sorted(maps.Keys(uses)) {
 		if slices.ContainsFunc(uses[name], func(u variableUse) bool { return u.declares }) {
 			declared = append(declared, name)
@@ -171,8 +174,11 @@ func declaredAndRead(uses map[string][]variableUse) (declared, read []string) {
 		if slices.ContainsFunc(uses[name], func(u variableUse) bool { return !u.declares }) {
 			read = append(read, name)
 		}
+		if slices.ContainsFunc(uses[name], func(u variableUse) bool { return !u.declares && !u.optional }) {
+			required = append(required, name)
+		}
 	}
-	return declared, read
+	return declared, read, required
 }
 
 // hostVariables checks the host's own declarations of a variable: one
@@ -204,6 +210,9 @@ func hostVariables(h *schema.Host, name string, uses []variableUse, read []strin
 func undeclared(h *schema.Host, name string, uses []variableUse, declared []string) schema.Diagnostics {
 	var ds schema.Diagnostics
 	for _, u := range uses {
+		if u.optional {
+			continue
+		}
 		who := u.service
 		if who == "" {
 			who = "host " + h.Name
@@ -220,8 +229,8 @@ func undeclared(h *schema.Host, name string, uses []variableUse, declared []stri
 // under compose.variables for vet to accept it.
 func Undeclared(h *schema.Host, services []*schema.Service) []string {
 	uses := hostVariableUses(h, services)
-	declared, read := declaredAndRead(uses)
-	return slices.DeleteFunc(read, func(name string) bool {
+	declared, _, required := declaredAndRead(uses)
+	return slices.DeleteFunc(required, func(name string) bool {
 		return name == consts.ComposeProjectName || slices.Contains(declared, name)
 	})
 }
@@ -245,7 +254,7 @@ func misspelt(p *schema.Platform, h *schema.Host, name string, uses map[string][
 		if namedByOneService(uses[other]) && uses[other][0].pos.Less(own[0].pos) {
 			continue
 		}
-		i := slices.IndexFunc(uses[other], func(u variableUse) bool { return u.service != owner && !u.hostVariable })
+		i := slices.IndexFunc(uses[other], func(u variableUse) bool { return u.service != owner && !u.hostVariable && !u.optional })
 		if i < 0 {
 			continue
 		}

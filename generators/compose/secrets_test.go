@@ -7,8 +7,8 @@ import (
 
 // TestInterpolationsAreTheHostsVariables: what compose reads from the
 // host's environment, with the path of the value that reads it; not
-// `$${X}` (the container's), nor a variable with a default (compose
-// needs no value for it).
+// `$${X}` (the container's); a variable with a default is optional
+// (compose needs no value for it).
 func TestInterpolationsAreTheHostsVariables(t *testing.T) {
 	block := map[string]any{
 		"command": "serve --key ${KEY} --home $${HOME} --log ${LOG:-info} ${REQUIRED:?set it} $BARE ${EMPTY:-}",
@@ -18,13 +18,20 @@ func TestInterpolationsAreTheHostsVariables(t *testing.T) {
 		"labels": map[string]any{"a": "${ON:+yes}"},
 	}
 	var got []string
-	interpolations(block, "compose", func(name, path string) { got = append(got, path+" "+name) })
+	interpolations(block, "compose", func(name, path string, optional bool) {
+		if optional {
+			name += " (optional)"
+		}
+		got = append(got, path+" "+name)
+	})
 	want := []string{
 		"compose.command BARE",
 		"compose.command EMPTY",
 		"compose.command KEY",
+		"compose.command LOG (optional)",
 		"compose.command REQUIRED",
 		"compose.healthcheck.test[2] PROBE_TOKEN",
+		"compose.labels.a ON (optional)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
