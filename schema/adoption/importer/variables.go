@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"fmt"
+	"strings"
 
 	"portschema/generators/compose"
 	"portschema/schema"
@@ -33,6 +33,7 @@ func (b *builder) declareVariables() {
 		blocks.Volumes, blocks.Networks = plainBlock(blocks.Volumes), plainBlock(blocks.Networks)
 		blocks.Secrets, blocks.Configs = plainBlock(blocks.Secrets), plainBlock(blocks.Configs)
 		host.Compose = &blocks
+		var settings []string
 		for _, name := range compose.Undeclared(&host, services) {
 			if h.Compose.Declares(name) {
 				continue
@@ -40,8 +41,16 @@ func (b *builder) declareVariables() {
 			secret := b.secretVariables[h.Name+"\x00"+name]
 			h.Compose.Variables = append(h.Compose.Variables, schema.Variable{Name: name, Secret: secret})
 			if !secret {
-				b.hostNotes(h).Add("compose.variables", fmt.Sprintf("%s is read from the host's environment, as the compose file read it", name))
+				settings = append(settings, name)
 			}
+		}
+		switch len(settings) {
+		case 0:
+		case 1:
+			b.hostNotes(h).Add("compose.variables", settings[0]+" is read from the host's environment, as the compose file read it")
+		default:
+			b.hostNotes(h).Add("compose.variables", strings.Join(settings[:len(settings)-1], ", ")+" and "+settings[len(settings)-1]+
+				" are read from the host's environment, as the compose file read them")
 		}
 	}
 }
