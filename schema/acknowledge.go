@@ -31,10 +31,13 @@ const (
 	// WarnHealthcheckPort: a healthcheck probes a port the service does
 	// not declare.
 	WarnHealthcheckPort = "healthcheck-port"
-	// WarnContainerPrefix: a compose service whose container name is
-	// the compose default, prefixed by the project's name.
+	// WarnContainerPrefix: a compose service without its own container
+	// name whose host's naming rule repeats the first word of its name
+	// (mana-auth-mana-forms).
 	WarnContainerPrefix = "container-prefix"
-	// WarnUnreadSecret: a secret no generated file hands to anything.
+	// WarnUnreadSecret: a secret or password named by one service only,
+	// read by nothing else on its host, and a letter or two from a name
+	// others use: most likely one secret spelt two ways.
 	WarnUnreadSecret = "unread-secret"
 	// WarnNeedCredentials: a need's URL lacks a credential its target
 	// asks for (password, user, database).

@@ -41,5 +41,14 @@ func (s Secret) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(s))
 }
 
+// MarshalJSON writes a variable as its name when that is all it says.
+func (v Variable) MarshalJSON() ([]byte, error) {
+	if v == (Variable{Name: v.Name}) {
+		return json.Marshal(v.Name)
+	}
+	type plain Variable
+	return json.Marshal(plain(v))
+}
+
 // MarshalJSON writes an environment value as the string it is.
 func (e EnvValue) MarshalJSON() ([]byte, error) { return json.Marshal(e.Value) }

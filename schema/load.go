@@ -50,6 +50,9 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(src.Names) == 0 {
+		return nil, noSourceFiles()
+	}
 	if ds := checkPackages(src); len(ds) > 0 {
 		return nil, ds.Sort()
 	}
@@ -57,8 +60,9 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, docs, sourceFiles, err := evaluate(absRoot, src, shape)
-	if err != nil {
+	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape)
+	var cueErrs Diagnostics
+	if err != nil && (broken == nil || !errors.As(err, &cueErrs)) {
 		return nil, err
 	}
 	p, err := decode(docs, ix)
@@ -68,11 +72,19 @@ func Load(root string) (*Platform, error) {
 	p.Root = absRoot
 	p.Source = src
 	p.SourceFiles = sourceFiles
+	p.broken = broken
 	errs, warns := validate(p)
 	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
-		errs = append(errs, unknown...).Sort()
+		errs = append(errs, unknown...)
 	}
-	p.Warnings = append(warns, ix.spreadServices()...).Sort()
+	warns = append(warns, ix.spreadServices()...)
+	if len(cueErrs) > 0 {
+		// The rules ran on what evaluates; warnings wait for a source
+		// that evaluates whole.
+		errs, warns = append(errs, cueErrs...), nil
+	}
+	errs = errs.Sort()
+	p.Warnings = warns.Sort()
 	if len(errs) > 0 {
 		return p, errs
 	}
@@ -88,7 +100,11 @@ func Load(root string) (*Platform, error) {
 // the plan and the index are all that need its syntax, and the parts
 // load their own bytes. Any other source, and one whose part fails (for
 // the complete diagnostics), is loaded and evaluated whole by CUE.
-func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]byte, []string, error) {
+//
+// Where CUE's errors are all inside entities, the entities that do
+// evaluate come back with the errors, and the broken ones are named
+// (see partialExport).
+func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]byte, []string, map[string]bool, error) {
 	if files := parsePlain(src); files != nil {
 		if plan := planSplit(src, files); plan != nil {
 			names := sourceNames(absRoot, files)
@@ -98,27 +114,27 @@ func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]by
 			docs, ok := plan.evaluate(src)
 			ix := <-positions
 			if ok {
-				return ix, docs, names, nil
+				return ix, docs, names, nil, nil
 			}
 			inst, err := loadInstance(src)
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, nil, nil, nil, err
 			}
-			data, err := evaluateWhole(absRoot, ix, inst)
-			return ix, [][]byte{data}, sourceNames(absRoot, inst.Files), err
+			data, broken, err := evaluateWhole(absRoot, ix, inst)
+			return ix, [][]byte{data}, sourceNames(absRoot, inst.Files), broken, err
 		}
 	}
 	inst, err := loadInstance(src)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	names := sourceNames(absRoot, inst.Files)
 	ix := newPositionIndex(absRoot, inst.Files, shape)
 	if inst.Err != nil {
-		return nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
+		return nil, nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
 	}
-	data, err := evaluateWhole(absRoot, ix, inst)
-	return ix, [][]byte{data}, names, err
+	data, broken, err := evaluateWhole(absRoot, ix, inst)
+	return ix, [][]byte{data}, names, broken, err
 }
 
 // sourceNames are the user's files among files, relative to the root,
@@ -135,8 +151,9 @@ func sourceNames(absRoot string, files []*ast.File) []string {
 }
 
 // evaluateWhole evaluates the source in one piece and exports it as
-// JSON; if that fails, it validates for the complete list of problems.
-func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]byte, error) {
+// JSON; if that fails, it validates for the complete list of problems,
+// and exports what evaluates (see partialExport).
+func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]byte, map[string]bool, error) {
 	v := cuecontext.New().BuildInstance(inst)
 	data, err := v.MarshalJSON()
 	if err != nil {
@@ -145,9 +162,10 @@ func evaluateWhole(absRoot string, ix *positionIndex, inst *build.Instance) ([]b
 			verr = err
 		}
 		ds := cueDiagnostics(absRoot, ix, verr)
-		return nil, fieldsInWords(ix.shape, append(ds, shapeDiagnostics(ix, ds)...)).Sort()
+		partial, broken := partialExport(v, ix.shape)
+		return partial, broken, fieldsInWords(ix.shape, append(ds, shapeDiagnostics(ix, ds)...)).Sort()
 	}
-	return data, nil
+	return data, nil, nil
 }
 
 // loadInstance loads the package from the bytes already read, with the
@@ -192,14 +210,22 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 				related = append(related, up)
 			}
 		}
+		format, args := e.Msg()
+		if msg, ok := importInWords(root, pos, format, args); ok {
+			ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Message: msg})
+			continue
+		}
 		if !pos.IsValid() {
+			if d, ok := missingInWords(ix, e.Path(), format); ok {
+				ds = append(ds, d)
+				continue
+			}
 			pos = ix.lookup(e.Path())
 		}
 		msg := cueMessage(e)
 		if strings.Contains(msg, "errors in empty disjunction") {
 			continue // a heading; its alternatives follow as errors of their own
 		}
-		format, args := e.Msg()
 		if strings.Contains(format, "(mismatched types") && mismatchedElsewhere(err, e) {
 			continue // another alternative of a disjunction says what is wrong
 		}
@@ -377,6 +403,16 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	}
 	type plain Secret
 	return json.Unmarshal(b, (*plain)(s))
+}
+
+// UnmarshalJSON reads a variable written as its name alone.
+func (v *Variable) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*v = Variable{}
+		return json.Unmarshal(b, &v.Name)
+	}
+	type plain Variable
+	return json.Unmarshal(b, (*plain)(v))
 }
 
 // UnmarshalJSON keeps numbers as written and renders booleans as

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -74,6 +75,9 @@ type Platform struct {
 	// resolved is set when every reference of the model names
 	// something that exists (see resolve).
 	resolved bool
+	// broken are the entities ("services.x") left out of a model made
+	// of the parts of a source that evaluate (see partialExport).
+	broken map[string]bool
 }
 
 // Range returns the named range, or nil.
@@ -177,6 +181,26 @@ type ComposeHost struct {
 	Secrets       map[string]any `json:"secrets"`
 	Configs       map[string]any `json:"configs"`
 	Logs          *Logs          `json:"logs"`
+	// Dotenv are the hand-written dotenv files compose reads on the
+	// host; none means the .env beside the compose file.
+	Dotenv []string `json:"dotenv,omitempty"`
+	// Variables are the host's own variables compose interpolates, in
+	// the order written.
+	Variables []Variable `json:"variables"`
+}
+
+// Declares reports whether the host lists name under compose.variables.
+func (c *ComposeHost) Declares(name string) bool {
+	return c != nil && slices.ContainsFunc(c.Variables, func(v Variable) bool { return v.Name == name })
+}
+
+// Variable is a variable of a compose host's environment that compose
+// keys read and no service declares.
+type Variable struct {
+	Name string `json:"name"`
+	// Secret is set for a value kept out of version control.
+	Secret      bool   `json:"secret"`
+	Description string `json:"description"`
 }
 
 // Tunnel is a cloudflared tunnel run on a host.

@@ -36,6 +36,10 @@ func checkNames(c *collector, p *Platform) {
 // closest to name, or "" when none is close: for the rules of outputs.
 func Suggest(name string, known []string) string { return suggest(name, known) }
 
+// Distance is the number of letters to insert, delete or change to turn
+// one name into the other.
+func Distance(a, b string) int { return distance(a, b) }
+
 // suggest returns ` (did you mean "x"?)` for the closest known name.
 func suggest(name string, known []string) string {
 	best, bestD := "", len(name)/2+1

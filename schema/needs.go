@@ -16,6 +16,8 @@ func checkNeeds(c *collector, p *Platform) {
 			pos := s.At(fmt.Sprintf("needs[%d]", i))
 			target := n.Target
 			switch {
+			case target == nil && p.isBroken("services", n.Service):
+				continue // its own errors say what is wrong with it
 			case target == nil:
 				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, goneHint(s, i, suggest(n.Service, serviceNames(p))))
 				continue

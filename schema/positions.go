@@ -37,6 +37,9 @@ type positionIndex struct {
 	// that writes it, in load order: one service written in two files
 	// merges without a word, which vet warns about.
 	definedIn map[string][]Pos
+	// first is the user's first file by name, where a problem of the
+	// whole source (no platform block at all) is reported.
+	first string
 	// shape is the source's shape: its top-level fields say which hold
 	// named entities (a Map: ranges, hosts, services) and which are one
 	// entity each (a Struct: platform, outputs, prometheus).
@@ -48,6 +51,9 @@ func newPositionIndex(root string, files []*ast.File, shape *Shape) *positionInd
 	for _, f := range files {
 		if filepath.Base(f.Filename) == DefinitionsFile {
 			continue // positions are the user's, never the definitions'
+		}
+		if name := relPath(root, f.Filename); ix.first == "" || name < ix.first {
+			ix.first = name
 		}
 		ix.walkDecls(f.Decls, cursor{})
 	}

@@ -9,16 +9,16 @@ import "fmt"
 // left a nil reference behind (see resolve).
 func checkReferences(c *collector, p *Platform) {
 	for _, s := range p.Services {
-		if s.HostRef == nil {
+		if s.HostRef == nil && !p.isBroken("hosts", s.Host) {
 			c.errorf(s.At("host"), nil, "%s: unknown host %q%s", s.Name, s.Host, suggest(s.Host, hostNames(p)))
 		}
-		if s.RangeRef == nil {
+		if s.RangeRef == nil && !p.isBroken("ranges", s.Range) {
 			c.errorf(s.At("range"), nil, "%s: unknown range %q%s", s.Name, s.Range, suggest(s.Range, rangeNames(p)))
 		}
-		if s.Planned != nil && s.Planned.Range != "" && s.Planned.RangeRef == nil {
+		if s.Planned != nil && s.Planned.Range != "" && s.Planned.RangeRef == nil && !p.isBroken("ranges", s.Planned.Range) {
 			c.errorf(s.At("planned.range"), nil, "%s: unknown range %q", s.Name, s.Planned.Range)
 		}
-		if s.FrontendOf != "" && p.Service(s.FrontendOf) == nil {
+		if s.FrontendOf != "" && p.Service(s.FrontendOf) == nil && !p.isBroken("services", s.FrontendOf) {
 			c.errorf(s.At("frontend_of"), nil, "%s: unknown service %q", s.Name, s.FrontendOf)
 		}
 		for i, pub := range s.Public {
@@ -28,11 +28,11 @@ func checkReferences(c *collector, p *Platform) {
 		}
 	}
 	if pr := p.Prometheus; pr != nil {
-		if pr.HostRef == nil {
+		if pr.HostRef == nil && !p.isBroken("hosts", pr.Host) {
 			c.errorf(pr.At("host"), nil, "prometheus: unknown host %q%s", pr.Host, suggest(pr.Host, hostNames(p)))
 		}
 		for _, name := range sortedKeys(pr.Probes) {
-			if job := pr.Probes[name]; job.ExporterRef == nil {
+			if job := pr.Probes[name]; job.ExporterRef == nil && !p.isBroken("services", job.Exporter) {
 				c.errorf(pr.At("probes."+name+".exporter"), nil, "prometheus: probe %s: unknown exporter service %q%s",
 					name, job.Exporter, suggest(job.Exporter, serviceNames(p)))
 			}

@@ -9,9 +9,12 @@ package schema
 // A name that is unknown leaves its pointer nil; the rules report it
 // (see checkReferences) and Resolved is false. Only the source's own
 // rules read such a model: every output's rules and generators read a
-// model whose references all resolved.
+// model whose references all resolved. So is a model that lacks the
+// entities CUE could not evaluate (see partialExport): the outputs'
+// rules read the whole model (an alert selects any service's job), and
+// wait for a source that evaluates whole.
 func (p *Platform) resolve() {
-	p.resolved = true
+	p.resolved = len(p.broken) == 0
 	found := func(ok bool) {
 		if !ok {
 			p.resolved = false

@@ -64,7 +64,7 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 		t.Fatal(err)
 	}
 	ix := newPositionIndex(abs, inst.Files, shape)
-	data, wholeErr := evaluateWhole(abs, ix, inst)
+	data, _, wholeErr := evaluateWhole(abs, ix, inst)
 	if wholeErr == nil {
 		if whole, err = decode([][]byte{data}, ix); err != nil {
 			t.Fatal(err)

@@ -55,11 +55,21 @@ func OutputPath(h *schema.Host) string {
 // Check reports, at the source, everything compose makes of it: compose
 // blocks on hosts without compose, keys and labels the generator owns
 // set by hand, container names used twice on a host, healthchecks that
-// probe a port the service does not listen on (warnings), and every
+// probe a port the service does not listen on (warnings), variables
+// compose reads from a host's environment that no service declares, and
+// secrets spelt two ways (warnings; see checkSecrets), a dotenv file
+// that renames the project (see checkProjectNames), and every
 // service block and host block compose-go's loader rejects (see
 // validate). Generate relies on a source that passes it.
-func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
+func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
 	ds := append(checkOwnership(p), checkHealthchecks(p)...)
+	ds = append(ds, checkSecrets(p)...)
+	ds = append(ds, checkContainerPrefixes(p)...)
+	pinned, err := checkProjectNames(p, read)
+	if err != nil {
+		return nil, fmt.Errorf("compose: %w", err)
+	}
+	ds = append(ds, pinned...)
 	ds = append(ds, checkValues(p)...)
 	hosts := composeHosts(p)
 	errs := make([]error, len(hosts))

@@ -174,9 +174,16 @@ func composePorts(t *testing.T, p *schema.Platform) map[string]map[uint32]int {
 	templates := secretsTemplates(t, p)
 	for _, f := range files {
 		var asked []string
-		details := types.ConfigDetails{WorkingDir: t.TempDir(), ConfigFiles: []types.ConfigFile{{Filename: f.Path, Content: f.Data}}}
+		// The loader puts what compose sets itself (the project's name)
+		// in the details' environment; the rest comes from the host's.
+		own := types.Mapping{}
+		details := types.ConfigDetails{WorkingDir: t.TempDir(), ConfigFiles: []types.ConfigFile{{Filename: f.Path, Content: f.Data}},
+			Environment: own}
 		project, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 			o.Interpolate.LookupValue = func(key string) (string, bool) {
+				if v, ok := own[key]; ok {
+					return v, true
+				}
 				asked = append(asked, key)
 				return "value-of-" + key, true
 			}

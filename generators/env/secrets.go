@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/template"
 
 	"portschema/schema"
@@ -30,8 +31,10 @@ type use struct {
 // hostVariables finds every variable a compose host's compose file reads
 // from the host's environment: the services' secrets, the passwords of
 // their need URLs, and the `${NAME}` references written in compose keys
-// passed through from the source (`$${NAME}` is the container's and is
-// left out). Each name maps to its uses in service order.
+// passed through from the source or in the host addresses of their
+// ports (`$${NAME}` is the container's and is left out). Each name maps
+// to its uses in service order. The host's own compose.variables are
+// listed apart, see secretsDocument.
 func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 	vars := map[string][]use{}
 	add := func(name string, u use) { vars[name] = append(vars[name], u) }
@@ -79,9 +82,13 @@ func hostIPVariables(s *schema.Service) []string {
 }
 
 // referencedIn lists, sorted, the variables a block of compose keys
-// interpolates.
+// interpolates from the host's environment. COMPOSE_PROJECT_NAME is
+// left out: compose sets it to the project's name, and a value in the
+// host's .env would rename the project.
 func referencedIn(block map[string]any) []string {
-	return slices.Sorted(maps.Keys(template.ExtractVariables(block, nil)))
+	vars := template.ExtractVariables(block, nil)
+	delete(vars, consts.ComposeProjectName)
+	return slices.Sorted(maps.Keys(vars))
 }
 
 // environmentSecrets lists, sorted, the variables that top-level compose
@@ -99,9 +106,11 @@ func environmentSecrets(secrets map[string]any) []string {
 	return names
 }
 
-// secretsDocument is a compose host's secrets template. A variable that
-// several services read is listed once, at the top, with their names;
-// every other one under the one service that reads it.
+// secretsDocument is a compose host's secrets template. The host's own
+// variables (compose.variables) come first, each with its description,
+// whether it is a secret and who reads it; then a variable that several
+// services read is listed once, with their names; every other one under
+// the one service that reads it.
 func secretsDocument(p *schema.Platform, h *schema.Host) document {
 	doc := document{About: []string{
 		"Host " + h.Name + ": " + h.Title + ".",
@@ -110,9 +119,13 @@ func secretsDocument(p *schema.Platform, h *schema.Host) document {
 		"the values, and keep that copy out of version control.",
 	}}
 	vars := hostVariables(p, h)
+	doc.add("The host's variables (compose.variables)", declaredVariables(h, vars)...)
 	var shared []assignment
 	own := map[string][]assignment{}
 	for name, uses := range vars {
+		if h.Compose.Declares(name) {
+			continue
+		}
 		readers := serviceNames(uses)
 		if len(readers) > 1 {
 			shared = append(shared, assignment{Name: name, Comments: wrap("used by "+strings.Join(readers, ", "), 76)})
@@ -133,6 +146,34 @@ func secretsDocument(p *schema.Platform, h *schema.Host) document {
 		doc.add(title, own[s.Name]...)
 	}
 	return doc
+}
+
+// declaredVariables are the assignments of the host's own variables,
+// whether or not anything reads them (vet warns of one nothing reads).
+func declaredVariables(h *schema.Host, vars map[string][]use) []assignment {
+	var out []assignment
+	seen := map[string]bool{}
+	for _, v := range h.Compose.Variables {
+		if seen[v.Name] {
+			continue
+		}
+		seen[v.Name] = true
+		var comments []string
+		if v.Description != "" {
+			comments = wrap(v.Description, 76)
+		}
+		if v.Secret {
+			comments = append(comments, "a secret: keep its value out of version control")
+		}
+		if readers := serviceNames(vars[v.Name]); len(vars[v.Name]) > 0 {
+			if readers[0] == "" {
+				readers[0] = "the host"
+			}
+			comments = append(comments, wrap("used by "+strings.Join(readers, ", "), 76)...)
+		}
+		out = append(out, assignment{Name: v.Name, Comments: comments})
+	}
+	return out
 }
 
 // serviceNames are the distinct readers of a variable, sorted; the host

@@ -10,7 +10,8 @@ import (
 // values, every secret of its services (by host name, not by the
 // variable a service reads it as), the passwords of their need URLs,
 // and what their compose keys and the host's compose blocks read, but
-// not what the containers read themselves ($${HOME}).
+// not what the containers read themselves ($${HOME}), nor the project's
+// name, which compose sets (${COMPOSE_PROJECT_NAME}).
 func TestSecretsTemplates(t *testing.T) {
 	_, files := generate(t, "testdata/platform")
 	for path, want := range map[string][]string{

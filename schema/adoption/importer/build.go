@@ -35,6 +35,9 @@ type builder struct {
 	claimed  map[string]bool            // hostnames+paths taken by services or rules
 
 	doc *docFacts
+	// secretVariables are the variables standing for the secrets taken
+	// out of compose keys, as host+"\x00"+name.
+	secretVariables map[string]bool
 }
 
 // svc is a service being built, with what import knows of its origin
@@ -73,19 +76,20 @@ func Build(in *Parsed) (*Source, []Finding, error) {
 		return nil, nil, err
 	}
 	b := &builder{
-		in:           in,
-		shape:        shape,
-		src:          &Source{Platform: &schema.Platform{}, Notes: map[string]Notes{}, Order: map[string][]string{}},
-		serviceNames: nameSet{},
-		hostNames:    nameSet{},
-		rangeNames:   nameSet{},
-		hosts:        map[string]*schema.Host{},
-		byName:       map[string]*svc{},
-		dns:          map[string]map[string]*svc{},
-		hostPort:     map[string]map[int]*svc{},
-		lan:          map[string]*schema.Host{},
-		public:       map[string]*svc{},
-		claimed:      map[string]bool{},
+		in:              in,
+		shape:           shape,
+		src:             &Source{Platform: &schema.Platform{}, Notes: map[string]Notes{}, Order: map[string][]string{}},
+		serviceNames:    nameSet{},
+		hostNames:       nameSet{},
+		rangeNames:      nameSet{},
+		hosts:           map[string]*schema.Host{},
+		byName:          map[string]*svc{},
+		dns:             map[string]map[string]*svc{},
+		hostPort:        map[string]map[int]*svc{},
+		lan:             map[string]*schema.Host{},
+		public:          map[string]*svc{},
+		secretVariables: map[string]bool{},
+		claimed:         map[string]bool{},
 	}
 	b.readDoc()
 	for i := range in.Compose {
@@ -110,6 +114,7 @@ func Build(in *Parsed) (*Source, []Finding, error) {
 	b.addPromtail()
 	b.fixNeeds()
 	b.stripSecrets()
+	b.declareVariables()
 	b.finish()
 	return b.src, b.findings, nil
 }

@@ -27,6 +27,7 @@ func (b *builder) stripSecrets() {
 			s.Compose[k] = st.value(v, "compose."+k)
 		}
 		b.reportStripped(s.Notes, s.pos, s.Name, st.removed)
+		b.keepSecretVariables(s.Host, st.removed)
 	}
 	for _, h := range b.src.Platform.Hosts {
 		notes := b.hostNotes(h)
@@ -42,6 +43,7 @@ func (b *builder) stripSecrets() {
 				st := &stripper{interpolated: true}
 				*block.m, _ = st.value(*block.m, "compose."+block.key).(map[string]any)
 				b.reportStripped(notes, at, "host "+h.Name, st.removed)
+				b.keepSecretVariables(h.Name, st.removed)
 			}
 		}
 		if t := h.Tunnel; t != nil {
@@ -79,6 +81,17 @@ func (b *builder) stripSecrets() {
 			st := &stripper{}
 			pr.Jobs[i], _ = st.value(pr.Jobs[i], fmt.Sprintf("jobs[%d]", i)).(map[string]any)
 			b.reportStripped(notes, at, "prometheus", st.removed)
+		}
+	}
+}
+
+// keepSecretVariables remembers the variables that now stand for the
+// secrets taken out of a host's compose keys, so that declareVariables
+// declares them as secrets.
+func (b *builder) keepSecretVariables(host string, removed []removedSecret) {
+	for _, r := range removed {
+		if r.variable != "" {
+			b.secretVariables[host+"\x00"+r.variable] = true
 		}
 	}
 }
