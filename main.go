@@ -25,9 +25,9 @@
 //
 // regen, and a check that finds the tree up to date, leave a stamp in the
 // user's cache directory: the hashes of the outputs, under a key made of
-// the source, the definitions, the root and this binary. A check that
-// finds the same key and the same outputs answers from it without
-// evaluating anything; any difference means the full check.
+// the source, the definitions, the root and this binary. A check or a
+// regen that finds the same key and the same outputs answers from it
+// without evaluating anything; any difference means the full run.
 // PORTSCHEMA_CACHE=DIR keeps stamps in DIR instead; PORTSCHEMA_CACHE=off
 // turns them off.
 //
@@ -210,6 +210,11 @@ func (c *cli) report(err error) int {
 func (c *cli) regen(args []string) int {
 	if _, ok := c.flags("regen", args); !ok {
 		return exitUsage
+	}
+	if n, ok := stamp.Written(c.root, c.toolID()); ok {
+		// The tree is what this source makes: nothing to write.
+		fmt.Fprintf(c.stderr, "regen: 0 written, 0 updated, 0 removed, %d unchanged\n", n)
+		return exitOK
 	}
 	res, code := c.build(output.Write)
 	if res == nil {
