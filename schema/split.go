@@ -12,6 +12,8 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
+
+	"portschema/schema/memo"
 )
 
 // A large source is evaluated in parts. CUE keeps nearly everything it
@@ -254,7 +256,10 @@ func refersToServices(f *ast.File, scopes map[ast.Node]bool) bool {
 // there are cores, and returns the JSON of every part; ok is false when
 // a part fails (the caller then evaluates the source whole, for the
 // complete diagnostics).
-func (plan *splitPlan) evaluate(src *Source) (docs [][]byte, ok bool) {
+//
+// What each part evaluated to is kept in store under the part's bytes,
+// so that a later run evaluates only the parts whose bytes changed.
+func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, ok bool) {
 	parts := max(2, (len(plan.names)+partSize-1)/partSize)
 	part := make(map[string]int, len(plan.names))
 	for i, name := range plan.names {
@@ -268,7 +273,7 @@ func (plan *splitPlan) evaluate(src *Source) (docs [][]byte, ok bool) {
 		wg.Go(func() {
 			for i := range work {
 				var err error
-				docs[i], err = evaluatePart(src, plan.only(src, part, i))
+				docs[i], err = evaluateCached(src, plan.only(src, part, i), store)
 				failed[i] = err != nil
 			}
 		})
@@ -325,6 +330,23 @@ func skipComma(data []byte, end int) int {
 		break
 	}
 	return end
+}
+
+// evaluateCached is evaluatePart, through the memo: a part evaluated
+// before, by this binary, from the same bytes, is taken from store.
+func evaluateCached(src *Source, files map[string][]byte, store memo.Store) ([]byte, error) {
+	if !store.On() || src.InModule {
+		return evaluatePart(src, files)
+	}
+	k := partKey(store, "source part", src.Names, files)
+	if data, ok := store.Get(k); ok {
+		return data, nil
+	}
+	data, err := evaluatePart(src, files)
+	if err == nil {
+		store.Put(k, data)
+	}
+	return data, err
 }
 
 // evaluatePart loads and exports one part of the source.
