@@ -53,7 +53,7 @@ import (
 const (
 	splitAt  = 40
 	partSize = 50
-	maxPart  = 4 * partSize
+	maxPart  = 2 * partSize
 )
 
 // maxWorkers bounds the parts evaluated at once: each holds its own
