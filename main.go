@@ -27,9 +27,11 @@
 // user's cache directory: the hashes of the outputs, under a key made of
 // the source, the definitions, the root and this binary. A check or a
 // regen that finds the same key and the same outputs answers from it
-// without evaluating anything; any difference means the full run.
-// PORTSCHEMA_CACHE=DIR keeps stamps in DIR instead; PORTSCHEMA_CACHE=off
-// turns them off.
+// without evaluating anything; any difference means the full run, which
+// takes from the same cache what each part of the source evaluated to and
+// compose-go's verdict on each service, keyed by the bytes they read (see
+// package memo). PORTSCHEMA_CACHE=DIR keeps the cache in DIR instead;
+// PORTSCHEMA_CACHE=off turns it off.
 //
 // Only this file prints; every other package returns values and errors.
 package main
