@@ -6,10 +6,13 @@
 #   make bench   time regen, check and vet beside `cue export` (when on
 #                PATH) on this project's platform and on sources of 50 to
 #                10,000 services, cold, warm and after one change
+#   make kube-apiserver
+#                build (once per version) the API server the Kubernetes
+#                tests validate manifests with; prints its path
 
 GO ?= go
 
-.PHONY: regen check vet test bench fuzz
+.PHONY: regen check vet test bench fuzz kube-apiserver
 
 regen:
 	$(GO) run . regen
@@ -33,6 +36,10 @@ BENCH ?= .
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime 5x -timeout 60m . ./generators/
 
+# Minutes on a cold build cache, then reused from the user cache dir.
+kube-apiserver:
+	@.ci/kube-apiserver/build.sh
+
 # Every fuzz target in turn, FUZZTIME each; new failing inputs land in the
 # packages' testdata/fuzz and become regression tests.
 FUZZTIME ?= 1m
@@ -45,7 +52,9 @@ FUZZ_TARGETS = \
 	./generators/env:FuzzEnvRoundTrip \
 	./generators/portdoc:FuzzCell \
 	./generators/yamlout:FuzzString \
-	./generators/compose:FuzzMarshalDocument
+	./generators/compose:FuzzMarshalDocument \
+	./generators/kubernetes:FuzzInterpolation \
+	./schema/adoption/importer:FuzzStripSecrets
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -65,6 +65,45 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkClusterVersusCompose runs the built tool's regen, from a
+// clean out/, on the same platform with its edge host a compose host
+// and then a Kubernetes cluster running the same services (a quarter
+// of them), interleaved, and reports the medians of both: wall time and
+// peak memory, and the cluster's ratios to compose.
+func BenchmarkClusterVersusCompose(b *testing.B) {
+	tool, measure := buildTool(b), buildMeasure(b)
+	trash := b.TempDir()
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			roots := [2]string{b.TempDir(), b.TempDir()}
+			for i, layout := range []synthetic.Layout{synthetic.ComposeEdge, synthetic.ClusterEdge} {
+				if err := synthetic.WriteFor(roots[i], n, layout); err != nil {
+					b.Fatal(err)
+				}
+			}
+			env := []string{stamp.CacheEnv + "=" + stamp.CacheOff}
+			var costs [2][]procCost
+			i := 0
+			for b.Loop() {
+				for k := range 2 {
+					j := (i + k) % 2 // alternate which goes first
+					clearOut(b, roots[j], trash)
+					costs[j] = append(costs[j], runProcess(b, measure, roots[j], env, tool, "regen"))
+				}
+				i++
+			}
+			c, k := median(costs[0]), median(costs[1])
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(c.wall.Seconds(), "compose-s")
+			b.ReportMetric(k.wall.Seconds(), "cluster-s")
+			b.ReportMetric(k.wall.Seconds()/c.wall.Seconds(), "cluster/compose")
+			b.ReportMetric(float64(c.maxRSS)/(1<<20), "compose-MB")
+			b.ReportMetric(float64(k.maxRSS)/(1<<20), "cluster-MB")
+			b.ReportMetric(float64(k.maxRSS)/float64(c.maxRSS), "cluster/compose-mem")
+		})
+	}
+}
+
 // buildTool builds the command as a user runs it, with its own main
 // (garbage collector settings included).
 func buildTool(b *testing.B) string {

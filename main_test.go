@@ -32,6 +32,13 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds:                scriptCmds,
+		Setup: func(env *testscript.Env) error {
+			// REPO is this repository, for scenarios that run what it
+			// ships beside the tool (the git hook in .github/hooks).
+			wd, err := os.Getwd()
+			env.Setenv("REPO", wd)
+			return err
+		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {
 				return os.Geteuid() == 0, nil
@@ -43,6 +50,18 @@ func TestScripts(t *testing.T) {
 
 // scriptCmds are the scenario commands beyond testscript's own.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// perm PATH MODE fails unless the file's permission bits are MODE
+	// (octal); chmod's counterpart.
+	"perm": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: perm PATH MODE")
+		}
+		fi, err := os.Stat(ts.MkAbs(args[0]))
+		ts.Check(err)
+		if got := fmt.Sprintf("%04o", fi.Mode().Perm()); (got == args[1]) == neg {
+			ts.Fatalf("%s has mode %s, want %s%s", args[0], got, map[bool]string{true: "other than "}[neg], args[1])
+		}
+	},
 	// snapshot DIR records the bytes of every file below DIR.
 	"snapshot": func(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 1 {

@@ -125,3 +125,33 @@ func cleanOut(b *testing.B, root string) {
 		b.Fatal(err)
 	}
 }
+
+// clusterSizes are the sizes of the cluster benchmarks.
+var clusterSizes = []int{1000, 10000}
+
+// BenchmarkGenerateLayouts times every generator on the same platform
+// with its edge host a compose host, then a Kubernetes cluster running
+// the same services: the cost of manifests beside that of a compose
+// file, in time and allocations.
+func BenchmarkGenerateLayouts(b *testing.B) {
+	for _, n := range clusterSizes {
+		for _, l := range []struct {
+			name   string
+			layout synthetic.Layout
+		}{{"compose", synthetic.ComposeEdge}, {"cluster", synthetic.ClusterEdge}} {
+			b.Run(fmt.Sprintf("services=%d/edge=%s", n, l.name), func(b *testing.B) {
+				root := b.TempDir()
+				if err := synthetic.WriteFor(root, n, l.layout); err != nil {
+					b.Fatal(err)
+				}
+				p := loadAt(b, root)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := generators.Run(p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -41,6 +41,12 @@ type Result struct {
 // generators run: a write stages each generator's files while the
 // others still run, and writes nothing unless every one succeeded.
 func Build(root string, ending output.Ending) (*Result, error) {
+	return BuildNotifying(root, ending, nil)
+}
+
+// BuildNotifying is Build, telling waiting (if not nil) when a write
+// waits for the lock another run on the root holds.
+func BuildNotifying(root string, ending output.Ending, waiting func(lock string)) (*Result, error) {
 	p, err := schema.Load(root)
 	var srcErrs schema.Diagnostics
 	if p == nil || (err != nil && !errors.As(err, &srcErrs)) {
@@ -56,7 +62,9 @@ func Build(root string, ending output.Ending) (*Result, error) {
 	var ready func([]output.File)
 	var sink *output.Sink
 	if generate {
-		if sink, err = output.NewTree(p.Root).Open(ending); err != nil {
+		tree := output.NewTree(p.Root)
+		tree.Waiting = waiting
+		if sink, err = tree.Open(ending); err != nil {
 			return nil, err
 		}
 		defer sink.Close()

@@ -1,11 +1,15 @@
 package generators
 
 import (
+	"portschema/generators/alerts"
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
 	"portschema/generators/env"
+	"portschema/generators/kubernetes"
 	"portschema/generators/portdoc"
 	"portschema/generators/prometheus"
+	"portschema/generators/promtail"
+	"portschema/generators/urldoc"
 )
 
 // All returns the generators, one line each. A path two of them
@@ -17,5 +21,9 @@ func All() []Generator {
 		{Name: "prometheus", Generate: prometheus.Generate, Check: prometheus.Check},
 		{Name: "cloudflared", Generate: cloudflared.Generate},
 		{Name: "env", Generate: env.Generate},
+		{Name: "alerts", Generate: alerts.Generate, Check: alerts.Check},
+		{Name: "promtail", Generate: promtail.Generate, Check: promtail.Check},
+		{Name: "urldoc", Generate: urldoc.Generate},
+		{Name: "kubernetes", Generate: kubernetes.Generate, Check: kubernetes.Check},
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"portschema/generators/output"
 	"portschema/schema"
+	"portschema/schema/readfile"
 )
 
 // Run checks a model Load accepted with every generator's rules and
@@ -133,7 +134,7 @@ type Input struct {
 }
 
 func (in *inputs) read(path string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join(in.root, filepath.FromSlash(path)))
+	data, err := readfile.Regular(filepath.Join(in.root, filepath.FromSlash(path)))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}

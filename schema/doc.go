@@ -29,4 +29,12 @@
 // lives below in adoption/: handwritten reads compose, cloudflared,
 // Prometheus and Markdown files; audit cross-checks them; importer
 // writes a source from them, built as this package's model.
+//
+// The review subsystem, for looking at a platform and at a change to it,
+// lives in review/: inventory lists the ports in use and free (ports),
+// explain gathers what the platform derives from one service, and
+// platformdiff compares two versions (diff), helped by derived, which
+// reads routes, jobs and a service's lines back from generated files,
+// and revision, which reads the source at a git revision. They read the
+// model and the generated files; nothing here depends on them.
 package schema

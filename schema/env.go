@@ -2,25 +2,7 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 )
-
-// secretNameRE matches variable names that hold credentials.
-var secretNameRE = regexp.MustCompile(`(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|APIKEY|API_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
-
-// secretValueRE matches values that look like credentials whatever
-// their name: URLs with a password, private keys, well-known token shapes.
-var secretValueRE = regexp.MustCompile(`://[^/\s:@]+:[^/\s@$]+@|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(sk_live|sk_test|rk_live|ghp|gho|github_pat|xox[abp]|glpat)_?[A-Za-z0-9_-]{10,}|\bAKIA[0-9A-Z]{16}\b`)
-
-// LooksSecret reports whether an env value written in plain text looks
-// like a credential: by its name (with a non-empty value) or its shape.
-func LooksSecret(name, value string) bool {
-	if value != "" && secretNameRE.MatchString(strings.ToUpper(name)) {
-		return true
-	}
-	return secretValueRE.MatchString(value)
-}
 
 // GeneratedEnv lists the variables portschema writes for a service, with
 // the path of the source field each comes from.
@@ -61,9 +43,24 @@ func checkEnv(c *collector, p *Platform) {
 			if field, ok := gen[name]; ok {
 				c.errorf(pos, []Pos{s.At(field)}, "%s: env %s collides with the variable generated from %s", s.Name, name, field)
 			}
+			if r, at, ok := controlChar(s.Env[name].Value); ok {
+				c.errorf(pos, nil, "%s: env %s holds the control character U+%04X at byte %d; an environment value cannot carry it (a .env or compose file would write it raw)", s.Name, name, r, at)
+			}
 			if LooksSecret(name, s.Env[name].Value) {
 				c.errorf(pos, nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
 			}
 		}
 	}
+}
+
+// controlChar finds the first control character a value may not carry:
+// any but tab, newline and carriage return, which dotenv and YAML
+// quoting write escaped.
+func controlChar(v string) (r rune, at int, ok bool) {
+	for i, r := range v {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return r, i, true
+		}
+	}
+	return 0, 0, false
 }

@@ -21,6 +21,10 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`services: y: {host: "mini", port: 3002, range: "core", public: ["*.example.com"], env: "A B": "x"}`))
 	f.Add([]byte("services: {\n"))
 	f.Add([]byte(`import "strings"` + "\n" + `platform: name: strings.ToLower("X")`))
+	f.Add([]byte(`services: auth: compose: {labels: {"db-password": "hunter2"}, command: ["x", "--requirepass", "hunter2"]}`))
+	f.Add([]byte(`services: auth: env: {X: "a\u0000b", PGPASSWORD: "sk-proj-abcdefghijklmnop0123"}`))
+	f.Add([]byte(`outputs: port_doc: "schema/x.cue"` + "\n" + `hosts: mini: compose: output: ".git/hooks/pre-commit"`))
+	f.Add([]byte(`services: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: {host: "mini", port: 3009, range: "core"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		root := t.TempDir()
 		dir := filepath.Join(root, SourceDir)

@@ -62,6 +62,9 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ds := checkPackages(src); len(ds) > 0 {
+		return nil, ds.Sort()
+	}
 	shape, err := SourceShape()
 	if err != nil {
 		return nil, err
@@ -81,7 +84,7 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
 		errs = append(errs, unknown...).Sort()
 	}
-	p.Warnings = warns
+	p.Warnings = append(warns, ix.spreadServices()...).Sort()
 	if len(errs) > 0 {
 		return p, errs
 	}
@@ -223,7 +226,7 @@ func loadInstance(src *Source) (*build.Instance, error) {
 // value, a pattern constraint); those positions are dropped and the
 // error's path is looked up in the user's files instead.
 func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
-	var ds Diagnostics
+	var ds, dropped Diagnostics
 	for _, e := range cueerrors.Errors(err) {
 		var pos Pos
 		var related []Pos
@@ -253,11 +256,20 @@ func cueDiagnostics(root string, ix *positionIndex, err error) Diagnostics {
 			format += " (alone)"
 		}
 		if format != "field not allowed" && ix.shape != nil {
-			if msg = inWords(ix.shape, e.Path(), format, args); msg == "" {
+			words := inWords(ix.shape, e.Path(), format, args)
+			if words == "" {
+				// Left to another error; kept in case none is reported.
+				dropped = append(dropped, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: redactSecrets(e.Path(), msg)})
 				continue
 			}
+			msg = words
 		}
-		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: msg})
+		ds = append(ds, Diagnostic{Severity: Error, Pos: pos, Related: related, Message: redactSecrets(e.Path(), msg)})
+	}
+	if len(ds) == 0 {
+		// A source that does not evaluate is never reported as without
+		// errors.
+		ds = dropped
 	}
 	return ds.Sort()
 }

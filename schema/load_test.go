@@ -114,17 +114,17 @@ func TestRules(t *testing.T) {
 services: a: {host: "mini", port: 3001, range: "core"}
 services: b: {host: "mini", port: 3001, range: "core"}
 services: c: {host: "gpu", port: 3001, range: "core"}`,
-			[]string{"schema/services.cue:4:35: b: port 3001 on host mini is already taken by a (schema/services.cue:3:35)"}},
+			[]string{"schema/services.cue:4:35: b: port 3001 on host mini is already taken by a; 3000 is free in range core (schema/services.cue:3:35)"}},
 		{"named ports collide too, deployed or not", `
 services: a: {host: "mini", port: 3001, range: "core", ports: smtp: port: 3002}
 services: b: {host: "mini", port: 3002, range: "core", deployed: false}`,
-			[]string{"schema/services.cue:4:35: b: port 3002 on host mini is already taken by a:smtp (schema/services.cue:3:75)"}},
+			[]string{"schema/services.cue:4:35: b: port 3002 on host mini is already taken by a:smtp; 3000 is free in range core (schema/services.cue:3:75)"}},
 		{"unpublished ports take no host port", `
 services: a: {host: "mini", port: 3001, range: "core", publish: false}
 services: b: {host: "mini", port: 3001, range: "core"}`, nil},
 		{"out of range", `
 services: a: {host: "mini", port: 3020, range: "core"}`,
-			[]string{"schema/services.cue:3:35: a: port 3020 is outside range core (3000-3009); move it, plan a slot in the range (planned: port:) or give a reason (exception:) (schema/base.cue:5:2)"}},
+			[]string{"schema/services.cue:3:35: a: port 3020 is outside range core (3000-3009); move it (3000 is free), plan a slot in the range (planned: port:) or give a reason (exception:) (schema/base.cue:5:2)"}},
 		{"a planned slot in range or an exception allows it", `
 services: a: {host: "mini", port: 3020, range: "core", planned: port: 3002}
 services: b: {host: "mini", port: 3021, range: "core", exception: "legacy clients"}`, nil},
@@ -177,7 +177,7 @@ services: b: {host: "mini", port: 3002, range: "core", bogus: 1, public: ["Upper
 services: c: {host: "mini", range: "core"}`,
 			[]string{
 				"schema/services.cue:3:35: services.a.port: a port is a whole number from 1 to 65535; got 70000",
-				`schema/services.cue:4:63: services.b: unknown field "bogus"; allowed: host, port, container_port, protocol, host_ips, publish, ports, scheme, port_env, range, runtime, description, tier, deployed, profiles, planned, exception, frontend_of, container, public, metrics, probes, needs, env, secrets, env_files, compose, acknowledge`,
+				`schema/services.cue:4:63: services.b: unknown field "bogus"; allowed: host, port, container_port, protocol, host_ips, publish, ports, scheme, port_env, range, runtime, description, tier, deployed, profiles, planned, exception, frontend_of, container, public, metrics, probes, needs, env, secrets, env_files, compose, acknowledge, alert`,
 				"schema/services.cue:5:11: services.c: port is required (port is where the service is reached on its host: the published host port for compose services, the listening port otherwise.)",
 				`schema/services.cue:4:75: services.b.public.0: a hostname is lower-case labels of letters, digits and dashes joined by dots, ending in a top-level domain of letters (app.example.com), optionally starting with *. for a wildcard; got "Upper.example.com"`,
 			}},

@@ -107,6 +107,8 @@ type Outputs struct {
 	Prometheus string   `json:"prometheus"`
 	EnvDir     string   `json:"env_dir"`
 	AlertRules []string `json:"alert_rules"`
+	Alerts     string   `json:"alerts"`
+	URLDoc     string   `json:"url_doc"`
 	Pos        Positions
 }
 
@@ -137,6 +139,7 @@ const (
 	KindLaunchd       = "launchd"
 	KindSystemd       = "systemd"
 	KindManual        = "manual"
+	KindCluster       = "cluster"
 )
 
 // How other hosts reach a host's services.
@@ -146,7 +149,7 @@ const (
 	ReachNone   = "none"
 )
 
-// Host is a machine.
+// Host is a machine, or a Kubernetes cluster.
 type Host struct {
 	Name    string
 	Title   string       `json:"title"`
@@ -154,6 +157,7 @@ type Host struct {
 	Address string       `json:"address"`
 	Reach   string       `json:"reach"`
 	Compose *ComposeHost `json:"compose"`
+	Cluster *Cluster     `json:"cluster"`
 	Tunnel  *Tunnel      `json:"tunnel"`
 	Pos     Positions
 	// Services are the services that run on the host, sorted by name
@@ -172,6 +176,7 @@ type ComposeHost struct {
 	Networks      map[string]any `json:"networks"`
 	Secrets       map[string]any `json:"secrets"`
 	Configs       map[string]any `json:"configs"`
+	Logs          *Logs          `json:"logs"`
 }
 
 // Tunnel is a cloudflared tunnel run on a host.
@@ -227,7 +232,9 @@ type Service struct {
 	// Compose is the pass-through block of ordinary compose keys, as
 	// decoded from JSON (maps, slices, strings, float64, bool).
 	Compose map[string]any `json:"compose"`
-	Pos     Positions
+	// Alert is the service's own paging, nil where it sets none.
+	Alert *Paging `json:"alert"`
+	Pos   Positions
 	// HostRef and RangeRef are the host and the range the service
 	// names, resolved once (see resolve).
 	HostRef  *Host  `json:"-"`
@@ -433,6 +440,7 @@ type Prometheus struct {
 	RuleFiles []string            `json:"rule_files"`
 	Jobs      []map[string]any    `json:"jobs"`
 	Probes    map[string]ProbeJob `json:"probes"`
+	Alerts    *Alerts             `json:"alerts"`
 	Pos       Positions
 	// HostRef is the host Prometheus runs on, resolved once (see
 	// resolve).

@@ -13,7 +13,11 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // unconstrained ([#Name]: only applies to names that match).
 func checkNames(c *collector, p *Platform) {
 	check := func(kind, name string, pos Pos) {
-		if !nameRE.MatchString(name) || len(name) > 63 {
+		if len(name) > 63 {
+			c.errorf(pos, nil, "%s name %q is %d characters long; at most 63 are allowed (the length of a DNS label)", kind, name, len(name))
+			return
+		}
+		if !nameRE.MatchString(name) {
 			c.errorf(pos, nil, "%s name %q must be lower-case letters, digits and dashes, starting with a letter", kind, name)
 		}
 	}

@@ -17,7 +17,7 @@ func checkNeeds(c *collector, p *Platform) {
 			target := n.Target
 			switch {
 			case target == nil:
-				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, suggest(n.Service, serviceNames(p)))
+				c.errorf(pos, nil, "%s: needs unknown service %q%s", s.Name, n.Service, goneHint(s, i, suggest(n.Service, serviceNames(p))))
 				continue
 			case target == s:
 				c.errorf(pos, nil, "%s: needs itself", s.Name)
@@ -57,7 +57,11 @@ func checkStartOrder(c *collector, s *Service, i int, target *Service) {
 			c.errorf(at("url"), []Pos{at("depends")}, "%s: the need of %s with url: false and depends: false does nothing", s.Name, target.Name)
 		}
 	}
-	sameHost := target.Host == s.Host && s.HostRef.IsCompose()
+	// A cluster has no start order (its pods start side by side, and a
+	// Service routes to a pod once it is ready): there such needs and
+	// conditions say what depends on what and change nothing, so that
+	// moving a host to a cluster does not break its source.
+	sameHost := target.Host == s.Host && s.HostRef.HasOwnNetwork()
 	switch {
 	case n.Condition != "" && !n.Depends:
 		c.errorf(at("condition"), []Pos{at("depends")}, "%s: condition has no use in a need with depends: false", s.Name)

@@ -33,6 +33,10 @@ type positionIndex struct {
 	// where it was first written: a misspelt `servics:` would otherwise
 	// be silently ignored, since the package's top level is open.
 	unknown map[string]Pos
+	// definedIn are, for each service, where it is written in each file
+	// that writes it, in load order: one service written in two files
+	// merges without a word, which vet warns about.
+	definedIn map[string][]Pos
 	// shape is the source's shape: its top-level fields say which hold
 	// named entities (a Map: ranges, hosts, services) and which are one
 	// entity each (a Struct: platform, outputs, prometheus).
@@ -174,6 +178,9 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, c cursor) {
 				}
 			}
 			n := ix.child(c, name)
+			if c.depth == 1 && c.top == "services" {
+				ix.noteDefinition(name, d.Label.Pos())
+			}
 			ix.record(n, d.Label.Pos())
 			ix.walkExpr(d.Value, n)
 		case *ast.EmbedDecl:
@@ -219,6 +226,41 @@ func (ix *positionIndex) record(c cursor, pos token.Pos) {
 	if _, seen := c.ps[c.rest]; !seen {
 		c.ps[c.rest] = ix.pos(pos)
 	}
+}
+
+// noteDefinition notes where a service is written, once per file.
+func (ix *positionIndex) noteDefinition(service string, pos token.Pos) {
+	if !pos.IsValid() {
+		return
+	}
+	at := ix.pos(pos)
+	for _, p := range ix.definedIn[service] {
+		if p.File == at.File {
+			return
+		}
+	}
+	if ix.definedIn == nil {
+		ix.definedIn = map[string][]Pos{}
+	}
+	ix.definedIn[service] = append(ix.definedIn[service], at)
+}
+
+// spreadServices warns of every service written in more than one file,
+// naming each file.
+func (ix *positionIndex) spreadServices() Diagnostics {
+	var ds Diagnostics
+	for _, name := range sortedKeys(ix.definedIn) {
+		at := ix.definedIn[name]
+		if len(at) < 2 {
+			continue
+		}
+		files := make([]string, len(at))
+		for i, p := range at {
+			files[i] = p.File
+		}
+		ds.Warnf(at[1], append([]Pos{at[0]}, at[2:]...), "service %s is written in %d files (%s), which CUE merges without a word; keep each service in one file", name, len(at), strings.Join(files, ", "))
+	}
+	return ds
 }
 
 // recordValue notes the position of a leaf value, which is where an

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"portschema/schema/readfile"
 )
 
 // Source is the bytes of every .cue file of a source directory (but
@@ -61,7 +63,7 @@ func readSource(dir string) (*Source, error) {
 			continue
 		}
 		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
+		data, err := readfile.Regular(path)
 		if err != nil {
 			if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
 				continue // a directory named like a file; CUE skips it too

@@ -85,7 +85,7 @@ func TestGoConstantsAreTheDefinitionsEnums(t *testing.T) {
 		path []string
 		want []string
 	}{
-		{[]string{"hosts", "kind"}, []string{KindCompose, KindScheduledTask, KindLaunchd, KindSystemd, KindManual}},
+		{[]string{"hosts", "kind"}, []string{KindCompose, KindScheduledTask, KindLaunchd, KindSystemd, KindManual, KindCluster}},
 		{[]string{"hosts", "reach"}, []string{ReachLAN, ReachPublic, ReachNone}},
 		{[]string{"services", "needs", "from"}, []string{Internet.Keyword(), OnLAN.Keyword()}},
 		{[]string{"services", "needs", "condition"}, []string{ConditionStarted}},
@@ -123,7 +123,8 @@ func TestModelIsTheDefinitions(t *testing.T) {
 
 // encodedOnly are fields of the definitions the model holds under
 // another form, which its MarshalJSON writes.
-var encodedOnly = map[string]bool{"services.needs.url": true}
+var encodedOnly = map[string]bool{"services.needs.url": true,
+	"services.alert.probes": true, "prometheus.alerts.tiers.probes": true, "prometheus.alerts.default.probes": true}
 
 func compareShape(t *testing.T, path string, s *Shape, typ reflect.Type) {
 	t.Helper()

@@ -16,7 +16,7 @@ func validate(p *Platform) (errs, warns Diagnostics) {
 	p.resolve()
 	rules := []func(*collector, *Platform){
 		checkNames, checkRanges, checkReferences, checkPorts, checkPlans, checkPublic, checkEnv,
-		checkNeeds, checkOutputs, checkAcknowledgements,
+		checkNeeds, checkOutputs, checkAcknowledgements, checkLeftovers, checkSecretValues,
 		func(c *collector, p *Platform) { c.diags = append(c.diags, p.LaptopClashes()...) },
 	}
 	found := make([]collector, len(rules))

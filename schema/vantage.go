@@ -29,6 +29,11 @@ const (
 	Internet
 	// Laptop is a developer machine running everything on localhost.
 	Laptop
+	// InCluster is inside the Kubernetes cluster Vantage.Host: its
+	// services are reached through their Services' cluster DNS names at
+	// their container ports. OnHost and OnLAN of a cluster mean this too:
+	// what runs on a cluster runs in its pods. No source names it.
+	InCluster
 )
 
 func (k VantageKind) String() string {
@@ -43,6 +48,8 @@ func (k VantageKind) String() string {
 		return "internet"
 	case Laptop:
 		return "laptop"
+	case InCluster:
+		return "cluster network"
 	}
 	return "home"
 }
@@ -53,6 +60,8 @@ func (k VantageKind) Keyword() string {
 	switch k {
 	case InNetwork:
 		return "compose"
+	case InCluster:
+		return "cluster"
 	case Home:
 		return ""
 	}
@@ -83,7 +92,7 @@ type Vantage struct {
 }
 
 func (v Vantage) String() string {
-	if v.Host != "" && (v.Kind == InNetwork || v.Kind == OnHost) {
+	if v.Host != "" && (v.Kind == InNetwork || v.Kind == OnHost || v.Kind == InCluster) {
 		return v.Kind.String() + " of " + v.Host
 	}
 	return v.Kind.String()
@@ -129,9 +138,13 @@ func (s *Service) HostNetwork() bool {
 }
 
 // HomeVantage is where a service itself runs: inside its host's compose
-// network for compose hosts, on the host otherwise (and for compose
-// services that share the host's network).
+// network for compose hosts, inside the cluster for clusters, on the
+// host otherwise (and for compose services that share the host's
+// network).
 func (p *Platform) HomeVantage(s *Service) Vantage {
+	if s.HostRef.IsCluster() {
+		return Vantage{Kind: InCluster, Host: s.Host}
+	}
 	if s.HostRef.IsCompose() && !s.HostNetwork() {
 		return Vantage{Kind: InNetwork, Host: s.Host}
 	}
@@ -145,6 +158,9 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 	pr, ok := target.PortNamed(port)
 	if !ok {
 		return Endpoint{}, fmt.Errorf("%s has no port named %q", target.Name, port)
+	}
+	if (v.Kind == OnHost || v.Kind == OnLAN) && p.Host(v.Host).IsCluster() {
+		v.Kind = InCluster
 	}
 	switch v.Kind {
 	case Laptop:
@@ -161,6 +177,10 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 		}
 		// A service in the host's own network is not on the compose
 		// network: containers reach it as other machines do.
+	case InCluster:
+		if target.Host == v.Host {
+			return p.clusterEndpoint(pr), nil
+		}
 	case OnHost, OnLAN:
 		if target.Host == v.Host {
 			if err := p.checkPublished(pr); err != nil {
@@ -175,7 +195,7 @@ func (p *Platform) Reach(v Vantage, target *Service, port string) (Endpoint, err
 // checkPublished fails for a port that only exists inside its compose
 // network, so that nothing outside the network points at it.
 func (p *Platform) checkPublished(pr PortRef) error {
-	if pr.Publish || !pr.Service.HostRef.IsCompose() || pr.Service.HostNetwork() {
+	if pr.Publish || !pr.Service.HostRef.HasOwnNetwork() || pr.Service.HostNetwork() {
 		return nil
 	}
 	return fmt.Errorf("%s is not published on host %s (publish: false)", pr.Label(), pr.Service.Host)
@@ -247,6 +267,14 @@ func (p *Platform) isCompose(host string) bool { return p.Host(host).IsCompose()
 
 // IsCompose reports whether h is a compose host; a nil host is not.
 func (h *Host) IsCompose() bool { return h != nil && h.Kind == KindCompose }
+
+// IsCluster reports whether h is a Kubernetes cluster; a nil host is not.
+func (h *Host) IsCluster() bool { return h != nil && h.Kind == KindCluster }
+
+// HasOwnNetwork reports whether a host runs its services in a network
+// of their own (a compose network, a cluster's pod network), where only
+// published ports take a port on the host.
+func (h *Host) HasOwnNetwork() bool { return h.IsCompose() || h.IsCluster() }
 
 // SecretURL is a URL that may carry one secret by reference: the text
 // Head, then the secret named Secret, then Tail. Writers that quote for

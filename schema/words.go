@@ -46,6 +46,10 @@ func ruleWords() map[string]string {
 		`=~"^[a-zA-Z_][a-zA-Z0-9_]*$"`:     "a label name is letters, digits and underscores, not starting with a digit",
 		`=~"^[/?]"`:                        "a URL path starts with / (or ? for a query alone)",
 		`=~"^[A-Za-z0-9._~-]+$"`:           "a URL user is letters, digits, dots, underscores, tildes and dashes",
+		`=~"^[a-z][a-z0-9_-]*$"`:           "a severity is lower-case letters, digits, dashes and underscores, starting with a letter",
+		`=~"^([0-9]+(ms|s|m|h|d|w|y))+$"`:  "a duration is whole numbers with units ms, s, m, h, d, w or y (30s, 1m, 1h30m)",
+		`=~"^[a-zA-Z_:][a-zA-Z0-9_:]*$"`:   "a recorded metric name is letters, digits, underscores and colons, not starting with a digit",
+		`=~"^[1-9][0-9]*(Ki|Mi|Gi|Ti)$"`:   "a volume size is a whole number and a binary unit, Ki, Mi, Gi or Ti (512Mi, 10Gi)",
 	}
 }
 

@@ -70,7 +70,7 @@ func TestConstraintFailuresInWords(t *testing.T) {
 		{"services.a.port", "invalid value %v (out of bound %s)", []any{70000, "<=65535"}, "services.a.port: a port is a whole number from 1 to 65535; got 70000"},
 		{"ranges.r.to", "invalid value %v (out of bound %s)", []any{2999, ">=3000"}, "ranges.r.to: a range's last port (to) is not below its first (from); got 2999"},
 		{"services.a.exception", "invalid value %s (does not satisfy %s)", []any{`"x"`, "strings.MinRunes(3)"}, `services.a.exception: a reason takes a few words, at least 3 characters; got "x"`},
-		{"hosts.h.kind", "conflicting values %s and %s (alone)", []any{`"compose"`, `"composee"`}, `hosts.h.kind: must be "compose" or "scheduled-task" or "launchd" or "systemd" or "manual"; got "composee" (did you mean "compose"?)`},
+		{"hosts.h.kind", "conflicting values %s and %s (alone)", []any{`"compose"`, `"composee"`}, `hosts.h.kind: must be "compose" or "scheduled-task" or "launchd" or "systemd" or "manual" or "cluster"; got "composee" (did you mean "compose"?)`},
 		{"outputs.port_doc", "conflicting values %s and %s", []any{`"out/PORT_SCHEMA.md"`, `"../x.md"`}, ""},
 		{"services.a.port", "conflicting values %s and %s (mismatched types %s and %s)", []any{`"3002"`, "int", "string", "int"}, `services.a.port: expected a whole number, got "3002"`},
 	} {

@@ -189,6 +189,9 @@ var corrections = []correction{
 		"redis runs with --requirepass, so the URL carries the password (the audit found it missing)"},
 	{"redis", "environment.REDIS_PASSWORD", absent, `"${REDIS_PASSWORD}"`,
 		"the password is declared as redis' secret; its command still interpolates it"},
+	// Leftovers vet points at.
+	{"(top level)", "volumes[analytics_data].name", `"mana-analytics-data"`, absent,
+		"a named volume no service mounts"},
 }
 
 // generatorChange is a kind of difference the generator makes in every
@@ -278,7 +281,7 @@ func TestMatchesTheHandWrittenFile(t *testing.T) {
 			used[i] = true
 			continue
 		}
-		if slices.ContainsFunc(generatorChanges, func(c generatorChange) bool { return c.match(p, d) }) {
+		if p.Service(d.service) != nil && slices.ContainsFunc(generatorChanges, func(c generatorChange) bool { return c.match(p, d) }) {
 			continue
 		}
 		t.Errorf("unexplained difference: %s", d)

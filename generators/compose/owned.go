@@ -56,8 +56,9 @@ func checkOwnership(p *schema.Platform) schema.Diagnostics {
 			if s.Compose == nil {
 				continue
 			}
-			if !h.IsCompose() {
-				ds.Errorf(s.At("compose"), nil, "%s: compose keys on host %s, which is not a compose host", s.Name, s.Host)
+			// A cluster runs the same compose blocks, translated.
+			if !h.HasOwnNetwork() {
+				ds.Errorf(s.At("compose"), nil, "%s: compose keys on host %s, which is not a compose host or a cluster", s.Name, s.Host)
 				continue
 			}
 			for _, key := range slices.Sorted(maps.Keys(s.Compose)) {

@@ -49,9 +49,14 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("env: %s: %w", s.Name, err)
 		}
-		files = append(files, output.File{Path: path.Join(p.Outputs.EnvDir, s.Name+".env"), Data: data})
+		file := output.File{Path: path.Join(p.Outputs.EnvDir, s.Name+".env"), Data: data}
+		if keys := doc.names(secretsTitle); len(keys) > 0 {
+			file.Private, file.Filled = true, newFilledSecrets(keys)
+		}
+		files = append(files, file)
 		for _, extra := range s.EnvFiles {
-			files = append(files, output.File{Path: extra, Data: data, Local: true})
+			file.Path, file.Local = extra, true
+			files = append(files, file)
 		}
 	}
 	for _, h := range p.Hosts {
@@ -62,7 +67,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("env: secrets of host %s: %w", h.Name, err)
 		}
-		files = append(files, output.File{Path: SecretsPath(h), Data: data})
+		files = append(files, output.File{Path: SecretsPath(h), Data: data, Private: true})
 	}
 	if len(diags) > 0 {
 		return nil, diags.Sort()
@@ -99,6 +104,19 @@ func (d *document) add(title string, vars ...assignment) {
 	}
 	sort.Slice(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name })
 	d.Sections = append(d.Sections, section{Title: title, Vars: vars})
+}
+
+// names lists the variables of the section titled title.
+func (d *document) names(title string) []string {
+	var out []string
+	for _, s := range d.Sections {
+		if s.Title == title {
+			for _, v := range s.Vars {
+				out = append(out, v.Name)
+			}
+		}
+	}
+	return out
 }
 
 func parseTemplate() (*template.Template, error) {

@@ -21,7 +21,7 @@ func serviceDocument(p *schema.Platform, s *schema.Service) (document, schema.Di
 	}
 	secrets, ds := secretAssignments(s)
 	diags = append(diags, ds...)
-	doc.add("Secrets", secrets...)
+	doc.add(secretsTitle, secrets...)
 	var urls []assignment
 	for i, n := range s.Needs {
 		if n.NoURL {
@@ -58,10 +58,14 @@ func serviceAbout(s *schema.Service) []string {
 	return []string{
 		head + " (" + where + ").",
 		"Its environment on a developer laptop that runs every service on localhost.",
-		"Secrets are empty here: set them in the environment or in an untracked",
-		"override file. portschema regen rewrites this file.",
+		"Secrets are generated empty: fill them in here (regen keeps what you",
+		"fill in, and check never shows it) or set them in the environment.",
 	}
 }
+
+// secretsTitle heads the section of a service's secrets: the
+// assignments a developer fills in.
+const secretsTitle = "Secrets"
 
 // secretAssignments are the empty assignments of a service's secrets,
 // and of the secrets its need URLs carry as passwords, each with the

@@ -3,13 +3,10 @@ package output
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
-
-	"github.com/rogpeppe/go-internal/lockedfile"
 )
 
 // writer is a write of the tree in progress. It holds the root's lock
@@ -39,12 +36,9 @@ type staged struct {
 
 // begin locks the root for a write. The caller must close the writer.
 func (t *Tree) begin() (*writer, error) {
-	if err := os.MkdirAll(filepath.Join(t.Root, filepath.Dir(LockPath)), 0o755); err != nil {
-		return nil, err
-	}
-	unlock, err := lockedfile.MutexAt(filepath.Join(t.Root, LockPath)).Lock()
+	unlock, err := t.lock()
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", LockPath, err)
+		return nil, err
 	}
 	w := &writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}), early: map[string]staged{}}
 	go w.stageQueued()

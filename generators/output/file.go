@@ -26,6 +26,22 @@ type File struct {
 	// next to a service's code): regen writes it, check does not
 	// require it on a fresh clone but still reports it when stale.
 	Local bool
+	// Private marks a file that names secrets: it is written readable
+	// by its owner only (0600), whatever mode it had.
+	Private bool
+	// Filled, if not nil, is how a person fills the file in after it is
+	// generated (a service's .env, whose secrets a developer sets):
+	// regen keeps what they filled in, and check's diff never shows it.
+	Filled Filled
+}
+
+// Filled is the part of a generated file a person fills in.
+type Filled interface {
+	// Keep returns the generated contents with what was filled in on
+	// disk (old) kept.
+	Keep(old, generated []byte) []byte
+	// Mask returns data with every filled-in value hidden.
+	Mask(data []byte) []byte
 }
 
 // Read reads a file the source names besides itself (a hand-written

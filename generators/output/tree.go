@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"portschema/schema/readfile"
 )
 
 // ManifestPath is where the tool records the files it owns, relative to
@@ -29,8 +31,26 @@ type Change struct {
 	// Old and New are the contents on disk and the generated contents;
 	// Old is nil for a missing file, New for an orphan.
 	Old, New []byte
-	// Local is copied from File.Local.
-	Local bool
+	// Local and Private are copied from the File.
+	Local, Private bool
+
+	filled Filled
+}
+
+// Shown returns Old and New as a diff may print them: with every value
+// a person filled in hidden.
+func (c Change) Shown() (old, new []byte) {
+	if c.filled == nil {
+		return c.Old, c.New
+	}
+	return mask(c.filled, c.Old), mask(c.filled, c.New)
+}
+
+func mask(f Filled, data []byte) []byte {
+	if data == nil {
+		return nil
+	}
+	return f.Mask(data)
 }
 
 // ChangeKind classifies a Change.
@@ -58,6 +78,9 @@ type Tree struct {
 	// writeTemp writes data to a new temporary file in dir and returns
 	// its path; tests replace it to simulate a full disk.
 	writeTemp func(dir string, data []byte) (string, error)
+	// Waiting, if not nil, is told when a write waits for the lock
+	// (named by its path) that another run holds.
+	Waiting func(lock string)
 }
 
 // NewTree returns the tree rooted at root.
@@ -79,18 +102,24 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 	var changes []Change
 	for _, f := range files {
 		old, err := t.read(f.Path)
+		c := Change{Path: f.Path, Old: old, New: f.Data, Local: f.Local, Private: f.Private, filled: f.Filled}
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
-			changes = append(changes, Change{Path: f.Path, Kind: Missing, New: f.Data, Local: f.Local})
+			c.Kind, c.Old = Missing, nil
 		case err != nil:
 			return nil, err
 		case !HasHeader(old):
 			return nil, fmt.Errorf("%s exists and lacks the generated header %q; portschema never overwrites a file it did not write: move it away or delete it", f.Path, HeaderText)
-		case bytes.Equal(old, f.Data):
-			changes = append(changes, Change{Path: f.Path, Kind: Unchanged, Old: old, New: f.Data, Local: f.Local})
 		default:
-			changes = append(changes, Change{Path: f.Path, Kind: Stale, Old: old, New: f.Data, Local: f.Local})
+			if f.Filled != nil {
+				c.New = f.Filled.Keep(old, f.Data)
+			}
+			c.Kind = Stale
+			if bytes.Equal(old, c.New) {
+				c.Kind = Unchanged
+			}
 		}
+		changes = append(changes, c)
 		produced[f.Path] = true
 	}
 	owned, err := t.readManifest(checker)
@@ -156,6 +185,8 @@ func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
 				removeAll(temps[i:])
 				return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 			}
+		case c.Kind == Unchanged && c.Private:
+			tighten(t.abs(c.Path))
 		case c.Kind == Orphaned:
 			if err := os.Remove(t.abs(c.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				removeAll(temps[i:])
@@ -191,15 +222,19 @@ func (t *Tree) stage(changes []Change, early map[string]staged) ([]string, error
 		if c.Kind != Missing && c.Kind != Stale {
 			continue
 		}
+		var err error
 		if e, ok := early[c.Path]; ok && bytes.Equal(e.data, c.New) {
 			temps[i] = e.temp
 			delete(early, c.Path)
-			continue
+		} else {
+			dir := filepath.Dir(t.abs(c.Path))
+			err = os.MkdirAll(dir, 0o755)
+			if err == nil {
+				temps[i], err = t.writeTemp(dir, c.New)
+			}
 		}
-		dir := filepath.Dir(t.abs(c.Path))
-		err := os.MkdirAll(dir, 0o755)
 		if err == nil {
-			temps[i], err = t.writeTemp(dir, c.New)
+			err = t.keepMode(temps[i], c)
 		}
 		if err != nil {
 			removeAll(temps)
@@ -212,6 +247,34 @@ func (t *Tree) stage(changes []Change, early map[string]staged) ([]string, error
 		return nil, fmt.Errorf("writing outputs: %w", err)
 	}
 	return temps, nil
+}
+
+// keepMode gives a staged file the mode its output should have: the
+// mode of the file it replaces (a file made 0600 stays so), 0644 for a
+// new one, and never more than its owner's for a Private file.
+func (t *Tree) keepMode(temp string, c Change) error {
+	mode := fs.FileMode(0o644)
+	if c.Kind == Stale {
+		if fi, err := os.Stat(t.abs(c.Path)); err == nil {
+			mode = fi.Mode().Perm()
+		}
+	}
+	if c.Private {
+		mode &^= 0o077
+	}
+	if mode == 0o644 {
+		return nil // as writeTemp left it
+	}
+	return os.Chmod(temp, mode)
+}
+
+// tighten takes away what group and others may do with an unchanged
+// Private file, written before it named secrets or made by hand. Its
+// bytes and mtime stay; a failure leaves the file as it was.
+func tighten(name string) {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		os.Chmod(name, fi.Mode().Perm()&^0o077)
+	}
 }
 
 func removeAll(paths []string) {
@@ -251,6 +314,9 @@ func writeTemp(dir string, data []byte) (string, error) {
 
 // withManifest checks every path and appends the manifest naming them.
 func (t *Tree) withManifest(files []File, checker *pathChecker) ([]File, error) {
+	if err := checker.check(ManifestPath); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var paths []string
 	for _, f := range files {
@@ -376,4 +442,20 @@ func (c *pathChecker) resolve(p string) (string, error) {
 
 func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }
 
-func (t *Tree) read(rel string) ([]byte, error) { return os.ReadFile(t.abs(rel)) }
+// read reads an output as it is on disk: a regular file, bounded, so a
+// FIFO or a device at an output path is an error rather than a hang.
+// The manifest is the tool's own file and is not read through a
+// symbolic link.
+// Errors name the path relative to the root, as the user knows it.
+func (t *Tree) read(rel string) ([]byte, error) {
+	read := readfile.Regular
+	if rel == ManifestPath {
+		read = readfile.NoFollow
+	}
+	data, err := read(t.abs(rel))
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = rel
+	}
+	return data, err
+}

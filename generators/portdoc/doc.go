@@ -271,7 +271,9 @@ func buildHosts(p *schema.Platform) []HostSection {
 		if h.Tunnel != nil {
 			sec.Tunnel = h.Tunnel.ID
 		}
-		compose := h.Kind == schema.KindCompose
+		// A cluster, like a compose host, has container ports and
+		// publishes some of them.
+		compose := h.HasOwnNetwork()
 		for _, s := range h.Services {
 			if !s.Deployed {
 				continue

@@ -36,8 +36,11 @@ type scrapeConfig struct {
 	MetricsPath    string              `yaml:"metrics_path,omitempty"`
 	Scheme         string              `yaml:"scheme,omitempty"`
 	Params         map[string][]string `yaml:"params,omitempty"`
-	StaticConfigs  []staticConfig      `yaml:"static_configs"`
-	RelabelConfigs []relabelConfig     `yaml:"relabel_configs,omitempty"`
+	StaticConfigs  []staticConfig      `yaml:"static_configs,omitempty"`
+	// DNSSDConfigs find the pods of a service in the cluster
+	// Prometheus runs in (see clusterJob).
+	DNSSDConfigs   []dnsSDConfig   `yaml:"dns_sd_configs,omitempty"`
+	RelabelConfigs []relabelConfig `yaml:"relabel_configs,omitempty"`
 }
 
 type staticConfig struct {

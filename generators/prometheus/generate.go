@@ -90,10 +90,14 @@ func build(p *schema.Platform) (*config, schema.Diagnostics) {
 
 // scrapeVantage is where Prometheus runs, as the source declares it.
 // A compose vantage needs a compose host: only there do service names
-// resolve.
+// resolve. Prometheus in a cluster scrapes from inside it, whichever
+// vantage the source names: its pods have no other place.
 func scrapeVantage(p *schema.Platform) (schema.Vantage, schema.Diagnostics) {
 	pr := p.Prometheus
 	h := pr.HostRef
+	if h.IsCluster() {
+		return schema.Vantage{Kind: schema.InCluster, Host: h.Name}, nil
+	}
 	if pr.Vantage == schema.InNetwork && !h.IsCompose() {
 		return schema.Vantage{Kind: schema.OnHost, Host: h.Name}, schema.Diagnostics{
 			errorAt(pr.At("vantage"), "prometheus: vantage %q needs a compose host, and host %s is %s; use vantage: %q",

@@ -52,6 +52,10 @@ func serviceJob(p *schema.Platform, v schema.Vantage, s *schema.Service) (scrape
 			labels[name] = m.Labels[name]
 		}
 	}
+	if v.Kind == schema.InCluster && s.Host == v.Host {
+		job.DNSSDConfigs, job.RelabelConfigs = clusterJob(p, s, labels)
+		return job, diags
+	}
 	ep, err := p.Reach(v, s, m.Port)
 	if err != nil {
 		diags = append(diags, errorAt(s.At("metrics"), "%s: Prometheus in the %s cannot scrape it: %v", s.Name, v, err))

@@ -1,10 +1,10 @@
 package stamp
 
 import (
-	"os"
 	"path/filepath"
 
 	"portschema/generators"
+	"portschema/schema/readfile"
 )
 
 // Holds reports whether the stamp of the last run vouches for the tree
@@ -46,7 +46,7 @@ func Current(root, tool string) (Stamp, bool) {
 	if file == "" {
 		return s, false
 	}
-	data, err := os.ReadFile(file)
+	data, err := readfile.Regular(file)
 	if err != nil {
 		return s, false
 	}

@@ -176,7 +176,19 @@ func Verify(root string, s Stamp) bool {
 		})
 	}
 	wg.Wait()
-	return !failed.Load()
+	return !failed.Load() && nothingElse(root, s)
+}
+
+// nothingElse reports whether out/ holds only the stamp's outputs: a
+// file that appeared there since, or a temporary file a killed write
+// left, is for the full check to report.
+func nothingElse(root string, s Stamp) bool {
+	files := make([]output.File, len(s.Outputs))
+	for i, f := range s.Outputs {
+		files[i] = output.File{Path: f.Path}
+	}
+	strays, err := output.NewTree(root).Strays(files)
+	return err == nil && len(strays) == 0
 }
 
 // holds reports whether one file is on disk as the stamp recorded it;

@@ -9,6 +9,10 @@
 // hostnames, probes, metrics on main and named ports, and compose blocks
 // with image, build, healthcheck and volumes.
 //
+// In the ClusterEdge layout the second compose host is a Kubernetes
+// cluster instead, running the same services from the same compose
+// blocks, so that the cluster's manifests can be timed beside compose.
+//
 // Every source it writes loads without errors; its test proves that.
 package synthetic
 
@@ -40,21 +44,43 @@ var hosts = []struct {
 	{"batch", "systemd", "10.0.0.4"},
 }
 
+// Layout says what the "edge" host of a platform is.
+type Layout int
+
+const (
+	// ComposeEdge makes edge a compose host, like core.
+	ComposeEdge Layout = iota
+	// ClusterEdge makes edge a Kubernetes cluster running the same
+	// services from the same compose blocks.
+	ClusterEdge
+)
+
+// kindOf is the kind of host hi in a layout.
+func kindOf(hi int, l Layout) string {
+	if l == ClusterEdge && hosts[hi].name == "edge" {
+		return "cluster"
+	}
+	return hosts[hi].kind
+}
+
 // Files returns the source files of a platform of n services (at least
 // one more, the probe exporter), by path relative to the project root.
 // It does not include the definitions: the tool lays its own over the
 // source, and a caller that runs `cue` on the source adds a copy.
-func Files(n int) map[string][]byte {
+func Files(n int) map[string][]byte { return FilesFor(n, ComposeEdge) }
+
+// FilesFor is Files in a layout.
+func FilesFor(n int, l Layout) map[string][]byte {
 	files := map[string][]byte{
 		"schema/platform.cue": []byte(platformFile()),
 		"schema/ranges.cue":   []byte(rangesFile(n)),
-		"schema/hosts.cue":    []byte(hostsFile(n)),
+		"schema/hosts.cue":    []byte(hostsFile(n, l)),
 	}
 	for first := 0; first < n; first += perFile {
 		var b strings.Builder
 		fmt.Fprintf(&b, "// Services %d to %d.\npackage platform\n", first, min(first+perFile, n)-1)
 		for i := first; i < min(first+perFile, n); i++ {
-			writeService(&b, i, n)
+			writeService(&b, i, n, l)
 		}
 		files[fmt.Sprintf("schema/services_%03d.cue", first/perFile)] = []byte(b.String())
 	}
@@ -62,8 +88,11 @@ func Files(n int) map[string][]byte {
 }
 
 // Write writes the source of a platform of n services below root.
-func Write(root string, n int) error {
-	for name, data := range Files(n) {
+func Write(root string, n int) error { return WriteFor(root, n, ComposeEdge) }
+
+// WriteFor is Write in a layout.
+func WriteFor(root string, n int, l Layout) error {
+	for name, data := range FilesFor(n, l) {
 		path := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
@@ -134,14 +163,19 @@ func rangesFile(n int) string {
 }
 
 // hostsFile declares the hosts; compose hosts declare the volumes of
-// the databases they run.
-func hostsFile(n int) string {
+// the databases they run. A cluster publishes ports through
+// LoadBalancer Services, so that they stay the ports of the source.
+func hostsFile(n int, l Layout) string {
 	var b strings.Builder
 	b.WriteString("package platform\n")
 	for hi, h := range hosts {
+		kind := kindOf(hi, l)
 		fmt.Fprintf(&b, "\nhosts: %s: {\n\ttitle:   %q\n\tkind:    %q\n\taddress: %q\n\treach:   \"lan\"\n",
-			h.name, "Host "+h.name, h.kind, h.address)
-		if h.kind == "compose" {
+			h.name, "Host "+h.name, kind, h.address)
+		if kind == "cluster" {
+			b.WriteString("\tcluster: expose: \"loadbalancer\"\n")
+		}
+		if kind == "compose" {
 			fmt.Fprintf(&b, "\tcompose: {\n\t\tproject:        \"bench-%s\"\n\t\tcontainer_name: \"{project}-{name}\"\n\t\toutput:         \"out/docker-compose.%s.yml\"\n\t\tvolumes: {\n",
 				h.name, h.name)
 			for g := 0; g*groupSize < n; g++ {
@@ -178,10 +212,11 @@ func metricsPort(i int) int { return 40000 + i }
 func member(i int, role int) int { return i - i%groupSize + role }
 
 // writeService writes service i of a platform of n services.
-func writeService(b *strings.Builder, i, n int) {
+func writeService(b *strings.Builder, i, n int, l Layout) {
 	name, role := serviceName(i), i%groupSize
 	h := hosts[hostOf(i)]
-	compose := h.kind == "compose"
+	kind := kindOf(hostOf(i), l)
+	compose := kind == "compose" || kind == "cluster"
 	fmt.Fprintf(b, "\nservices: %q: {\n", name)
 	field := func(format string, args ...any) { fmt.Fprintf(b, "\t"+format+"\n", args...) }
 	field("host:        %q", h.name)

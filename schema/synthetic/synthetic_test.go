@@ -1,6 +1,7 @@
 package synthetic
 
 import (
+	"strings"
 	"testing"
 
 	"portschema/generators"
@@ -12,9 +13,13 @@ import (
 // service, and every generator accepts them. A benchmark of a source
 // that fails early would time nothing.
 func TestSourcesLoadAndGenerate(t *testing.T) {
-	for _, n := range []int{1, 37, 300} {
+	for _, c := range []struct {
+		n      int
+		layout Layout
+	}{{1, ComposeEdge}, {37, ComposeEdge}, {300, ComposeEdge}, {37, ClusterEdge}, {300, ClusterEdge}} {
+		n := c.n
 		root := t.TempDir()
-		if err := Write(root, n); err != nil {
+		if err := WriteFor(root, n, c.layout); err != nil {
 			t.Fatal(err)
 		}
 		p, err := schema.Load(root)
@@ -24,8 +29,18 @@ func TestSourcesLoadAndGenerate(t *testing.T) {
 		if got := len(p.Services); got != n+1 {
 			t.Errorf("%d services: loaded %d, want %d (with the probe exporter)", n, got, n+1)
 		}
-		if _, err := generators.Run(p); err != nil {
+		files, err := generators.Run(p)
+		if err != nil {
 			t.Fatalf("%d services: generating: %v", n, err)
+		}
+		manifests := 0
+		for _, f := range files {
+			if strings.HasPrefix(f.Path, "out/k8s/edge/services/") {
+				manifests++
+			}
+		}
+		if want := len(p.Host("edge").Services); c.layout == ClusterEdge && manifests != want {
+			t.Errorf("%d services: %d manifests on the cluster, want one per service, %d", n, manifests, want)
 		}
 	}
 }

@@ -2,22 +2,46 @@ package handwritten
 
 import (
 	"regexp"
+	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v4"
 )
 
-// AlertsFile is one Prometheus rule file as written.
+// AlertsFile is one Prometheus rule file as written: the format
+// Prometheus, vmalert and promtool read.
 type AlertsFile struct {
-	Path  string
-	Rules []AlertRule // in file order, every group's
+	Path   string
+	Rules  []AlertRule // in file order, every group's
+	Groups []RuleGroup // in file order
 }
 
-// AlertRule is one alerting or recording rule.
+// RuleGroup is one entry of groups.
+type RuleGroup struct {
+	Name     string
+	Interval string
+	Pos      Pos
+	Rules    []AlertRule
+	// Other are keys of the group besides name, interval and rules
+	// (limit, query_offset, ...), sorted.
+	Other []string
+}
+
+// AlertRule is one alerting rule (Alert set) or recording rule (Record
+// set).
 type AlertRule struct {
-	Name string // the alert: or record: name
-	Pos  Pos    // the rule's list item
+	Name          string // the alert: or record: name
+	Alert, Record string
+	Pos           Pos // the rule's list item
 	// Expr is the PromQL expression; ExprPos its line.
-	Expr    string
-	ExprPos Pos
+	Expr        string
+	ExprPos     Pos
+	For         string
+	Labels      map[string]string
+	Annotations map[string]string
+	// Other are keys of the rule besides those above (keep_firing_for,
+	// ...), sorted.
+	Other []string
 	// Jobs are the job label matchers of the expression's selectors.
 	Jobs []JobMatcher
 }
@@ -43,7 +67,8 @@ func ReadAlerts(path string) (*AlertsFile, error) {
 }
 
 // ParseAlerts parses a Prometheus rule file held in data; name is used in
-// positions and errors. It reads each rule's name and expression.
+// positions and errors. It reads every group and rule, and each rule's
+// job matchers.
 func ParseAlerts(name string, data []byte) (*AlertsFile, error) {
 	doc, err := parseYAML("alerts", name, data)
 	if err != nil {
@@ -55,25 +80,72 @@ func ParseAlerts(name string, data []byte) (*AlertsFile, error) {
 		return f, nil
 	}
 	for _, g := range items(groups.value) {
-		rules := lookup(g, "rules")
-		if rules == nil {
-			continue
-		}
-		for _, item := range items(rules.value) {
-			r := AlertRule{Pos: doc.pos(item)}
-			for _, fl := range fields(item) {
-				switch fl.key {
-				case "alert", "record":
-					r.Name = scalar(fl.value)
-				case "expr":
-					r.Expr, r.ExprPos = scalar(fl.value), doc.pos(fl.value)
-				}
-			}
-			r.Jobs = jobMatchers(r.Expr)
-			f.Rules = append(f.Rules, r)
-		}
+		group := readRuleGroup(doc, g)
+		f.Groups = append(f.Groups, group)
+		f.Rules = append(f.Rules, group.Rules...)
 	}
 	return f, nil
+}
+
+func readRuleGroup(doc *yamlDoc, n *yaml.Node) RuleGroup {
+	g := RuleGroup{Pos: doc.pos(n)}
+	for _, f := range fields(n) {
+		switch f.key {
+		case "name":
+			g.Name = scalar(f.value)
+		case "interval":
+			g.Interval = scalar(f.value)
+		case "rules":
+			for _, r := range items(f.value) {
+				g.Rules = append(g.Rules, readAlertRule(doc, r))
+			}
+		default:
+			g.Other = append(g.Other, f.key)
+		}
+	}
+	sort.Strings(g.Other)
+	return g
+}
+
+func readAlertRule(doc *yamlDoc, n *yaml.Node) AlertRule {
+	r := AlertRule{Pos: doc.pos(n)}
+	for _, f := range fields(n) {
+		switch f.key {
+		case "alert":
+			r.Alert = scalar(f.value)
+			r.Name = r.Alert
+		case "record":
+			r.Record = scalar(f.value)
+			r.Name = r.Record
+		case "expr":
+			r.Expr, r.ExprPos = scalar(f.value), doc.pos(f.value)
+		case "for":
+			r.For = scalar(f.value)
+		case "labels":
+			r.Labels = scalarMap(f.value)
+		case "annotations":
+			r.Annotations = scalarMap(f.value)
+		default:
+			r.Other = append(r.Other, f.key)
+		}
+	}
+	sort.Strings(r.Other)
+	r.Jobs = jobMatchers(r.Expr)
+	return r
+}
+
+// scalarMap reads a mapping of scalars; other values are skipped.
+func scalarMap(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	for _, f := range fields(n) {
+		if v := resolve(f.value); v != nil && v.Kind == yaml.ScalarNode {
+			out[f.key] = scalar(v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func jobMatchers(expr string) []JobMatcher {

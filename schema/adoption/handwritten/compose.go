@@ -199,11 +199,22 @@ func loadComposeModel(name string, data []byte) (model map[string]any, err error
 		o.SkipConsistencyCheck = true
 		o.ResolvePaths = false
 		o.SetProjectName("handwritten", true)
+		o.MaxNodeVisits = maxNodeVisits(len(data))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("compose %s: %w", name, err)
 	}
 	return model, nil
+}
+
+// maxNodeVisits is the loader's cap on YAML node visits for a file of
+// n bytes. Its default (100,000) refuses a legitimate file of a few
+// thousand services; a cap that grows with the file keeps refusing an
+// alias bomb, whose visits grow far faster than its bytes, while every
+// file whose nodes are written out loads (a node takes at least two
+// bytes).
+func maxNodeVisits(n int) int {
+	return 100_000 + 2*n
 }
 
 // isTrue reads a YAML boolean as compose-go's model holds it, written

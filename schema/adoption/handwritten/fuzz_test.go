@@ -2,8 +2,10 @@ package handwritten
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -14,9 +16,13 @@ import (
 
 func FuzzComposeReader(f *testing.F) {
 	addFixtureSeeds(f, "docker-compose.macmini.yml")
+	f.Add([]byte("services:\n  web:\n    image: x\n   bad: [\n"))
+	f.Add([]byte("services:\n  web:\n    image: *nope\n"))
+	f.Add([]byte("services:\n  web:\n    image: \"open\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseCompose("in.yml", data)
 		if err != nil {
+			checkErrorPos(t, data, err)
 			return
 		}
 		lines := lineCount(data)
@@ -67,6 +73,43 @@ func FuzzPrometheusReader(f *testing.F) {
 	})
 }
 
+func FuzzAlertsReader(f *testing.F) {
+	addFixtureSeeds(f, "alerts.yml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseAlerts("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, g := range r.Groups {
+			checkPos(t, lines, g.Pos)
+			for _, rule := range g.Rules {
+				checkPos(t, lines, rule.Pos)
+			}
+		}
+	})
+}
+
+func FuzzLogsReader(f *testing.F) {
+	addFixtureSeeds(f, "promtail-config.yaml")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseLogs("in.yml", data)
+		if err != nil {
+			return
+		}
+		lines := lineCount(data)
+		for _, j := range p.Jobs {
+			checkPos(t, lines, j.Pos)
+			for _, r := range j.Relabels {
+				checkPos(t, lines, r.Pos)
+			}
+		}
+		if _, err := p.Ordered(); err != nil {
+			return
+		}
+	})
+}
+
 func FuzzDocReader(f *testing.F) {
 	addFixtureSeeds(f, "PORT_SCHEMA.md")
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -95,6 +138,18 @@ func addFixtureSeeds(f *testing.F, name string) {
 	for _, commit := range []string{"before", "after"} {
 		if data, err := os.ReadFile(filepath.Join(fixtureDir(f, commit), name)); err == nil {
 			f.Add(data)
+		}
+	}
+}
+
+// checkErrorPos fails when an error names a line or column outside the
+// file it read (see yamlError).
+func checkErrorPos(t *testing.T, data []byte, err error) {
+	t.Helper()
+	var line, col int
+	if n, _ := fmt.Sscanf(strings.TrimPrefix(err.Error(), "compose in.yml:"), "%d:%d:", &line, &col); n == 2 {
+		if line < 1 || line > lineCount(data) || col < 1 {
+			t.Fatalf("error at %d:%d outside a file of %d lines: %v", line, col, lineCount(data), err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package handwritten reads the configuration files people write by hand —
 // docker compose files, cloudflared tunnel configs, Prometheus configs and
-// Markdown port tables — into plain structs that keep the file and line of
+// alert rule files, promtail configs and Markdown port tables — into plain
+// structs that keep the file and line of
 // every value they return. It is the reading half of adoption (see
 // schema/adoption): `portschema audit` uses the lines to point at what to
 // fix; `portschema import` uses them to say where each fact of the CUE
@@ -23,7 +24,7 @@ package handwritten
 
 import (
 	"fmt"
-	"os"
+	"portschema/schema/readfile"
 )
 
 // Pos is a place in a hand-written file: a file name as given to the
@@ -56,7 +57,7 @@ func (p Pos) Less(q Pos) bool {
 // readFile reads path for the ReadX functions, with the reader's kind in
 // the error so a user passing the wrong flag sees which input failed.
 func readFile(kind, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Regular(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kind, err)
 	}

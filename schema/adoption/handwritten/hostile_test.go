@@ -24,6 +24,7 @@ var hostile = map[string]string{
 	"duplicate keys":   "services:\n  a:\n    image: x\n  a:\n    image: y\n",
 	"multi document":   "services: {}\n---\nservices: {a: {image: x}}\n",
 	"alias bomb":       "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nservices: *e\ningress: *e\nscrape_configs: *e\n",
+	"alias bomb, wide": "a: &a [x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nservices: {s: {image: x, labels: *d}}\n",
 	"recursive merge":  "x: &x\n  <<: *x\n",
 	"merge fan-out":    "a: &a {k: 1}\nb: &b {<<: [*a, *a]}\nc: &c {<<: [*b, *b]}\nd: &d {<<: [*c, *c]}\ne: &e {<<: [*d, *d]}\nf: &f {<<: [*e, *e]}\ng: &g {<<: [*f, *f]}\nh: &h {<<: [*g, *g]}\ni: &i {<<: [*h, *h]}\nservices:\n  s:\n    <<: [*i, *i]\n    image: x\n",
 	"self merge chain": "a: &a {k: 1}\nb: &b {<<: *a}\nc: &c {<<: *b}\nservices:\n  s:\n    <<: *c\n    image: i\n",
@@ -162,4 +163,13 @@ func generateCompose(n int) []byte {
 			i, i, 3000+i%1000, (i+1)%n, 3000+(i+1)%1000, 20000+i, 3000+i%1000)
 	}
 	return []byte(b.String())
+}
+
+// TestYAMLErrorsArePositioned: a syntax error names file:line:col, as
+// every other error of the readers does.
+func TestYAMLErrorsArePositioned(t *testing.T) {
+	_, err := ParseCompose("c.yml", []byte("services:\n  web:\n    image: x\n   bad: [\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "compose c.yml:4:4: did not find expected key") {
+		t.Fatalf("err = %v, want compose c.yml:4:4: …", err)
+	}
 }

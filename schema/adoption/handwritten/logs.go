@@ -1,12 +1,20 @@
 package handwritten
 
-import "slices"
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
 
 // LogsFile is one log-shipping config as written: promtail's (Grafana
 // Alloy and the Loki docker driver read the same relabelling).
 type LogsFile struct {
 	Path string
 	Jobs []LogsJob
+
+	doc *yamlDoc // the parsed tree, for Ordered
 }
 
 // LogsJob is one scrape config of the shipper.
@@ -16,8 +24,30 @@ type LogsJob struct {
 	// Docker is true for a job that discovers containers through the
 	// Docker API, whose relabelling sees each container's name.
 	Docker   bool
+	DockerSD []DockerSD
 	Relabels []Relabel
+	// OtherSD lists the other *_sd_configs and static_configs keys the
+	// job uses, sorted.
+	OtherSD []string
 }
+
+// DockerSD is one docker_sd_configs entry.
+type DockerSD struct {
+	Host            string
+	RefreshInterval string
+	Filters         []DockerFilter
+	Pos             Pos
+}
+
+// DockerFilter is one filter of docker service discovery, as the docker
+// API takes it: label=key or label=key=value, name=..., and so on.
+type DockerFilter struct {
+	Name   string
+	Values []string
+}
+
+// Ordered is the config's top-level mapping as written (see Field).
+func (f *LogsFile) Ordered() ([]Field, error) { return f.doc.ordered() }
 
 // ContainerRule is a relabelling step of a docker job that reads the
 // container's name (directly, or through a label copied from it) and
@@ -84,7 +114,7 @@ func ParseLogs(name string, data []byte) (*LogsFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &LogsFile{Path: name}
+	f := &LogsFile{Path: name, doc: doc}
 	sc := lookup(doc.root, "scrape_configs")
 	if sc == nil {
 		return f, nil
@@ -97,13 +127,47 @@ func ParseLogs(name string, data []byte) (*LogsFile, error) {
 				j.Name, j.Pos = scalar(fl.value), doc.pos(fl.value)
 			case "docker_sd_configs":
 				j.Docker = true
+				for _, item := range items(fl.value) {
+					j.DockerSD = append(j.DockerSD, readDockerSD(doc, item))
+				}
 			case "relabel_configs":
 				for _, r := range items(fl.value) {
 					j.Relabels = append(j.Relabels, readRelabel(doc, r))
 				}
+			case "static_configs", "journal", "syslog", "windows_events", "gelf", "cloudflare", "kafka", "loki_push_api":
+				j.OtherSD = append(j.OtherSD, fl.key)
+			default:
+				if strings.HasSuffix(fl.key, "_sd_configs") {
+					j.OtherSD = append(j.OtherSD, fl.key)
+				}
 			}
 		}
+		sort.Strings(j.OtherSD)
 		f.Jobs = append(f.Jobs, j)
 	}
 	return f, nil
+}
+
+func readDockerSD(doc *yamlDoc, n *yaml.Node) DockerSD {
+	d := DockerSD{Pos: doc.pos(n)}
+	for _, f := range fields(n) {
+		switch f.key {
+		case "host":
+			d.Host = scalar(f.value)
+		case "refresh_interval":
+			d.RefreshInterval = scalar(f.value)
+		case "filters":
+			for _, item := range items(f.value) {
+				filter := DockerFilter{}
+				if name := lookup(item, "name"); name != nil {
+					filter.Name = scalar(name.value)
+				}
+				if values := lookup(item, "values"); values != nil {
+					filter.Values = scalarList(values.value)
+				}
+				d.Filters = append(d.Filters, filter)
+			}
+		}
+	}
+	return d
 }

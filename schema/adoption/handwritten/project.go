@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
+
+	"portschema/schema/readfile"
 )
 
 // ReadComposeProject reads several compose files as one project, the
@@ -83,7 +84,7 @@ func ReadComposeProject(paths, envFiles []string) (*ComposeFile, error) {
 func readEnvFiles(paths []string) (map[string]string, error) {
 	env := map[string]string{}
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readfile.Regular(p)
 		if err != nil {
 			return nil, fmt.Errorf("env file: %w", err)
 		}
@@ -119,6 +120,11 @@ func loadProjectModel(configs []types.ConfigFile, env map[string]string) (model 
 		o.ResolvePaths = false
 		o.SkipNormalization = true
 		o.SetProjectName("handwritten", false)
+		size := 0
+		for _, c := range configs {
+			size += len(c.Content)
+		}
+		o.MaxNodeVisits = maxNodeVisits(size)
 	})
 }
 

@@ -24,7 +24,7 @@ type yamlDoc struct {
 func parseYAML(kind, name string, data []byte) (*yamlDoc, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", kind, name, err)
+		return nil, yamlError(kind, name, data, err)
 	}
 	d := &yamlDoc{name: name}
 	if doc.Kind == 0 || len(doc.Content) == 0 {

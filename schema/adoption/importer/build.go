@@ -106,7 +106,10 @@ func Build(in *Parsed) (*Source, []Finding, error) {
 	b.assignRanges()
 	b.resolveHostPorts()
 	b.resolveContainers()
+	b.addAlertRules()
+	b.addPromtail()
 	b.fixNeeds()
+	b.stripSecrets()
 	b.finish()
 	return b.src, b.findings, nil
 }
@@ -196,6 +199,12 @@ func (b *builder) finish() {
 	}
 	if b.in.Doc != nil {
 		from = append(from, baseName(b.in.Doc.Path))
+	}
+	for _, f := range b.in.AlertRules {
+		from = append(from, baseName(f.Path))
+	}
+	for _, p := range b.in.Promtail {
+		from = append(from, baseName(p.File.Path))
 	}
 	b.src.Header = append(b.src.Header, "Imported by `portschema import` from "+strings.Join(from, ", ")+".",
 		"Comments in these files mark every place where import resolved a",

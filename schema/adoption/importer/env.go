@@ -111,7 +111,7 @@ func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 		return
 	}
 	s.Notes.Add("env."+e.Name, fmt.Sprintf("was %s: the default is kept and %s no longer overrides it (make it a secret to keep the override)", e.Value, ref.Name))
-	b.finding("override-dropped", e.Pos, "%s: %s keeps its default %q; %s no longer overrides it", s.Name, e.Name, dflt, ref.Name)
+	b.finding("override-dropped", e.Pos, "%s: %s keeps its default value; %s no longer overrides it", s.Name, e.Name, ref.Name)
 	s.setEnv(e.Name, dflt)
 }
 

@@ -14,6 +14,16 @@ type Parsed struct {
 	Tunnels    []TunnelInput
 	Prometheus *PrometheusInput
 	Doc        *handwritten.Doc
+	AlertRules []*handwritten.AlertsFile
+	// Promtail are promtail configs, the i-th of the i-th compose file's
+	// host.
+	Promtail []PromtailInput
+}
+
+// PromtailInput is one promtail config.
+type PromtailInput struct {
+	File *handwritten.LogsFile
+	Raw  []handwritten.Field
 }
 
 // ComposeInput is one compose file.
@@ -42,7 +52,7 @@ type PrometheusInput struct {
 // Prepare takes the files read for a project rooted at root: each
 // compose file's paths are seen from the root (see movePaths).
 func Prepare(files handwritten.Files, root string) (*Parsed, error) {
-	p := &Parsed{Doc: files.Doc}
+	p := &Parsed{Doc: files.Doc, AlertRules: files.Alerts}
 	for _, f := range files.Compose {
 		raw, err := f.Ordered()
 		if err != nil {
@@ -67,6 +77,13 @@ func Prepare(files handwritten.Files, root string) (*Parsed, error) {
 			return nil, fmt.Errorf("prometheus %w", err)
 		}
 		p.Prometheus = &PrometheusInput{File: f, Raw: raw}
+	}
+	for _, f := range files.Logs {
+		raw, err := f.Ordered()
+		if err != nil {
+			return nil, fmt.Errorf("promtail %w", err)
+		}
+		p.Promtail = append(p.Promtail, PromtailInput{File: f, Raw: raw})
 	}
 	return p, nil
 }

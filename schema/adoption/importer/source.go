@@ -1,6 +1,7 @@
 // Package importer turns hand-written configuration (docker compose
-// files, cloudflared tunnel configs, a Prometheus config and a Markdown
-// port table) into a CUE platform source that `portschema regen`
+// files, cloudflared tunnel configs, a Prometheus config and its alert
+// rules, promtail configs and a Markdown port table) into a CUE platform
+// source that `portschema regen`
 // regenerates equivalent files from.
 //
 // The work has two halves. Building reads the inputs into a Source: the

@@ -1,0 +1,70 @@
+// Package urldoc generates the URL document (URL_SCHEMA.md): every
+// port of every deployed service with the URL it is reached at from
+// each vantage — the internet (its public hostnames), another machine on
+// the LAN, the compose network of each compose host, its own host, and
+// a developer's laptop — and the public hostnames routed by hand.
+//
+// No URL is typed here: every cell is the model's answer to "where is
+// this port reached from there" (schema.Platform.Reach), the very
+// question the .env files, the compose environment and the scrape
+// targets ask. So the document and the files never disagree, and a
+// port changed in the source moves every URL of it. Where a vantage
+// cannot reach a port (a port not published, a service without public
+// hostname, a host reached by nobody) the cell says so.
+//
+// Generate is pure: Build computes a typed Doc, the embedded template
+// urldoc.md.tmpl renders it, escaping every text from the source.
+package urldoc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"portschema/generators/output"
+	"portschema/generators/portdoc"
+	"portschema/schema"
+	"portschema/templates"
+)
+
+// TemplateName is the template this generator owns in templates.FS.
+const TemplateName = "urldoc.md.tmpl"
+
+// DefaultPath is where the document goes when the source names no path.
+const DefaultPath = "out/URL_SCHEMA.md"
+
+var tmpl = template.Must(template.New(TemplateName).
+	Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code, "urls": urlsCell}).
+	Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
+
+// Generate renders the URL document of p at p.Outputs.URLDoc.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	d := Build(p)
+	d.Header = output.Header(output.HTMLComment)
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("urldoc: %w", err)
+	}
+	path := p.Outputs.URLDoc
+	if path == "" {
+		path = DefaultPath
+	}
+	return []output.File{{Path: path, Data: buf.Bytes()}}, nil
+}
+
+// urlsCell renders a cell: each URL as code, with the paths it is
+// limited to, one per line; or the reason there is none, in italics.
+func urlsCell(c Cell) string {
+	if len(c.URLs) == 0 {
+		return "*" + portdoc.Cell(c.Unreachable) + "*"
+	}
+	parts := make([]string, len(c.URLs))
+	for i, u := range c.URLs {
+		parts[i] = portdoc.Code(u.URL)
+		if u.Path != "" {
+			parts[i] += " paths " + portdoc.Code(u.Path)
+		}
+	}
+	return strings.Join(parts, "<br>")
+}

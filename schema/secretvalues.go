@@ -1,0 +1,203 @@
+package schema
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// checkSecretValues applies the secret rule (see LooksSecret) to every
+// value the source passes through to an output: a service's compose
+// keys (labels, command, healthcheck, build args, x-* and the rest), a
+// compose host's volumes, networks, secrets and configs, tunnel
+// origin_request settings, Prometheus' global, alerting and jobs, and
+// metrics labels. A service's env has its own check (checkEnv). The
+// message names the field, never the value.
+func checkSecretValues(c *collector, p *Platform) {
+	report := func(pos Pos, who, field, why string) {
+		c.errorf(pos, nil, "%s: %s looks like a secret (%s); declare it by name (a service's secrets:) so that its value comes from the host's environment, and write a ${NAME} reference here", who, field, why)
+	}
+	for _, s := range p.Services {
+		secretsIn(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
+		if sec, ok := secretIn("", s.Description); ok {
+			c.errorf(s.At("description"), nil, "%s: description holds what looks like a secret (%s); keep secrets out of the source", s.Name, sec.Why)
+		}
+		if s.Metrics != nil {
+			for _, k := range sortedKeys(s.Metrics.Labels) {
+				if sec, ok := secretIn(k, s.Metrics.Labels[k]); ok {
+					path := "metrics.labels." + k
+					report(s.At(path), s.Name, path, sec.Why)
+				}
+			}
+		}
+	}
+	for _, h := range p.Hosts {
+		who := "host " + h.Name
+		at := func(path, why string) { report(h.At(path), who, path, why) }
+		if h.Compose != nil {
+			for key, block := range map[string]map[string]any{"compose.volumes": h.Compose.Volumes, "compose.networks": h.Compose.Networks, "compose.secrets": h.Compose.Secrets, "compose.configs": h.Compose.Configs} {
+				secretsIn(block, key, at)
+			}
+		}
+		if h.Tunnel != nil {
+			secretsIn(h.Tunnel.OriginRequest, "tunnel.origin_request", at)
+			for i, r := range h.Tunnel.Rules {
+				secretsIn(r.OriginRequest, fmt.Sprintf("tunnel.rules[%d].origin_request", i), at)
+			}
+		}
+	}
+	if pr := p.Prometheus; pr != nil {
+		at := func(path, why string) { report(pr.At(path), "prometheus", path, why) }
+		secretsIn(pr.Global, "global", at)
+		secretsIn(pr.Alerting, "alerting", at)
+		for i, job := range pr.Jobs {
+			secretsIn(job, fmt.Sprintf("jobs[%d]", i), at)
+		}
+	}
+}
+
+// secretsIn calls found with the path (as Positions keys are written)
+// of every value below v that is a secret, and why.
+func secretsIn(v any, path string, found func(path, why string)) {
+	walkSecrets(v, path, func(path string, sec Found) { found(path, sec.Why) })
+}
+
+// Found is a secret found in a value: why it is one, the text that is
+// the secret (the whole value or a part: a flag's argument, an
+// assignment's value, a token), and the variable name the value
+// suggests for it ("" when only its form gave it away).
+type Found struct {
+	Why, Text, Name string
+}
+
+// walkSecrets calls found for every value below v that holds a secret.
+func walkSecrets(v any, path string, found func(path string, sec Found)) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := joinElem(path, k)
+			if s, ok := scalarText(v[k]); ok {
+				if sec, ok := secretIn(k, s); ok {
+					found(p, sec)
+				}
+				continue
+			}
+			walkSecrets(v[k], p, found)
+		}
+	case []any:
+		flag := ""
+		for i, item := range v {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			s, ok := scalarText(item)
+			if !ok {
+				walkSecrets(item, p, found)
+				flag = ""
+				continue
+			}
+			if sec, ok := SecretItem(flag, s); ok {
+				found(p, sec)
+			}
+			flag = FlagName(s)
+		}
+	}
+}
+
+// scalarText is a leaf value as text; false for maps and lists.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case map[string]any, []any, nil:
+		return "", false
+	default:
+		return fmt.Sprint(v), true
+	}
+}
+
+// assignment matches NAME=value and --flag=value inside a string.
+var assignment = regexp.MustCompile(`^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`)
+
+// secretIn finds the secret in a value under key name, if it holds
+// one: the value itself by the name, a part by its form, or by an
+// assignment or flag inside it (a command line, a label, a config's
+// content).
+func secretIn(name, value string) (Found, bool) {
+	if name != "" && secretByName(name, value) {
+		return Found{Why: "by its name", Text: value, Name: normalName(name)}, true
+	}
+	if text := secretFormText(value); text != "" {
+		return Found{Why: "by its form", Text: text}, true
+	}
+	flag := ""
+	for _, line := range strings.Split(value, "\n") {
+		for _, word := range strings.Fields(line) {
+			word = strings.Trim(word, `"'(),;`)
+			if m := assignment.FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
+				return Found{Why: "by the name " + m[1] + " it is assigned to", Text: m[2], Name: normalName(m[1])}, true
+			}
+			if flag != "" && secretByName(strings.TrimLeft(flag, "-"), word) {
+				return Found{Why: "by the flag " + flag + " before it", Text: word, Name: normalName(strings.TrimLeft(flag, "-"))}, true
+			}
+			flag = FlagName(word)
+		}
+		flag = ""
+	}
+	return Found{}, false
+}
+
+// SecretIn finds the secret in a value under key name, if it holds one
+// (see secretIn); the importer takes secrets out with it.
+func SecretIn(name, value string) (Found, bool) { return secretIn(name, value) }
+
+// SecretItem finds the secret in an item of a list that follows the
+// item flag (see FlagName): ["--requirepass", "hunter2"], the flag
+// names the next item.
+func SecretItem(flag, item string) (Found, bool) {
+	if flag != "" && secretByName(strings.TrimLeft(flag, "-"), item) {
+		return Found{Why: "by the flag before it", Text: item, Name: normalName(strings.TrimLeft(flag, "-"))}, true
+	}
+	return secretIn("", item)
+}
+
+// FlagName is a word that names the value after it, as written: a
+// command-line flag without a value (--requirepass, -password) or a
+// label in prose (password:); "" for any other word.
+func FlagName(word string) string {
+	switch {
+	case strings.HasSuffix(word, ":") && len(word) > 1 && !strings.Contains(word, "//"):
+		return strings.TrimSuffix(word, ":")
+	case !strings.HasPrefix(word, "-") || strings.Contains(word, "=") || strings.Trim(word, "-") == "":
+		return ""
+	}
+	return word
+}
+
+// VariableName is a valid variable name for a secret found under key
+// (or named name by its flag or assignment), prefixed with prefix:
+// VariableName("api", "admin-password") is API_ADMIN_PASSWORD.
+func VariableName(prefix, name string) string {
+	name = normalName(name)
+	p := normalName(prefix)
+	if p != "" && !strings.HasPrefix(name, p+"_") {
+		name = p + "_" + name
+	}
+	var b strings.Builder
+	for _, r := range name {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "SECRET_" + out
+	}
+	return out
+}
