@@ -307,13 +307,41 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	if c.budget != nil {
 		c.budget(c.root)
 	}
-	res, err := generators.BuildNotifying(c.root, ending, func(lock string) {
-		fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
-	})
+	res, err := generators.BuildNotifying(c.root, ending, c.waiting)
 	if err != nil {
 		return nil, c.report(err)
 	}
 	return res, exitOK
+}
+
+// upToDate is regen's shortcut: it reports whether the stamp vouches
+// for the tree as a regen would leave it, with the number of outputs;
+// then there is nothing to write. It asks again under the lock a write
+// would take, so that it never vouches for a tree another run is
+// writing; done is also set, with an exit code, when that lock cannot
+// be taken.
+func (c *cli) upToDate() (n int, done bool, code int) {
+	abs, err := filepath.Abs(c.root)
+	if err != nil {
+		return 0, false, exitOK
+	}
+	if _, ok := stamp.Written(abs, c.toolID()); !ok {
+		return 0, false, exitOK // the full run, which says what is wrong
+	}
+	tree := output.NewTree(abs)
+	tree.Waiting = c.waiting
+	unlock, err := tree.Lock()
+	if err != nil {
+		return 0, true, c.report(err)
+	}
+	defer unlock()
+	n, ok := stamp.Written(c.root, c.toolID())
+	return n, ok, exitOK
+}
+
+// waiting tells the user that a run waits for another's lock.
+func (c *cli) waiting(lock string) {
+	fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
 }
 
 // report prints an error of the pipeline and returns its exit code:
@@ -334,10 +362,11 @@ func (c *cli) regen(args []string) int {
 	if _, code, ok := c.parse("regen", flag.NewFlagSet("regen", flag.ContinueOnError), args, 0, 0); !ok {
 		return code
 	}
-	if n, ok := stamp.Written(c.root, c.toolID()); ok {
-		// The tree is what this source makes: nothing to write.
-		fmt.Fprintf(c.stderr, "regen: 0 written, 0 updated, 0 removed, %d unchanged\n", n)
-		return exitOK
+	if n, done, code := c.upToDate(); done {
+		if code == exitOK {
+			fmt.Fprintf(c.stderr, "regen: 0 written, 0 updated, 0 removed, %d unchanged\n", n)
+		}
+		return code
 	}
 	res, code := c.build(output.Write)
 	if res == nil {

@@ -37,9 +37,9 @@ const verdictStep = "compose-go accepts v1"
 // the digests it held, and the digest of every service to load.
 type hostVerdicts struct {
 	entry   memo.Key
-	known   map[memo.Key]bool
-	current []memo.Key // of every service of the host, in its order
-	pending []int      // indexes of the services to load
+	known   map[[32]byte]bool // ids
+	current []memo.Key        // of every service of the host, in its order
+	pending []int             // indexes of the services to load
 }
 
 // pending returns the services of a host compose-go has not accepted
@@ -55,11 +55,11 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 	}
 	hv := &hostVerdicts{
 		entry: vs.store.NewKey(verdictStep + " host").AddString(OutputPath(h)).AddString(h.Compose.Project).Key(),
-		known: map[memo.Key]bool{},
+		known: map[[32]byte]bool{},
 	}
 	if data, ok := vs.store.Get(hv.entry); ok {
-		for _, k := range memo.SplitKeys(data) {
-			hv.known[k] = true
+		for _, id := range memo.SplitIDs(data) {
+			hv.known[id] = true
 		}
 	}
 	var services []*schema.Service
@@ -71,7 +71,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 		k := vs.store.NewKey(verdictStep).AddString(OutputPath(h)).AddString(h.Compose.Project).
 			Add(top).AddString(s.Name).Add(blocks).Key()
 		hv.current = append(hv.current, k)
-		if !hv.known[k] {
+		if !hv.known[k.ID()] {
 			services = append(services, s)
 			hv.pending = append(hv.pending, i)
 		}
@@ -93,12 +93,12 @@ func (vs verdicts) record(hv *hostVerdicts, accepted []bool) {
 	var keys []memo.Key
 	changed := len(hv.current) != len(hv.known)
 	for i, k := range hv.current {
-		if done, tried := ok[i]; (tried && done) || (!tried && hv.known[k]) {
+		if done, tried := ok[i]; (tried && done) || (!tried && hv.known[k.ID()]) {
 			keys = append(keys, k)
 			changed = changed || tried
 		}
 	}
 	if changed {
-		vs.store.Put(hv.entry, memo.JoinKeys(keys))
+		vs.store.Put(hv.entry, memo.JoinIDs(keys))
 	}
 }

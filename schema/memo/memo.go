@@ -6,6 +6,11 @@
 // with the same binary takes the result instead of doing the work, so
 // that a changed service costs the evaluation of its own part only.
 //
+// A value is sealed with a key derived from the bytes the step read,
+// which is not written anywhere: what a source evaluated to, secrets it
+// holds included, can only be read back by a run that holds the same
+// source.
+//
 // An entry is only ever a shortcut: one that is missing, unreadable,
 // truncated, corrupt, written for another key or by another binary is
 // a miss, and the step runs as if there were no cache. Entries are
@@ -16,6 +21,9 @@ package memo
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -73,8 +81,13 @@ func At(dir, tool string) Store {
 func (s Store) On() bool { return s.dir != "" }
 
 // A Key names what a step read. Build it with NewKey and Add every
-// byte the step's result depends on, in a fixed order.
-type Key struct{ h [32]byte }
+// byte the step's result depends on, in a fixed order. Both halves are
+// derived, one way, from the digest of those bytes: id names the entry,
+// seal encrypts its value. The seal is never written, so an entry can be
+// read only by a run that read the same bytes: a value that holds a
+// secret the source wrote (an evaluated part does) is never in the
+// cache in the clear.
+type Key struct{ id, seal [32]byte }
 
 // KeyBuilder accumulates the parts of a key.
 type KeyBuilder struct{ buf []byte }
@@ -101,13 +114,23 @@ func (b *KeyBuilder) Add(part []byte) *KeyBuilder {
 func (b *KeyBuilder) AddString(part string) *KeyBuilder { return b.Add([]byte(part)) }
 
 // Key is the SHA-256 of every part added.
-func (b *KeyBuilder) Key() Key { return Key{sha256.Sum256(b.buf)} }
+func (b *KeyBuilder) Key() Key {
+	digest := sha256.Sum256(b.buf)
+	return Key{
+		id:   sha256.Sum256(append([]byte("entry name\x00"), digest[:]...)),
+		seal: sha256.Sum256(append([]byte("entry seal\x00"), digest[:]...)),
+	}
+}
 
-func (k Key) String() string { return hex.EncodeToString(k.h[:]) }
+// ID is the name of the entry; it says nothing of the value.
+func (k Key) ID() [32]byte { return k.id }
 
-// An entry is the magic line, the key, the SHA-256 of the value and
-// the value.
-const magic = "portschema memo entry 1\n"
+func (k Key) String() string { return hex.EncodeToString(k.id[:]) }
+
+// An entry is the magic line, the key's id, a nonce and the value
+// sealed with AES-256-GCM under the key's seal, the id as additional
+// data: a corrupt, truncated or foreign entry fails to open.
+const magic = "portschema memo entry 2\n"
 
 func (s Store) path(k Key) string {
 	name := k.String()
@@ -131,20 +154,40 @@ func (s Store) Get(k Key) ([]byte, bool) {
 	return value, true
 }
 
-// decode checks an entry against its key and its checksum.
+// decode opens an entry with its key.
 func decode(k Key, data []byte) ([]byte, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(magic))
-	if !ok || len(rest) < 64 {
-		return nil, errors.New("not an entry")
+	aead, err := sealer(k)
+	if err != nil {
+		return nil, err
 	}
-	if !bytes.Equal(rest[:32], k.h[:]) {
-		return nil, errors.New("an entry of another key")
+	if !ok || len(rest) < len(k.id)+aead.NonceSize() || !bytes.Equal(rest[:len(k.id)], k.id[:]) {
+		return nil, errors.New("not an entry of this key")
 	}
-	sum, value := rest[32:64], rest[64:]
-	if got := sha256.Sum256(value); !bytes.Equal(got[:], sum) {
-		return nil, errors.New("a corrupt entry")
+	nonce, sealed := rest[len(k.id):len(k.id)+aead.NonceSize()], rest[len(k.id)+aead.NonceSize():]
+	return aead.Open(nil, nonce, sealed, k.id[:])
+}
+
+// encode seals value for an entry of k.
+func encode(k Key, value []byte) ([]byte, error) {
+	aead, err := sealer(k)
+	if err != nil {
+		return nil, err
 	}
-	return value, nil
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	buf := append(append([]byte(magic), k.id[:]...), nonce...)
+	return aead.Seal(buf, nonce, value, k.id[:]), nil
+}
+
+func sealer(k Key) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(k.seal[:])
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
 
 // Put stores value under k; a value that cannot be stored only costs a
@@ -157,13 +200,14 @@ func (s Store) Put(k Key, value []byte) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return
 	}
+	buf, err := encode(k, value)
+	if err != nil {
+		return
+	}
 	f, err := os.CreateTemp(filepath.Dir(name), ".entry-*")
 	if err != nil {
 		return
 	}
-	sum := sha256.Sum256(value)
-	buf := make([]byte, 0, len(magic)+64+len(value))
-	buf = append(append(append(append(buf, magic...), k.h[:]...), sum[:]...), value...)
 	_, err = f.Write(buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -178,27 +222,25 @@ func (s Store) Put(k Key, value []byte) {
 	s.trim(time.Now())
 }
 
-// JoinKeys is the bytes of keys, for a value that lists keys.
-func JoinKeys(keys []Key) []byte {
-	out := make([]byte, 0, len(keys)*len(Key{}.h))
+// JoinIDs is the ids of keys, for a value that lists keys.
+func JoinIDs(keys []Key) []byte {
+	out := make([]byte, 0, len(keys)*len(Key{}.id))
 	for _, k := range keys {
-		out = append(out, k.h[:]...)
+		out = append(out, k.id[:]...)
 	}
 	return out
 }
 
-// SplitKeys reads what JoinKeys wrote; a value of another length lists
+// SplitIDs reads what JoinIDs wrote; a value of another length lists
 // nothing.
-func SplitKeys(data []byte) []Key {
-	n := len(Key{}.h)
+func SplitIDs(data []byte) [][32]byte {
+	n := len(Key{}.id)
 	if len(data)%n != 0 {
 		return nil
 	}
-	keys := make([]Key, 0, len(data)/n)
+	ids := make([][32]byte, 0, len(data)/n)
 	for i := 0; i < len(data); i += n {
-		var k Key
-		copy(k.h[:], data[i:i+n])
-		keys = append(keys, k)
+		ids = append(ids, [32]byte(data[i:i+n]))
 	}
-	return keys
+	return ids
 }

@@ -156,14 +156,35 @@ func TestTrim(t *testing.T) {
 	}
 }
 
-func TestKeyLists(t *testing.T) {
+func TestIDLists(t *testing.T) {
 	s := At(t.TempDir(), "tool A")
 	keys := []Key{key(s, "1"), key(s, "2")}
-	got := SplitKeys(JoinKeys(keys))
-	if len(got) != 2 || got[0] != keys[0] || got[1] != keys[1] {
-		t.Errorf("SplitKeys(JoinKeys) = %v", got)
+	got := SplitIDs(JoinIDs(keys))
+	if len(got) != 2 || got[0] != keys[0].ID() || got[1] != keys[1].ID() {
+		t.Errorf("SplitIDs(JoinIDs) = %v", got)
 	}
-	if SplitKeys([]byte("short")) != nil {
-		t.Error("a value of another length lists keys")
+	if SplitIDs([]byte("short")) != nil {
+		t.Error("a value of another length lists ids")
+	}
+}
+
+// A value is sealed with what only a run that read the same bytes can
+// derive: the entry holds neither the value nor anything to open it
+// with.
+func TestEntriesAreSealed(t *testing.T) {
+	dir := t.TempDir()
+	s := At(dir, "tool A")
+	secret := "password=Cn4ryS3cr3t"
+	k := key(s, "a source that holds "+secret)
+	s.Put(k, []byte(`{"env": {"PASSWORD": "`+secret+`"}}`))
+	data, err := os.ReadFile(s.path(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("Cn4ryS3cr3t")) || bytes.Contains(data, k.seal[:]) {
+		t.Error("the entry holds the value or its seal in the clear")
+	}
+	if got, ok := s.Get(k); !ok || !bytes.Contains(got, []byte(secret)) {
+		t.Errorf("Get = %q, %v", got, ok)
 	}
 }
