@@ -98,9 +98,9 @@ func commands() []command {
 		{"ports", "[-C DIR] [--host H] [--range R] [--next] [--json]", "list the ports in use and each range's free ports", helpPorts, (*cli).ports},
 		{"explain", "[-C DIR] SERVICE", "say what the platform derives from one service", helpExplain, (*cli).explain},
 		{"diff", "[-C DIR] [--markdown] [REV]", "the platform-level change since a git revision", helpDiff, (*cli).diff},
-		{"import", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]",
+		{"import", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]... -o DIR [--force]",
 			"write a CUE source from hand-written files", helpImport, (*cli).importFiles},
-		{"audit", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F] [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]",
+		{"audit", "[--compose F[,F...]]... [--env-file F]... [--cloudflared F]... [--prometheus F] [--doc F]... [--env F]... [--alerts F]... [--logs F]... [--json] [--min-confidence certain|likely]",
 			"cross-check hand-written files; exit 1 when they disagree", helpAudit, (*cli).audit},
 	}
 }
@@ -501,8 +501,8 @@ func (c *cli) vet(args []string) int {
 
 // handwrittenFlags are the inputs import and audit read.
 type handwrittenFlags struct {
-	compose, cloudflared, envFiles, env, alerts, logs stringList
-	prometheus, doc                                   string
+	compose, cloudflared, envFiles, env, alerts, logs, docs stringList
+	prometheus                                              string
 }
 
 func (h *handwrittenFlags) register(fs *flag.FlagSet) {
@@ -510,7 +510,7 @@ func (h *handwrittenFlags) register(fs *flag.FlagSet) {
 	fs.Var(&h.envFiles, "env-file", "a dotenv file compose reads variables and COMPOSE_PROJECT_NAME from, as docker compose --env-file (repeatable)")
 	fs.Var(&h.cloudflared, "cloudflared", "a cloudflared config file (repeatable)")
 	fs.StringVar(&h.prometheus, "prometheus", "", "a Prometheus config file")
-	fs.StringVar(&h.doc, "doc", "", "a Markdown port document")
+	fs.Var(&h.docs, "doc", "a Markdown doc: the port doc first, then others such as a URL doc (repeatable; import reads the first)")
 	fs.Var(&h.env, "env", "a dotenv file: a host's .env or a service's own (repeatable)")
 	fs.Var(&h.alerts, "alerts", "a Prometheus alerting rule file (repeatable)")
 	fs.Var(&h.logs, "logs", "a log-shipping config, such as promtail's (repeatable)")
@@ -521,12 +521,16 @@ func (h *handwrittenFlags) inputs() handwritten.Inputs {
 	// A file compose reads variables from is also a dotenv file to
 	// cross-check.
 	env := append(append([]string{}, h.envFiles...), h.env...)
-	return handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus, Doc: h.doc,
+	in := handwritten.Inputs{Compose: h.compose, EnvFiles: h.envFiles, Cloudflared: h.cloudflared, Prometheus: h.prometheus,
 		Env: env, Alerts: h.alerts, Logs: h.logs}
+	if len(h.docs) > 0 {
+		in.Doc, in.Docs = h.docs[0], h.docs[1:]
+	}
+	return in
 }
 
 func (h *handwrittenFlags) empty() bool {
-	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && h.doc == "" &&
+	return len(h.compose) == 0 && len(h.cloudflared) == 0 && h.prometheus == "" && len(h.docs) == 0 &&
 		len(h.env) == 0 && len(h.alerts) == 0 && len(h.logs) == 0
 }
 
@@ -1015,6 +1019,9 @@ files. Every decision it takes is a comment at its line.
 `
 	helpAudit = `Audit cross-checks hand-written files and reports every inconsistency
 with its kind and every line involved; --json for machines. Exit 1
-when the files disagree.
+when the files disagree. Files compose merges are named together, base
+first (--compose base.yml,overlay.yml) and checked as merged; --doc may
+be repeated (a port doc, a URL doc), and the host names docs give
+services are checked against the tunnel's routes.
 `
 )

@@ -4,14 +4,20 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"portschema/generators"
+	"portschema/generators/compose"
+	"portschema/generators/compose/composeconfig"
 	"portschema/generators/output"
 	"portschema/schema"
 )
@@ -50,6 +56,7 @@ func TestScripts(t *testing.T) {
 
 // scriptCmds are the scenario commands beyond testscript's own.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"composeconfig": composeSame,
 	// perm PATH MODE fails unless the file's permission bits are MODE
 	// (octal); chmod's counterpart.
 	"perm": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -83,6 +90,73 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("tree %s: changed = %v\nbefore:\n%s\nafter:\n%s", args[0], got != string(want), want, got)
 		}
 	},
+}
+
+// composeSame is the scenario command
+//
+//	composeconfig [-env F]... [-inenv F]... [-outenv F]... [-differs SVC.ASPECT]... IN[,IN...] OUT[,OUT...]
+//
+// It loads the input files and the output files each as one project,
+// the way `docker compose config` does, interpolated from the dotenv
+// files (-env for both, -inenv and -outenv for one side, as the .env
+// beside each), and fails unless they differ in exactly the aspects
+// named by -differs (see composeconfig.Compare; project.name for the
+// project's name).
+func composeSame(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("composeconfig does not take !")
+	}
+	inEnv, outEnv := map[string]string{}, map[string]string{}
+	var differs []string
+	for len(args) > 2 {
+		flag, value := args[0], args[1]
+		args = args[2:]
+		switch flag {
+		case "-env", "-inenv", "-outenv":
+			data, err := os.ReadFile(ts.MkAbs(value))
+			ts.Check(err)
+			vars, err := dotenv.UnmarshalBytesWithLookup(data, nil)
+			ts.Check(err)
+			if flag != "-outenv" {
+				maps.Copy(inEnv, vars)
+			}
+			if flag != "-inenv" {
+				maps.Copy(outEnv, vars)
+			}
+		case "-differs":
+			differs = append(differs, value)
+		default:
+			ts.Fatalf("usage: composeconfig [-env F] [-inenv F] [-outenv F] [-differs SVC.ASPECT] IN[,IN] OUT[,OUT]")
+		}
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: composeconfig [-env F] [-inenv F] [-outenv F] [-differs SVC.ASPECT] IN[,IN] OUT[,OUT]")
+	}
+	load := func(list string, env map[string]string) *types.Project {
+		var files []string
+		for _, f := range strings.Split(list, ",") {
+			files = append(files, ts.MkAbs(f))
+		}
+		p, err := composeconfig.Load(files, env)
+		if err != nil {
+			ts.Fatalf("docker compose would not load %s: %v", list, err)
+		}
+		return p
+	}
+	diffs := composeconfig.Compare(load(args[0], inEnv), load(args[1], outEnv), compose.LabelPrefix)
+	var got []string
+	for _, d := range diffs {
+		got = append(got, d.Key())
+		if !slices.Contains(differs, d.Key()) {
+			ts.Logf("unexpected difference %s", d)
+		} else {
+			ts.Logf("expected difference %s", d)
+		}
+	}
+	slices.Sort(differs)
+	if !slices.Equal(got, differs) {
+		ts.Fatalf("differences %v, want exactly %v", got, differs)
+	}
 }
 
 // treeDigest lists every regular file below dir with a hash of its bytes.

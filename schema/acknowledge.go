@@ -36,6 +36,9 @@ const (
 	WarnContainerPrefix = "container-prefix"
 	// WarnUnreadSecret: a secret no generated file hands to anything.
 	WarnUnreadSecret = "unread-secret"
+	// WarnNeedCredentials: a need's URL lacks a credential its target
+	// asks for (password, user, database).
+	WarnNeedCredentials = "need-credentials"
 )
 
 // Kinds of warnings a range can acknowledge.
@@ -47,7 +50,7 @@ const (
 // serviceWarnings and rangeWarnings are the kinds each entity can
 // acknowledge, sorted.
 func serviceWarnings() []string {
-	return []string{WarnContainerPrefix, WarnFrontendDigits, WarnHealthcheckPort, WarnLaptopClash, WarnOffPlan, WarnUnreadSecret}
+	return []string{WarnContainerPrefix, WarnFrontendDigits, WarnHealthcheckPort, WarnLaptopClash, WarnNeedCredentials, WarnOffPlan, WarnUnreadSecret}
 }
 
 func rangeWarnings() []string { return []string{WarnNearlyFull} }

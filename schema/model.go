@@ -394,7 +394,7 @@ type Need struct {
 	// Need built in Go without it keeps its URL.
 	NoURL bool `json:"-"`
 	// Condition is the start condition the source sets
-	// (ConditionStarted), or "" for the default.
+	// (ConditionStarted, ConditionCompleted), or "" for the default.
 	Condition string `json:"condition"`
 	// Target is the needed service, resolved once (see resolve).
 	Target *Service `json:"-"`
@@ -403,6 +403,10 @@ type Need struct {
 // ConditionStarted is a need's start condition that waits only for the
 // target's container to start, even where it has a healthcheck.
 const ConditionStarted = "started"
+
+// ConditionCompleted is a need's start condition that waits for the
+// target to exit successfully (compose's service_completed_successfully).
+const ConditionCompleted = "completed"
 
 // EnvName is the variable that receives the need's URL; a need with
 // NoURL has none.

@@ -27,6 +27,7 @@ func checkNeeds(c *collector, p *Platform) {
 				continue
 			}
 			checkStartOrder(c, s, i, target)
+			checkCredentials(c, s, i, n)
 			if n.NoURL || target.HostRef == nil {
 				continue // the target's unknown host is reported where it is written
 			}

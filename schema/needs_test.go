@@ -67,7 +67,7 @@ services: a: {host: "mini", port: 3001, range: "core", needs: [{service: "b", co
 services: b: {host: "mini", port: 3002, range: "core"}`,
 			[]string{
 				// The first line is CUE trying the name form of #Need.
-				`schema/services.cue:3:90: services.a.needs.0.condition: must be "started"; got "healthy"`,
+				`schema/services.cue:3:90: services.a.needs.0.condition: must be "started" or "completed"; got "healthy"`,
 			}},
 	}
 	for _, tc := range cases {

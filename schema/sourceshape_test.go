@@ -88,7 +88,7 @@ func TestGoConstantsAreTheDefinitionsEnums(t *testing.T) {
 		{[]string{"hosts", "kind"}, []string{KindCompose, KindScheduledTask, KindLaunchd, KindSystemd, KindManual, KindCluster}},
 		{[]string{"hosts", "reach"}, []string{ReachLAN, ReachPublic, ReachNone}},
 		{[]string{"services", "needs", "from"}, []string{Internet.Keyword(), OnLAN.Keyword()}},
-		{[]string{"services", "needs", "condition"}, []string{ConditionStarted}},
+		{[]string{"services", "needs", "condition"}, []string{ConditionStarted, ConditionCompleted}},
 	} {
 		have := s.Lookup(c.path...).Shape.Enum
 		if !slices.Equal(slices.Sorted(slices.Values(have)), slices.Sorted(slices.Values(c.want))) {

@@ -6,11 +6,14 @@
 // defaults, and the ingress rules in this order:
 //
 //  1. the extra rules written by hand (tunnel.rules: ssh, unix sockets,
-//     http_status), in source order;
-//  2. one rule per public hostname (and path) of every deployed service
-//     the tunnel routes, rules with a path before the bare hostname and
-//     exact names before wildcards, so that no rule hides another;
-//  3. the catch-all http_status:404.
+//     http_status), in source order, and among them one rule per public
+//     hostname (and path) of every deployed service the tunnel routes:
+//     these are ordered most specific first (exact names before
+//     wildcards, longer paths before shorter, see Before), each before
+//     any rule written by hand that could take one of its requests but
+//     after any rule it would hide (see order), so that no rule hides
+//     another and the user's own order is kept;
+//  2. the catch-all http_status:404.
 //
 // Which tunnel routes a service: its own host's tunnel; otherwise the
 // platform's only tunnel; otherwise it is an error (see tunnelFor). The
@@ -80,11 +83,13 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 	cfg.OriginRequest, diags = originRequest(h, "tunnel.origin_request", h.Tunnel.OriginRequest)
 	var rules []ingressRule
 	var at []schema.Pos
+	var fixed []bool
 	for i := range h.Tunnel.Rules {
 		rule, ds := extraRule(h, i)
 		diags = append(diags, ds...)
 		rules = append(rules, rule)
 		at = append(at, h.At(fmt.Sprintf("tunnel.rules[%d]", i)))
+		fixed = append(fixed, true)
 	}
 	type generated struct {
 		rule ingressRule
@@ -98,14 +103,18 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 			gen = append(gen, generated{rule, s.At(fmt.Sprintf("public[%d]", i))})
 		}
 	}
-	sort.SliceStable(gen, func(i, j int) bool { return rank(gen[i].rule) < rank(gen[j].rule) })
-	for k, g := range gen {
-		if k > 0 && gen[k-1].rule.Comment == g.rule.Comment {
-			// One comment heads a run of one service's rules.
-			g.rule.Comment = ""
-		}
+	sort.SliceStable(gen, func(i, j int) bool { return Before(matchOf(gen[i].rule), matchOf(gen[j].rule)) })
+	for _, g := range gen {
 		rules = append(rules, g.rule)
 		at = append(at, g.pos)
+		fixed = append(fixed, false)
+	}
+	rules, at, fixed = reorder(order(matches(rules), fixed), rules, at, fixed)
+	for k := len(rules) - 1; k > 0; k-- {
+		if !fixed[k] && !fixed[k-1] && rules[k-1].Comment == rules[k].Comment {
+			// One comment heads a run of one service's rules.
+			rules[k].Comment = ""
+		}
 	}
 	diags = append(diags, shadowed(h, rules, at)...)
 	cfg.Ingress = append(rules, catchAll)
@@ -118,7 +127,7 @@ func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagn
 	var diags schema.Diagnostics
 	for j := range rules {
 		for i := range j {
-			if shadows(rules[i], rules[j]) {
+			if Shadows(matchOf(rules[i]), matchOf(rules[j])) {
 				d := errorAt(at[j], "tunnel on %s: the route of %s%s is never used: an earlier rule for %s%s matches first",
 					h.Name, rules[j].Hostname, rules[j].Path, rules[i].Hostname, rules[i].Path)
 				d.Related = []schema.Pos{at[i]}
@@ -128,4 +137,24 @@ func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagn
 		}
 	}
 	return diags
+}
+
+func matchOf(r ingressRule) Match { return Match{Hostname: r.Hostname, Path: r.Path} }
+
+func matches(rules []ingressRule) []Match {
+	out := make([]Match, len(rules))
+	for i, r := range rules {
+		out[i] = matchOf(r)
+	}
+	return out
+}
+
+// reorder puts the rules, their positions and their origin in the order
+// given by indexes.
+func reorder(idx []int, rules []ingressRule, at []schema.Pos, fixed []bool) ([]ingressRule, []schema.Pos, []bool) {
+	r, a, f := make([]ingressRule, len(idx)), make([]schema.Pos, len(idx)), make([]bool, len(idx))
+	for k, i := range idx {
+		r[k], a[k], f[k] = rules[i], at[i], fixed[i]
+	}
+	return r, a, f
 }

@@ -195,9 +195,9 @@ func TestSourceErrors(t *testing.T) {
 		{"bad path", func(p *schema.Platform) {
 			p.Service("web").Public[2].Path = "^/(api"
 		}, []string{`web: path "^/(api" is not a valid regular expression`}},
-		{"hand-written rule hides a route", func(p *schema.Platform) {
+		{"hand-written rule hides another", func(p *schema.Platform) {
 			p.Host("box").Tunnel.Rules[0].Hostname = "*.example.org"
-		}, []string{"tunnel on box: the route of api.example.org is never used: an earlier rule for *.example.org matches first"}},
+		}, []string{"tunnel on box: the route of socket.example.org is never used: an earlier rule for *.example.org matches first"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,5 +242,55 @@ func TestMarshalIsOneEncoderCall(t *testing.T) {
 				t.Errorf("%s: %d rules written in batches differ from one call:\n%s\nwant\n%s", h.Name, len(cfg.Ingress), got, want)
 			}
 		}
+	}
+}
+
+// Rules written by hand keep their order and take what the user meant
+// them to: a hand-written wildcard does not hide a service's exact
+// hostname, and a longer path comes before a shorter one it contains.
+func TestOrderHidesNoRule(t *testing.T) {
+	p := load(t, small)
+	h := p.Host("box")
+	h.Tunnel.Rules = []schema.TunnelRule{
+		{Hostname: "ssh.example.org", Service: "ssh://localhost:22"},
+		{Hostname: "*.example.org", Service: "http_status:403"},
+	}
+	p.Service("api").Public = []schema.Public{{Hostname: "api.example.org", Path: "/v1"}, {Hostname: "api.example.org", Path: "/v1/admin", Port: ""}}
+	p.Service("web").Public = []schema.Public{{Hostname: "example.org"}}
+	files, err := Generate(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := readTunnel("generated", files[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ host, path, want string }{
+		{"api.example.org", "/v1/admin/users", "http://localhost:3016"},
+		{"api.example.org", "/v1/x", "http://localhost:3016"},
+		{"api.example.org", "/other", "http_status:403"},
+		{"ssh.example.org", "/", "ssh://localhost:22"},
+		{"example.org", "/", "http://localhost:5000"},
+		{"else.example.org", "/", "http_status:403"},
+		{"elsewhere.net", "/", "http_status:404"},
+	} {
+		if got := firstMatch(t, cfg.Rules, c.host, c.path); got != c.want {
+			t.Errorf("%s%s goes to %s, want %s\n%s", c.host, c.path, got, c.want, strings.Join(routes(t, files[0].Data), "\n"))
+		}
+	}
+	got := routes(t, files[0].Data)
+	want := []string{
+		// In the order written, each public hostname just before the
+		// first hand-written rule that could take its requests.
+		"ssh.example.org -> ssh://localhost:22",
+		"api.example.org /v1/admin -> http://localhost:3016",
+		"api.example.org /v1 -> http://localhost:3016",
+		"stt.example.org -> http://10.0.0.3:3020",
+		"*.example.org -> http_status:403",
+		"example.org -> http://localhost:5000",
+		"-> http_status:404",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

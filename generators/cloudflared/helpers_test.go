@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,22 +91,44 @@ func checkGeneratedFile(t *testing.T, p *schema.Platform, f output.File) {
 		t.Errorf("%s: the catch-all is %+v", f.Path, cfg.Rules[len(cfg.Rules)-1])
 	}
 	seen := map[string]bool{}
-	for i, r := range rules {
+	handWritten := 0
+	for _, r := range rules {
 		key := r.Hostname + " " + r.Path
 		if seen[key] {
 			t.Errorf("%s: %s routed twice", f.Path, key)
 		}
 		seen[key] = true
-		if i < len(h.Tunnel.Rules) {
-			if x := h.Tunnel.Rules[i]; x.Hostname != r.Hostname || x.Service != r.Service {
-				t.Errorf("%s: rule %d is %+v, want the hand-written %+v first", f.Path, i, r, x)
+		if handWritten < len(h.Tunnel.Rules) {
+			if x := h.Tunnel.Rules[handWritten]; x.Hostname == r.Hostname && x.Path == r.Path && x.Service == r.Service {
+				handWritten++
+				continue
 			}
-			continue
 		}
 		if err := reachesListener(p, h, r); err != nil {
 			t.Errorf("%s: %s%s -> %s: %v", f.Path, r.Hostname, r.Path, r.Service, err)
 		}
 	}
+	if handWritten != len(h.Tunnel.Rules) {
+		t.Errorf("%s: the hand-written rules are not all there in the order written (%d of %d found)", f.Path, handWritten, len(h.Tunnel.Rules))
+	}
+}
+
+// firstMatch is where cloudflared sends a request for host and path: the
+// first rule whose hostname matches (matchHost) and whose path, a
+// regular expression, is found in the request path.
+func firstMatch(t *testing.T, rules []handwritten.IngressRule, host, path string) string {
+	t.Helper()
+	for _, r := range rules {
+		if !r.Matches(host) {
+			continue
+		}
+		if r.Path != "" && !regexp.MustCompile(r.Path).MatchString(path) {
+			continue
+		}
+		return r.Service
+	}
+	t.Fatalf("no rule matches %s%s", host, path)
+	return ""
 }
 
 // reachesListener finds the deployed service that owns a route's

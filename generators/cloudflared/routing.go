@@ -75,33 +75,3 @@ func route(p *schema.Platform, tunnel *schema.Host, s *schema.Service, i int) (i
 	rule.Service = ep.URL()
 	return rule, diags
 }
-
-// rank orders generated rules so that none hides another: cloudflared
-// takes the first match, so for one hostname the rules with a path come
-// before the one without, and wildcards come after exact names.
-func rank(r ingressRule) int {
-	n := 0
-	if strings.HasPrefix(r.Hostname, "*") {
-		n += 2
-	}
-	if r.Path == "" {
-		n++
-	}
-	return n
-}
-
-// shadows reports whether rule a, placed earlier, matches every request
-// rule b matches, so that b is never used.
-func shadows(a, b ingressRule) bool {
-	if a.Path != "" && a.Path != b.Path {
-		return false
-	}
-	if a.Hostname == "" || a.Hostname == "*" {
-		// Without a path this is a catch-all, reported on its own.
-		return a.Path != ""
-	}
-	if strings.HasPrefix(a.Hostname, "*.") {
-		return strings.HasSuffix(b.Hostname, a.Hostname[1:])
-	}
-	return a.Hostname == b.Hostname
-}

@@ -153,8 +153,9 @@ func portEntry(p types.ServicePortConfig) any {
 }
 
 // dependsOn starts each needed service on the same host first: once it
-// is healthy where its compose block has a healthcheck and the need
-// does not say condition: "started", once it has started otherwise.
+// has run to completion where the need says condition: "completed";
+// once it is healthy where its compose block has a healthcheck and the
+// need does not say condition: "started"; once it has started otherwise.
 // Needs with depends: false are left out.
 func dependsOn(s *schema.Service) map[string]any {
 	deps := map[string]any{}
@@ -164,7 +165,10 @@ func dependsOn(s *schema.Service) map[string]any {
 			continue
 		}
 		condition := "service_started"
-		if hasHealthcheck(t) && n.Condition != schema.ConditionStarted {
+		switch {
+		case n.Condition == schema.ConditionCompleted:
+			condition = "service_completed_successfully"
+		case hasHealthcheck(t) && n.Condition != schema.ConditionStarted:
 			condition = "service_healthy"
 		}
 		deps[t.Name] = map[string]any{"condition": condition}

@@ -53,7 +53,7 @@ func newValidator() *validator {
 // Problems come back as diagnostics at the source (see diagnose).
 //
 // Only the services without a verdict are loaded; each chunk the loader
-// accepts gives its services theirs.
+// accepts gives its services theirs (see verdicts).
 func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 	services, known := v.verdicts.pending(p, h)
 	chunks := (len(services) + v.chunkSize - 1) / v.chunkSize
@@ -65,9 +65,11 @@ func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 		wg.Go(func() {
 			v.loaders <- struct{}{}
 			defer func() { <-v.loaders }()
-			_, errs[i] = loadProject(h, userDocument(h, withReferenced(p, h, services[lo:hi])))
+			doc := userDocument(h, withReferenced(p, h, services[lo:hi]))
+			env := known.envOf(doc)
+			errs[i] = checkProject(h, doc)
 			for j := lo; j < hi; j++ {
-				accepted[j] = errs[i] == nil
+				accepted[j] = errs[i] == nil && known.sameEnv(j, env)
 			}
 		})
 	}
@@ -160,19 +162,46 @@ func userDocument(h *schema.Host, services map[string]any) map[string]any {
 // paths left relative, no env_file, include or extends read from disk,
 // and every profile active so that not-deployed services are kept.
 func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
-	return loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc})
+	return loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc}, nil)
+}
+
+// checkProject loads a host's compose document as loadProject does, but
+// interpolated in its validation environment (see validationEnv):
+// compose decides what some values are only after it interpolates.
+func checkProject(h *schema.Host, doc map[string]any) error {
+	env := validationEnv(doc)
+	withDefaultNetwork(doc)
+	_, err := loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc}, env)
+	return err
+}
+
+// withDefaultNetwork declares the network compose creates for every
+// project, which a service may name (networks: [default]) without a
+// top-level networks: entry. The loader adds it only when it
+// normalises, which the checks skip to read the blocks as written.
+func withDefaultNetwork(doc map[string]any) {
+	networks, _ := doc["networks"].(map[string]any)
+	if _, declared := networks["default"]; declared {
+		return
+	}
+	if networks == nil {
+		networks = map[string]any{}
+		doc["networks"] = networks
+	}
+	networks["default"] = map[string]any{}
 }
 
 // loadFile loads a host's compose file, given as a document or as YAML,
-// with loadProject's options.
-func loadFile(h *schema.Host, file types.ConfigFile) (*types.Project, error) {
+// with loadProject's options, interpolated from env (see
+// validationEnv); nil env loads it as written, without interpolation.
+func loadFile(h *schema.Host, file types.ConfigFile, env map[string]string) (*types.Project, error) {
 	details := types.ConfigDetails{
 		ConfigFiles: []types.ConfigFile{file},
-		Environment: types.Mapping{},
+		Environment: types.Mapping(env),
 	}
 	return loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SetProjectName(h.Compose.Project, true)
-		o.SkipInterpolation = true
+		o.SkipInterpolation = env == nil
 		o.SkipNormalization = true
 		o.ResolvePaths = false
 		o.SkipResolveEnvironment = true
@@ -190,13 +219,13 @@ func loadFile(h *schema.Host, file types.ConfigFile) (*types.Project, error) {
 // compose key it names, or at the compose block.
 func diagnose(h *schema.Host, loadErr error) error {
 	services := h.Services
-	if _, err := loadProject(h, userDocument(h, stubs(services, nil))); err != nil {
+	if err := checkProject(h, userDocument(h, stubs(services, nil))); err != nil {
 		return schema.Diagnostics{{Pos: h.At("compose"),
 			Message: fmt.Sprintf("host %s: compose rejects the host's top-level blocks: %v", h.Name, err)}}
 	}
 	var diags schema.Diagnostics
 	for _, s := range services {
-		if _, err := loadProject(h, userDocument(h, stubs(services, s))); err != nil {
+		if err := checkProject(h, userDocument(h, stubs(services, s))); err != nil {
 			if ds := decodingProblems(s, err); len(ds) > 0 {
 				diags = append(diags, ds...)
 				continue

@@ -55,7 +55,7 @@ func eachDocument(t *testing.T, f func(name string, p *schema.Platform, h *schem
 // loadContent loads a host's compose file from YAML.
 func loadContent(t *testing.T, h *schema.Host, content []byte) *types.Project {
 	t.Helper()
-	project, err := loadFile(h, types.ConfigFile{Filename: OutputPath(h), Content: content})
+	project, err := loadFile(h, types.ConfigFile{Filename: OutputPath(h), Content: content}, nil)
 	if err != nil {
 		t.Fatalf("host %s: loading the document's YAML: %v", h.Name, err)
 	}

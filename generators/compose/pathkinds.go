@@ -69,6 +69,15 @@ func MovePath(kind PathKind, dir, s string) string {
 		return s
 	case kind == PathValue && localRelative(s):
 		return path.Join(dir, s)
+	case kind == PathValue:
+		if moved, ok := moveDefault(dir, s, false); ok {
+			return moved
+		}
+	case kind == ShortVolume && strings.HasPrefix(s, "${"):
+		source, rest, found := cutOutsideBraces(s, ':')
+		if moved, ok := moveDefault(dir, source, true); ok && found {
+			return moved + ":" + rest
+		}
 	case kind == ShortVolume && strings.HasPrefix(s, "."):
 		// compose takes a source starting with "." for a path, anything
 		// else without a slash for a named volume; a lone target is an
@@ -82,6 +91,75 @@ func MovePath(kind PathKind, dir, s string) string {
 		}
 	}
 	return s
+}
+
+// moveDefault moves the default of a path that starts with a variable,
+// ${DATA_DIR:-./data} or ${DATA_DIR-./data}/pg, when that default is a
+// relative path: with the variable unset compose takes the default, so
+// it must name the same files from the new directory. A value the
+// variable is given is the user's and is left alone. In a short volume
+// (dotted) only a default starting with "." is a path; any other is a
+// volume name.
+func moveDefault(dir, s string, dotted bool) (string, bool) {
+	if !strings.HasPrefix(s, "${") {
+		return "", false
+	}
+	end := closingBrace(s)
+	if end < 0 {
+		return "", false
+	}
+	expr, tail := s[2:end], s[end+1:]
+	name, def, sep := "", "", ""
+	for _, op := range []string{":-", "-"} {
+		if n, d, ok := strings.Cut(expr, op); ok && !strings.ContainsAny(n, ":?+") {
+			name, def, sep = n, d, op
+			break
+		}
+	}
+	if sep == "" || !localRelative(def) || strings.Contains(def, "$") || (dotted && !strings.HasPrefix(def, ".")) {
+		return "", false
+	}
+	moved := path.Join(dir, def)
+	if !strings.HasPrefix(moved, ".") {
+		moved = "./" + moved
+	}
+	return "${" + name + sep + moved + "}" + tail, true
+}
+
+// closingBrace is the index of the brace that closes the ${ at the
+// start of s, or -1.
+func closingBrace(s string) int {
+	depth := 0
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// cutOutsideBraces cuts s at the first sep that is not inside ${...}.
+func cutOutsideBraces(s string, sep byte) (before, after string, found bool) {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case sep:
+			if depth == 0 {
+				return s[:i], s[i+1:], true
+			}
+		}
+	}
+	return s, "", false
 }
 
 // localRelative reports whether a path is relative and on this machine.

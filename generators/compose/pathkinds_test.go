@@ -27,6 +27,17 @@ func TestMovePath(t *testing.T) {
 		{ShortVolume, "..", "data:/data", "data:/data"},
 		{ShortVolume, "..", "/srv:/srv", "/srv:/srv"},
 		{ShortVolume, "..", "./anonymous", "./anonymous"},
+		// A variable's default that is a relative path moves; the
+		// variable, whose value is the user's, stays.
+		{PathValue, "..", "${DATA_DIR:-./data}", "${DATA_DIR:-../data}"},
+		{PathValue, "deploy", "${DATA_DIR-./data}/pg", "${DATA_DIR-./deploy/data}/pg"},
+		{ShortVolume, "..", "${DATA_DIR:-./data}:/var/lib/data", "${DATA_DIR:-../data}:/var/lib/data"},
+		{ShortVolume, "deploy", "${DATA_DIR:-../data}:/data", "${DATA_DIR:-./data}:/data"},
+		{ShortVolume, "..", "${DATA_DIR:-data}:/data", "${DATA_DIR:-data}:/data"},
+		{ShortVolume, "..", "${DATA_DIR:?set it}:/data", "${DATA_DIR:?set it}:/data"},
+		{ShortVolume, "..", "${DATA_DIR:-/srv/data}:/data", "${DATA_DIR:-/srv/data}:/data"},
+		{PathValue, "..", "${A:-${B}}", "${A:-${B}}"},
+		{PathValue, "..", "$PWD/conf", "$PWD/conf"},
 		// Not relative local paths.
 		{PathValue, "..", "/srv/data", "/srv/data"},
 		{PathValue, "..", "~/data", "~/data"},

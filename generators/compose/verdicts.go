@@ -19,7 +19,10 @@ import (
 // A verdict holds for the service on its own beside what it refers to,
 // which is what the loader is given: references between blocks resolve
 // in every chunk, and the loader's other rules are about one block and
-// the host's top-level blocks.
+// the host's top-level blocks. The one thing a chunk shares is its
+// validation environment (see validationEnv): a service's acceptance is
+// kept only when the chunk gave every variable the service reads the
+// stand-in the service's own document gives it.
 //
 // A host's verdicts are one entry of the memo, the digests of its
 // services' accepted blocks, rewritten when one changes: a file per
@@ -40,6 +43,32 @@ type hostVerdicts struct {
 	known   map[[32]byte]bool // ids
 	current []memo.Key        // of every service of the host, in its order
 	pending []int             // indexes of the services to load
+	// envs are the validation environments of the pending services'
+	// own documents.
+	envs []map[string]string
+}
+
+// envOf is the validation environment of a chunk's document, read
+// before the loader spends it; nil when no verdict is kept.
+func (hv *hostVerdicts) envOf(doc map[string]any) map[string]string {
+	if hv == nil {
+		return nil
+	}
+	return validationEnv(doc)
+}
+
+// sameEnv reports whether a chunk's environment gives the variables the
+// i-th pending service reads the values its own document gives them.
+func (hv *hostVerdicts) sameEnv(i int, env map[string]string) bool {
+	if hv == nil {
+		return false
+	}
+	for name, value := range hv.envs[i] {
+		if got, ok := env[name]; !ok || got != value {
+			return false
+		}
+	}
+	return true
 }
 
 // pending returns the services of a host compose-go has not accepted
@@ -64,7 +93,8 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 	}
 	var services []*schema.Service
 	for i, s := range h.Services {
-		blocks, err := json.Marshal(withReferenced(p, h, []*schema.Service{s}))
+		own := withReferenced(p, h, []*schema.Service{s})
+		blocks, err := json.Marshal(own)
 		if err != nil {
 			return h.Services, nil
 		}
@@ -74,6 +104,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 		if !hv.known[k.ID()] {
 			services = append(services, s)
 			hv.pending = append(hv.pending, i)
+			hv.envs = append(hv.envs, validationEnv(userDocument(h, own)))
 		}
 	}
 	return services, hv

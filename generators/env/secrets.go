@@ -51,6 +51,9 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 		for _, name := range referencedIn(s.Compose) {
 			add(name, use{s.Name, "read by its compose keys"})
 		}
+		for _, name := range hostIPVariables(s) {
+			add(name, use{s.Name, "the address a port is published on"})
+		}
 	}
 	blocks := map[string]any{"volumes": h.Compose.Volumes, "networks": h.Compose.Networks,
 		"secrets": h.Compose.Secrets, "configs": h.Compose.Configs}
@@ -61,6 +64,18 @@ func hostVariables(p *schema.Platform, h *schema.Host) map[string][]use {
 		add(name, use{"", "a compose secret from the environment"})
 	}
 	return vars
+}
+
+// hostIPVariables lists, sorted and once each, the variables the host
+// addresses of a service's ports read (host_ips: ["${TAILSCALE_IP}"]).
+func hostIPVariables(s *schema.Service) []string {
+	var ips []any
+	for _, pr := range s.AllPorts() {
+		for _, ip := range pr.HostIPs {
+			ips = append(ips, ip)
+		}
+	}
+	return referencedIn(map[string]any{"host_ips": ips})
 }
 
 // referencedIn lists, sorted, the variables a block of compose keys

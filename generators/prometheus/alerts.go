@@ -149,7 +149,7 @@ func (c *alertChecker) checkMatcher(rule string, m jobMatcher, pos schema.Pos) {
 		c.diags = append(c.diags, errorAt(pos, "%s: %s is not a valid regular expression: %v", rule, m.Text, err))
 		return
 	}
-	for _, alt := range alternatives(m.Value) {
+	for _, alt := range Alternatives(m.Value) {
 		if lit, ok := literalOf(alt); ok {
 			if lit != "" {
 				c.missing(rule, m, lit, pos)

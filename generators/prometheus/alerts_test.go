@@ -123,8 +123,8 @@ func TestAlternatives(t *testing.T) {
 		"[^]|]|b":       {"[^]|]", "b"},
 	}
 	for re, want := range tests {
-		if got := alternatives(re); !slices.Equal(got, want) {
-			t.Errorf("alternatives(%q) = %q, want %q", re, got, want)
+		if got := Alternatives(re); !slices.Equal(got, want) {
+			t.Errorf("Alternatives(%q) = %q, want %q", re, got, want)
 		}
 	}
 	for re, want := range map[string]string{"mana-auth": "mana-auth", `a\.b`: "a.b"} {

@@ -51,10 +51,11 @@ func unquotePromQL(q string) (string, bool) {
 	return s, err == nil
 }
 
-// alternatives splits a regular expression at its top-level `|`, so
-// that each alternative can be checked on its own: "a|b(c|d)" gives
-// "a" and "b(c|d)".
-func alternatives(re string) []string {
+// Alternatives splits a regular expression at its top-level `|`, so
+// that each alternative of a job selector can be checked on its own:
+// "a|b(c|d)" gives "a" and "b(c|d)". Audit and import read hand-written
+// selectors with it too.
+func Alternatives(re string) []string {
 	var out []string
 	depth, start, inClass := 0, 0, false
 	for i := 0; i < len(re); i++ {

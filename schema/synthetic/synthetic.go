@@ -13,6 +13,12 @@
 // cluster instead, running the same services from the same compose
 // blocks, so that the cluster's manifests can be timed beside compose.
 //
+// WriteShaped varies the shape as well as the size, from a seed: which
+// hosts exist (edge a compose host or a cluster), which runs the
+// tunnel, how containers are named, and per service its public names,
+// probes, metrics, needs, published ports, port variable and
+// deployment; property tests run over many seeds.
+//
 // Every source it writes loads without errors; its test proves that.
 package synthetic
 
@@ -70,17 +76,27 @@ func kindOf(hi int, l Layout) string {
 func Files(n int) map[string][]byte { return FilesFor(n, ComposeEdge) }
 
 // FilesFor is Files in a layout.
-func FilesFor(n int, l Layout) map[string][]byte {
+func FilesFor(n int, l Layout) map[string][]byte { return fixedShape(l).files(n) }
+
+// ShapedFiles returns the source of a platform of n services whose shape
+// the seed varies: which hosts there are (edge a compose host or a
+// cluster), which one runs the tunnel, container naming, and per
+// service its public names, probes, metrics, needs, published ports,
+// port variable and whether it is deployed.
+// Every seed gives a source that loads without errors.
+func ShapedFiles(n int, seed uint64) map[string][]byte { return shapeOf(seed).files(n) }
+
+func (sh *shape) files(n int) map[string][]byte {
 	files := map[string][]byte{
 		"schema/platform.cue": []byte(platformFile()),
 		"schema/ranges.cue":   []byte(rangesFile(n)),
-		"schema/hosts.cue":    []byte(hostsFile(n, l)),
+		"schema/hosts.cue":    []byte(sh.hostsFile(n)),
 	}
 	for first := 0; first < n; first += perFile {
 		var b strings.Builder
 		fmt.Fprintf(&b, "// Services %d to %d.\npackage platform\n", first, min(first+perFile, n)-1)
 		for i := first; i < min(first+perFile, n); i++ {
-			writeService(&b, i, n, l)
+			sh.writeService(&b, i, n)
 		}
 		files[fmt.Sprintf("schema/services_%03d.cue", first/perFile)] = []byte(b.String())
 	}
@@ -91,8 +107,13 @@ func FilesFor(n int, l Layout) map[string][]byte {
 func Write(root string, n int) error { return WriteFor(root, n, ComposeEdge) }
 
 // WriteFor is Write in a layout.
-func WriteFor(root string, n int, l Layout) error {
-	for name, data := range FilesFor(n, l) {
+func WriteFor(root string, n int, l Layout) error { return write(root, FilesFor(n, l)) }
+
+// WriteShaped writes the source of ShapedFiles(n, seed) below root.
+func WriteShaped(root string, n int, seed uint64) error { return write(root, ShapedFiles(n, seed)) }
+
+func write(root string, files map[string][]byte) error {
+	for name, data := range files {
 		path := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
@@ -165,27 +186,31 @@ func rangesFile(n int) string {
 // hostsFile declares the hosts; compose hosts declare the volumes of
 // the databases they run. A cluster publishes ports through
 // LoadBalancer Services, so that they stay the ports of the source.
-func hostsFile(n int, l Layout) string {
+func (sh *shape) hostsFile(n int) string {
 	var b strings.Builder
 	b.WriteString("package platform\n")
-	for hi, h := range hosts {
-		kind := kindOf(hi, l)
+	for _, hi := range sh.hosts {
+		h := hosts[hi]
+		kind := kindOf(hi, sh.layout)
 		fmt.Fprintf(&b, "\nhosts: %s: {\n\ttitle:   %q\n\tkind:    %q\n\taddress: %q\n\treach:   \"lan\"\n",
 			h.name, "Host "+h.name, kind, h.address)
 		if kind == "cluster" {
 			b.WriteString("\tcluster: expose: \"loadbalancer\"\n")
 		}
 		if kind == "compose" {
-			fmt.Fprintf(&b, "\tcompose: {\n\t\tproject:        \"bench-%s\"\n\t\tcontainer_name: \"{project}-{name}\"\n\t\toutput:         \"out/docker-compose.%s.yml\"\n\t\tvolumes: {\n",
-				h.name, h.name)
+			fmt.Fprintf(&b, "\tcompose: {\n\t\tproject:        \"bench-%s\"\n", h.name)
+			if sh.containerNames {
+				b.WriteString("\t\tcontainer_name: \"{project}-{name}\"\n")
+			}
+			fmt.Fprintf(&b, "\t\toutput:         \"out/docker-compose.%s.yml\"\n\t\tvolumes: {\n", h.name)
 			for g := 0; g*groupSize < n; g++ {
-				if g%len(hosts) == hi {
+				if sh.hosts[g%len(sh.hosts)] == hi {
 					fmt.Fprintf(&b, "\t\t\t%q: name: %q\n", volumeName(g), volumeName(g))
 				}
 			}
 			b.WriteString("\t\t}\n\t}\n")
 		}
-		if h.name == "core" {
+		if h.name == sh.tunnelHost {
 			fmt.Fprintf(&b, "\ttunnel: {\n\t\tid:               \"6f0a2b4c-1d3e-4f5a-8b7c-9d0e1f2a3b4c\"\n\t\tcredentials_file: \"/etc/cloudflared/core.json\"\n\t\toutput:           \"out/cloudflared-core.yml\"\n\t\trules: [{hostname: \"ssh.bench.example.com\", service: \"ssh://localhost:22\"}]\n\t}\n")
 		}
 		b.WriteString("}\n")
@@ -199,7 +224,6 @@ var roles = []string{"db", "cache", "api", "web", "worker", "auth", "search", "m
 func serviceName(i int) string { return fmt.Sprintf("%s-%05d", roles[i%groupSize], i/groupSize) }
 func rangeName(i int) string   { return fmt.Sprintf("block-%03d", i/blockSize) }
 func volumeName(g int) string  { return fmt.Sprintf("db-%05d-data", g) }
-func hostOf(i int) int         { return (i / groupSize) % len(hosts) }
 
 // mainPort places service i in the first half of its block's range.
 func mainPort(i int) int { return 10000 + (i/blockSize)*2*blockSize + i%blockSize }
@@ -212,10 +236,10 @@ func metricsPort(i int) int { return 40000 + i }
 func member(i int, role int) int { return i - i%groupSize + role }
 
 // writeService writes service i of a platform of n services.
-func writeService(b *strings.Builder, i, n int, l Layout) {
+func (sh *shape) writeService(b *strings.Builder, i, n int) {
 	name, role := serviceName(i), i%groupSize
-	h := hosts[hostOf(i)]
-	kind := kindOf(hostOf(i), l)
+	h := hosts[sh.hostOf(i)]
+	kind := kindOf(sh.hostOf(i), sh.layout)
 	compose := kind == "compose" || kind == "cluster"
 	fmt.Fprintf(b, "\nservices: %q: {\n", name)
 	field := func(format string, args ...any) { fmt.Fprintf(b, "\t"+format+"\n", args...) }
@@ -226,7 +250,7 @@ func writeService(b *strings.Builder, i, n int, l Layout) {
 	field("description: %q", fmt.Sprintf("The %s of group %d", roles[role], i/groupSize))
 	var needs []string
 	need := func(role int, extra string) {
-		if t := member(i, role); t < n && t != i {
+		if t := member(i, role); t < n && t != i && sh.draw(i, fmt.Sprint("need", len(needs)), 4) != 3 {
 			needs = append(needs, fmt.Sprintf("{service: %q%s}", serviceName(t), extra))
 		}
 	}
@@ -234,7 +258,7 @@ func writeService(b *strings.Builder, i, n int, l Layout) {
 	case "db":
 		field("scheme:      \"postgresql\"")
 		field("runtime:     \"PostgreSQL\"")
-		if compose {
+		if compose && sh.draw(i, "publish", 2) == 0 {
 			field("publish:     false")
 		}
 		field("secrets: [\"POSTGRES_PASSWORD\"]")
@@ -242,15 +266,24 @@ func writeService(b *strings.Builder, i, n int, l Layout) {
 	case "cache":
 		field("scheme:      \"redis\"")
 		field("runtime:     \"Redis\"")
-		if compose {
+		if compose && sh.draw(i, "publish", 2) == 0 {
 			field("publish:     false")
 		}
 	case "api":
 		field("runtime:     \"Go\"")
-		field("port_env:    \"PORT\"")
-		field("public: [%q]", publicName(i))
-		field("metrics: {interval: \"30s\", labels: group: %q}", fmt.Sprint(i/groupSize))
-		field("probes: [{job: \"blackbox-http\", path: \"/health\"}]")
+		sh.portEnv(field, i)
+		switch sh.draw(i, "public", 3) {
+		case 0:
+			field("public: [%q]", publicName(i))
+		case 1:
+			field("public: [%q, {hostname: %q, path: \"/v2\"}]", publicName(i), "v2."+publicName(i))
+		}
+		if sh.draw(i, "metrics", 3) != 2 {
+			field("metrics: {interval: \"30s\", labels: group: %q}", fmt.Sprint(i/groupSize))
+		}
+		if sh.draw(i, "public", 3) != 2 && sh.draw(i, "probes", 2) == 0 {
+			field("probes: [{job: \"blackbox-http\", path: \"/health\"}]")
+		}
 		need(0, `, env: "DATABASE_URL", user: "app", password: "POSTGRES_PASSWORD", path: "/app"`)
 		need(1, "")
 		if prev := i - groupSize; prev >= 0 {
@@ -264,19 +297,24 @@ func writeService(b *strings.Builder, i, n int, l Layout) {
 		field("frontend_of: %q", serviceName(member(i, 2)))
 		field("public: [%q, {hostname: %q, path: \"/assets\"}]", publicName(i), "static."+publicName(i))
 		field("probes: [{job: \"blackbox-http\"}]")
-		need(2, `, env: "PUBLIC_API_URL", from: "internet"`)
+		if sh.draw(member(i, 2), "public", 3) != 2 {
+			need(2, `, env: "PUBLIC_API_URL", from: "internet"`)
+		}
 		need(2, `, env: "API_URL"`)
 		field("env: {NODE_ENV: \"production\", ORIGIN: %q}", "https://"+publicName(i))
 	case "worker", "jobs":
 		field("runtime:     \"Go\"")
-		field("port_env:    \"PORT\"")
+		sh.portEnv(field, i)
 		need(0, `, env: "DATABASE_URL", user: "app", password: "POSTGRES_PASSWORD", path: "/app"`)
 		need(1, "")
 		need(2, ", depends: false")
 		field("env: {CONCURRENCY: 4, QUEUE: %q}", name)
 	default:
 		field("runtime:     \"Hono/Bun\"")
-		field("port_env:    \"PORT\"")
+		sh.portEnv(field, i)
+		if sh.draw(i, "deployed", 6) == 5 {
+			field("deployed:    false")
+		}
 		field("ports: metrics: {port: %d, container_port: 9090}", metricsPort(i))
 		field("metrics: {port: \"metrics\", path: \"/internal/metrics\"}")
 		need(1, "")

@@ -1,6 +1,7 @@
 package synthetic
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -83,6 +84,66 @@ func TestSourcesUseEveryFeature(t *testing.T) {
 		"env", "secrets", "public", "metrics", "probes", "named ports", "healthcheck", "volumes", "image"} {
 		if !kinds[want] {
 			t.Errorf("the source has no %s", want)
+		}
+	}
+}
+
+// TestShapedSourcesLoadAndVary proves that shaped sources are valid for
+// many seeds, and that the seeds vary the shape, not only the names:
+// the number of hosts, where the tunnel runs, whether edge is a
+// cluster, which services are
+// public, probed, measured, published and deployed.
+func TestShapedSourcesLoadAndVary(t *testing.T) {
+	seen := map[string]map[string]bool{}
+	note := func(what, value string) {
+		if seen[what] == nil {
+			seen[what] = map[string]bool{}
+		}
+		seen[what][value] = true
+	}
+	for seed := uint64(1); seed <= 12; seed++ {
+		root := t.TempDir()
+		if err := WriteShaped(root, 40, seed); err != nil {
+			t.Fatal(err)
+		}
+		p, err := schema.Load(root)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if _, err := generators.Run(p); err != nil {
+			t.Fatalf("seed %d: generating: %v", seed, err)
+		}
+		note("hosts", fmt.Sprint(len(p.Hosts)))
+		kinds := "compose edge"
+		for _, h := range p.Hosts {
+			if h.Tunnel != nil {
+				note("tunnel host", h.Name)
+			}
+			if h.Kind == "cluster" {
+				kinds = "cluster edge"
+			}
+		}
+		note("edge", kinds)
+		var public, probed, measured, unpublished, undeployed, needs int
+		for _, s := range p.Services {
+			public += len(s.Public)
+			probed += len(s.Probes)
+			needs += len(s.Needs)
+			if s.Metrics != nil {
+				measured++
+			}
+			if !s.Publish {
+				unpublished++
+			}
+			if !s.Deployed {
+				undeployed++
+			}
+		}
+		note("shape", fmt.Sprint(public, probed, measured, unpublished, undeployed, needs))
+	}
+	for what, min := range map[string]int{"hosts": 3, "tunnel host": 2, "edge": 2, "shape": 10} {
+		if len(seen[what]) < min {
+			t.Errorf("12 seeds give %d kinds of %s (%v), want at least %d", len(seen[what]), what, seen[what], min)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func Check(f handwritten.Files) Findings {
 	a.checkCompose()
 	a.checkTunnels()
 	a.checkPrometheus()
-	a.checkDoc()
+	a.checkDocs()
 	a.checkAlerts()
 	a.checkLogs()
 	a.checkEnvFiles()

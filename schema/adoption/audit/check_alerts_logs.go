@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"portschema/generators/prometheus"
 	"portschema/schema/adoption/handwritten"
 )
 
@@ -26,7 +27,7 @@ func (a *auditor) checkAlerts() {
 			for _, m := range r.Jobs {
 				alts := []string{m.Value}
 				if m.Op == "=~" {
-					alts = topLevelAlternatives(m.Value)
+					alts = prometheus.Alternatives(m.Value)
 				}
 				for _, alt := range alts {
 					if matchesAny(m.Op, alt, jobs) {
@@ -73,31 +74,6 @@ func matchesAny(op, pattern string, names []string) bool {
 		}
 	}
 	return false
-}
-
-// topLevelAlternatives splits a regex on the | outside groups and
-// classes.
-func topLevelAlternatives(re string) []string {
-	var out []string
-	depth, start, class := 0, 0, false
-	for i := 0; i < len(re); i++ {
-		switch c := re[i]; {
-		case c == '\\':
-			i++
-		case class:
-			class = c != ']'
-		case c == '[':
-			class = true
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == '|' && depth == 0:
-			out = append(out, re[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, re[start:])
 }
 
 // checkLogs reports container-name mappings of a log shipper that match

@@ -69,12 +69,33 @@ func (a *auditor) checkCollisions(f *handwritten.ComposeFile) {
 		if len(names) == 1 {
 			msg = fmt.Sprintf("host port %d%s is published twice by %s", k.port, proto, names[0])
 		}
+		msg += mergedFrom(pubs)
 		if hosts, routes := a.routesTo(k.port); len(hosts) > 0 && k.proto == "tcp" {
 			msg += fmt.Sprintf("; the tunnel sends %s there", andList(hosts))
 			locs = append(locs, routes...)
 		}
 		a.add(HostPortCollision, msg, locs...)
 	}
+}
+
+// mergedFrom explains a collision whose ports were written in several
+// files of one project: compose merged them, and an overlay's ports add
+// to the base file's unless the overlay replaces them.
+func mergedFrom(pubs []publication) string {
+	var files []string
+	for _, p := range pubs {
+		if !slices.Contains(files, p.mapping.Pos.File) {
+			files = append(files, p.mapping.Pos.File)
+		}
+	}
+	if len(files) < 2 {
+		return ""
+	}
+	msg := fmt.Sprintf(" once compose merges %s into one project", andList(files))
+	if !slices.ContainsFunc(pubs, func(p publication) bool { return p.svc != pubs[0].svc }) {
+		msg += "; an overlay's ports add to the base file's unless it writes `ports: !override`"
+	}
+	return msg
 }
 
 // routesTo lists the tunnel hostnames routed to a loopback port, so a

@@ -35,12 +35,22 @@ var (
 	planRow = regexp.MustCompile(`(?i)\b(not (?:yet )?deployed|not running|planned|proposed|retired|decommissioned|future)\b`)
 )
 
-func (a *auditor) checkDoc() {
-	d := a.files.Doc
-	if d == nil || len(a.files.Compose) == 0 {
+func (a *auditor) checkDocs() {
+	if len(a.files.Compose) == 0 {
 		return
 	}
-	modes := sectionModes(d)
+	for _, d := range a.files.AllDocs() {
+		modes := sectionModes(d)
+		a.checkDoc(d, modes)
+		a.checkDocRoutes(d, modes)
+		a.checkPlannedPorts(d, modes)
+	}
+}
+
+// checkDoc checks the ports a doc gives services, in its tables and
+// lists, where it states facts.
+func (a *auditor) checkDoc(d *handwritten.Doc, modes []docMode) {
+	unpublished := docUnpublished(d)
 	for i, s := range d.Sections {
 		if modes[i] == plan {
 			continue
@@ -49,7 +59,7 @@ func (a *auditor) checkDoc() {
 			if ipAddress.MatchString(item.Lead) {
 				continue // a list about another host, which the audit cannot see
 			}
-			a.checkDocItem(item)
+			a.checkDocItem(item, internalWords.MatchString(s.Title+"\n"+item.Lead+"\n"+item.Text))
 		}
 	}
 	hosts := a.learnDocHosts(d)
@@ -65,7 +75,9 @@ func (a *auditor) checkDoc() {
 		if hosts.elsewhere(rowHost(d, row)) {
 			continue // a service of a machine no audited file describes
 		}
-		a.checkDocRow(row)
+		internal := unpublished[strings.ToLower(row.Name)] ||
+			internalWords.MatchString(d.Sections[sec].Title+"\n"+strings.Join(cells, " | "))
+		a.checkDocRow(row, internal, a.routesAny(cells))
 		a.checkDocHost(d, hosts, row)
 	}
 }
@@ -100,22 +112,24 @@ func sectionModes(d *handwritten.Doc) []docMode {
 	return modes
 }
 
-// checkDocItem checks "service port" pairs in a list item.
-func (a *auditor) checkDocItem(item handwritten.ListItem) {
+// checkDocItem checks "service port" pairs in a list item; internal is
+// true when the item or its section says the ports are not on the host.
+func (a *auditor) checkDocItem(item handwritten.ListItem, internal bool) {
 	for _, m := range namePort.FindAllStringSubmatch(item.Text, -1) {
 		s := a.world.lookup(m[1], nil)
 		port, err := strconv.Atoi(m[2])
-		if s == nil || err != nil || s.hasPort(port) || len(s.listen)+len(s.Ports) == 0 {
+		if s == nil || err != nil {
 			continue
 		}
-		a.add(DocMismatch,
-			fmt.Sprintf("the doc says %s is on port %d, but compose has it on %s", m[1], port, s.portSummary()),
-			append([]Location{item.Pos}, s.portPositions()...)...)
+		a.checkDocPort(m[1], s, handwritten.PortRange{From: port, To: port}, item.Pos, internal)
 	}
 }
 
-// checkDocRow checks a table row of a doc part that states facts.
-func (a *auditor) checkDocRow(row handwritten.PortRow) {
+// checkDocRow checks a table row of a doc part that states facts;
+// internal is true when the doc says the row's port is not published,
+// routed when a tunnel routes a host name the row gives (the service is
+// then known, on a machine the tunnel reaches).
+func (a *auditor) checkDocRow(row handwritten.PortRow, internal, routed bool) {
 	if row.Reserved {
 		for p := row.Ports.From; p <= row.Ports.To; p++ {
 			for _, pub := range a.world.published[p] {
@@ -128,24 +142,14 @@ func (a *auditor) checkDocRow(row handwritten.PortRow) {
 	}
 	s := a.world.lookup(row.Name, nil)
 	if s == nil {
-		if !a.knownElsewhere(row.Name) && !a.world.knownInForm(row.Name) && !a.portInUse(row.Ports) {
+		if !routed && !a.knownElsewhere(row.Name) && !a.world.knownInForm(row.Name) && !a.portInUse(row.Ports) {
 			a.add(DocRowUnknown,
 				fmt.Sprintf("the doc lists %s on port %s, but no audited file knows a service of that name and nothing publishes the port", row.Name, rangeText(row.Ports)),
 				row.Pos)
 		}
 		return
 	}
-	for p := row.Ports.From; p <= row.Ports.To; p++ {
-		if s.hasPort(p) {
-			return
-		}
-	}
-	if len(s.listen)+len(s.Ports) == 0 {
-		return
-	}
-	a.add(DocMismatch,
-		fmt.Sprintf("the doc lists %s on port %s, but compose has it on %s", row.Name, rangeText(row.Ports), s.portSummary()),
-		append([]Location{row.Pos}, s.portPositions()...)...)
+	a.checkDocPort(row.Name, s, row.Ports, row.Pos, internal)
 }
 
 // knownElsewhere reports whether a name appears as a Prometheus job or the
@@ -215,4 +219,44 @@ func (s *service) portPositions() []Location {
 		out = append(out, m.Pos)
 	}
 	return out
+}
+
+// checkPlannedPorts reports a row of a plan that gives a service a port
+// another service publishes today: the plan cannot be carried out
+// before that service moves. A publisher in another compose file than
+// the planned service's may be on another machine, and is left alone.
+func (a *auditor) checkPlannedPorts(d *handwritten.Doc, modes []docMode) {
+	for _, row := range d.PortRows() {
+		if modes[d.Tables[row.Table].Section] != plan || row.Reserved || row.Name == "" {
+			continue
+		}
+		planned := a.world.lookup(row.Name, nil)
+		if planned == nil {
+			planned = a.world.inForm(row.Name)
+		}
+		for p := row.Ports.From; p <= row.Ports.To; p++ {
+			if planned != nil && planned.publishedAs(p) {
+				break // it holds the port already; a second holder is a collision
+			}
+			pub, ok := a.otherPublisher(p, planned)
+			if !ok {
+				continue
+			}
+			a.add(DocPlanPortTaken,
+				fmt.Sprintf("the plan gives %s port %d, but %s publishes it today", row.Name, p, pub.svc.Name),
+				row.Pos, pub.mapping.Pos)
+			break
+		}
+	}
+}
+
+// otherPublisher finds a service other than the planned one that
+// publishes port p.
+func (a *auditor) otherPublisher(p int, planned *service) (publication, bool) {
+	for _, pub := range a.world.published[p] {
+		if planned == nil || !sameNamespace(pub.svc, planned) && pub.svc.file == planned.file {
+			return pub, true
+		}
+	}
+	return publication{}, false
 }

@@ -87,26 +87,39 @@ func normalName(s string) string {
 	return b.String()
 }
 
+// knownInForm reports whether a doc's name for a service matches some
+// compose service in form (see sameInForm).
+func (w *world) knownInForm(name string) bool { return w.inForm(name) != nil }
+
+// inForm is the first compose service a doc's name matches in form.
+func (w *world) inForm(name string) *service {
+	for _, s := range w.services {
+		if sameInForm(name, s) {
+			return s
+		}
+	}
+	return nil
+}
+
 // sameInForm reports whether a doc's name for a service and a compose
-// name differ only in form: case and punctuation, or one the other with
-// a product suffix ("PostgreSQL" for postgres, "MinIO" for minio), or the
-// service's image ("Redis" for a service called cache running redis).
-func (w *world) knownInForm(name string) bool {
+// name of s differ only in form: case and punctuation, or one the other
+// with a product suffix ("PostgreSQL" for postgres, "MinIO" for minio),
+// or the service's image ("Redis" for a service called cache running
+// redis).
+func sameInForm(name string, s *service) bool {
 	n := normalName(name)
 	if len(n) < 3 {
 		return false
 	}
-	for _, s := range w.services {
-		cands := append([]string{}, s.DNSNames()...)
-		cands = append(cands, imageName(s.Image))
-		for _, c := range cands {
-			c = normalName(c)
-			if c == "" {
-				continue
-			}
-			if c == n || (len(c) >= 4 && len(n) >= 4 && (strings.HasPrefix(n, c) || strings.HasPrefix(c, n))) {
-				return true
-			}
+	cands := append([]string{}, s.DNSNames()...)
+	cands = append(cands, imageName(s.Image))
+	for _, c := range cands {
+		c = normalName(c)
+		if c == "" {
+			continue
+		}
+		if c == n || (len(c) >= 4 && len(n) >= 4 && (strings.HasPrefix(n, c) || strings.HasPrefix(c, n))) {
+			return true
 		}
 	}
 	return false

@@ -33,6 +33,7 @@ func fixtureInputs(commit string) handwritten.Inputs {
 		Cloudflared: []string{filepath.Join(commit, "cloudflared-config.yml")},
 		Prometheus:  filepath.Join(commit, "prometheus.yml"),
 		Doc:         filepath.Join(commit, "PORT_SCHEMA.md"),
+		Docs:        []string{filepath.Join(commit, "URL_SCHEMA.md")},
 		Env:         []string{filepath.Join(commit, "env.macmini.example")},
 		Alerts:      []string{filepath.Join(commit, "alerts.yml")},
 		Logs:        []string{filepath.Join(commit, "promtail-config.yaml")},

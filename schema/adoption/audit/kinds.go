@@ -30,6 +30,7 @@ const (
 	DocRowUnknown       Kind = "doc-row-unknown"
 	DocHostMismatch     Kind = "doc-host-mismatch"
 	DocRouteMismatch    Kind = "doc-route-mismatch"
+	DocPlanPortTaken    Kind = "doc-plan-port-taken"
 )
 
 // Confidence says how sure a finding is.
@@ -113,6 +114,8 @@ var kinds = map[Kind]kindInfo{
 		"correct the host in the doc"},
 	DocRouteMismatch: {"the doc states a public hostname that the tunnel routes elsewhere or not at all", Certain,
 		"correct the doc, or the tunnel route if the doc is right"},
+	DocPlanPortTaken: {"the doc plans a port for a service that another service publishes today", Likely,
+		"plan another port, or plan the move of the service that holds it first"},
 }
 
 // Rule is the one-line rule findings of k break.

@@ -23,6 +23,9 @@ type ComposeFile struct {
 	// other projects' containers are on them, under names this file
 	// does not list.
 	ExternalNetworks []string
+	// Remarks are what reading the project as one file changes, for the
+	// reader to report (see ReadComposeProject).
+	Remarks []Remark
 
 	doc *yamlDoc // the parsed tree, for Ordered
 }
@@ -87,6 +90,13 @@ type EnvVar struct {
 	// take the value from the shell running compose.
 	HasValue bool
 	Pos      Pos
+}
+
+// Remark is one thing a reader could not carry, at its line.
+type Remark struct {
+	Pos     Pos
+	Kind    string
+	Message string
 }
 
 // Service returns the service called name, or nil.

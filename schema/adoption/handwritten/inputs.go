@@ -2,7 +2,6 @@ package handwritten
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -19,7 +18,11 @@ type Inputs struct {
 	EnvFiles    []string
 	Cloudflared []string
 	Prometheus  string
-	Doc         string
+	// Doc is the Markdown port doc import reads ranges from; Docs are
+	// further Markdown docs (a route or URL doc, service lists) that
+	// audit checks as it checks Doc.
+	Doc  string
+	Docs []string
 	// Env are dotenv files: a host's `.env` that compose interpolates
 	// from, or a service's own environment file (named after it).
 	Env []string
@@ -36,9 +39,19 @@ type Files struct {
 	Cloudflared []*CloudflaredFile
 	Prometheus  *PrometheusFile // nil when not given
 	Doc         *Doc            // nil when not given
+	Docs        []*Doc
 	Env         []*EnvFile
 	Alerts      []*AlertsFile
 	Logs        []*LogsFile
+}
+
+// AllDocs are Doc, when given, and Docs.
+func (f Files) AllDocs() []*Doc {
+	var out []*Doc
+	if f.Doc != nil {
+		out = append(out, f.Doc)
+	}
+	return append(out, f.Docs...)
 }
 
 // Read reads and parses every input. Every input that cannot be read or
@@ -71,6 +84,13 @@ func Read(in Inputs) (Files, error) {
 		f.Doc, err = ReadDoc(in.Doc)
 		errs = append(errs, err)
 	}
+	for _, p := range in.Docs {
+		d, err := ReadDoc(p)
+		errs = append(errs, err)
+		if err == nil {
+			f.Docs = append(f.Docs, d)
+		}
+	}
 	for _, p := range in.Env {
 		e, err := ReadEnv(p)
 		errs = append(errs, err)
@@ -95,31 +115,9 @@ func Read(in Inputs) (Files, error) {
 	return f, errors.Join(errs...)
 }
 
-// readComposeEntry reads one --compose entry: the files of one project
-// (see ReadComposeProject), or a file alone, read as written. A file
-// alone whose service has neither image, build nor extends only makes
-// sense as an overlay of another file, and is refused as such. The
-// env files' COMPOSE_PROJECT_NAME names the project either way.
+// readComposeEntry reads one --compose entry: the files of one project,
+// or a single file, read as docker compose reads it (see
+// ReadComposeProject: its include and extends followed).
 func readComposeEntry(entry string, envFiles []string) (*ComposeFile, error) {
-	paths := strings.Split(entry, ",")
-	if len(paths) > 1 {
-		return ReadComposeProject(paths, envFiles)
-	}
-	c, err := ReadCompose(entry)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range c.Services {
-		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
-			return nil, fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, entry)
-		}
-	}
-	env, err := readEnvFiles(envFiles)
-	if err != nil {
-		return nil, err
-	}
-	if name := env["COMPOSE_PROJECT_NAME"]; name != "" {
-		c.Name = name
-	}
-	return c, nil
+	return ReadComposeProject(strings.Split(entry, ","), envFiles)
 }

@@ -75,7 +75,7 @@ func (d *Doc) PortRows() []PortRow {
 			if IsReservedCell(pr.Service) {
 				pr.Reserved = true
 			} else {
-				pr.Name = leadingName(pr.Service)
+				pr.Name = LeadingName(pr.Service)
 			}
 			out = append(out, pr)
 		}
@@ -83,8 +83,8 @@ func (d *Doc) PortRows() []PortRow {
 	return out
 }
 
-// leadingName is the identifier a service cell starts with.
-func leadingName(s string) string {
+// LeadingName is the identifier a service cell starts with.
+func LeadingName(s string) string {
 	end := strings.IndexFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '(' || r == ',' || r == '/'
 	})

@@ -46,28 +46,45 @@ func ReadComposeProject(paths, envFiles []string) (*ComposeFile, error) {
 		}
 		written = append(written, f)
 	}
+	if len(written) == 1 {
+		if err := standsAsProject(written[0]); err != nil {
+			return nil, err
+		}
+	}
 	env, err := readEnvFiles(envFiles)
 	if err != nil {
 		return nil, err
+	}
+	name := projectName(written, env)
+	if len(written) == 1 && standsAlone(written[0]) {
+		// Nothing to merge: the file as written, in the user's syntax.
+		written[0].Name = name
+		return written[0], nil
 	}
 	model, err := loadProjectModel(configs, env)
 	if err != nil {
 		return nil, fmt.Errorf("compose project %s: %w", strings.Join(paths, ","), err)
 	}
-	// The name: of the last file that writes one, else the env files'
-	// COMPOSE_PROJECT_NAME, else none (the loader's own placeholder is
-	// dropped): the reader of the result applies compose's directory rule.
+	reached := reachedFiles(written)
+	// The loader's own placeholder name is dropped: with no name the
+	// reader of the result applies compose's directory rule.
 	delete(model, "name")
-	for _, w := range written {
-		if w.Name != "" {
-			model["name"] = w.Name
-		}
-	}
-	if name := env["COMPOSE_PROJECT_NAME"]; name != "" {
+	if name != "" {
 		model["name"] = name
 	}
 	bindsFromVariables(model)
-	data, err := yaml.Marshal(model)
+	sources := append(reached, written...)
+	var guides [][]Field
+	for _, w := range sources {
+		if top, err := w.Ordered(); err == nil {
+			guides = append(guides, top)
+		}
+	}
+	node, err := orderedNode(model, guides)
+	if err != nil {
+		return nil, fmt.Errorf("compose project %s: %w", paths[0], err)
+	}
+	data, err := yaml.Marshal(node)
 	if err != nil {
 		return nil, fmt.Errorf("compose project %s: %w", paths[0], err)
 	}
@@ -75,8 +92,42 @@ func ReadComposeProject(paths, envFiles []string) (*ComposeFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	pointBack(f, written)
+	pointBack(f, sources)
+	f.Remarks = includeEnvRemarks(written)
 	return f, nil
+}
+
+// projectName is the name: of the last file that writes one, overridden
+// by the env files' COMPOSE_PROJECT_NAME, as docker compose takes it;
+// "" when neither says.
+func projectName(written []*ComposeFile, env map[string]string) string {
+	name := ""
+	for _, w := range written {
+		if w.Name != "" {
+			name = w.Name
+		}
+	}
+	if n := env["COMPOSE_PROJECT_NAME"]; n != "" {
+		name = n
+	}
+	return name
+}
+
+// standsAlone reports whether compose's loader reads the file as it
+// stands: no include, no extends, no !reset or !override. Only these
+// make the project compose runs differ from the file's own model
+// (interpolation stays off either way).
+func standsAlone(f *ComposeFile) bool {
+	top, err := f.Ordered()
+	if err != nil || ValueOf(top, "include") != nil {
+		return false
+	}
+	for _, s := range f.Services {
+		if s.Model["extends"] != nil {
+			return false
+		}
+	}
+	return !f.doc.hasTag("!reset", "!override")
 }
 
 // readEnvFiles reads dotenv files with compose-go's parser, later files
@@ -109,7 +160,7 @@ func loadProjectModel(configs []types.ConfigFile, env map[string]string) (model 
 		}
 	}()
 	details := types.ConfigDetails{
-		WorkingDir:  filepath.Dir(configs[0].Filename),
+		WorkingDir:  absDir(configs[0].Filename),
 		ConfigFiles: configs,
 		// A copy: the loader writes its project name into it.
 		Environment: types.Mapping(maps.Clone(env)),
@@ -202,4 +253,52 @@ func bindsFromVariables(model map[string]any) {
 			}
 		}
 	}
+}
+
+// absDir is the directory of path, absolute: compose-go rebases the
+// paths of included files from it, and a relative working directory
+// would leave them relative to the process's directory instead of the
+// file's.
+func absDir(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return filepath.Dir(abs)
+	}
+	return filepath.Dir(path)
+}
+
+// includeEnvRemarks: an include entry with its own env_file has compose
+// interpolate the included file from that file; merged into one file,
+// its variables are read from the project's environment instead.
+func includeEnvRemarks(files []*ComposeFile) []Remark {
+	var out []Remark
+	for _, f := range files {
+		if f.doc == nil || f.doc.root == nil {
+			continue
+		}
+		inc := lookup(f.doc.root, "include")
+		if inc == nil {
+			continue
+		}
+		for _, item := range items(inc.value) {
+			env := lookup(item, "env_file")
+			if env == nil {
+				continue
+			}
+			out = append(out, Remark{Pos: f.doc.pos(env.keyN), Kind: "include-env",
+				Message: fmt.Sprintf("compose interpolates this include from %s; merged into one file, its variables are read from the host's environment: copy them there", strings.Join(scalarList(env.value), ", "))})
+		}
+	}
+	return out
+}
+
+// standsAsProject refuses a file named alone whose service has neither
+// image, build nor extends: it only makes sense as an overlay of
+// another file, and the message says how to name them together.
+func standsAsProject(f *ComposeFile) error {
+	for _, s := range f.Services {
+		if s.Model["image"] == nil && s.Model["build"] == nil && s.Model["extends"] == nil {
+			return fmt.Errorf("compose %s: service %s has neither image nor build: this file only makes sense as an overlay of another; name them as one project, base first: --compose BASE.yml,%s", s.Pos, s.Name, f.Path)
+		}
+	}
+	return nil
 }

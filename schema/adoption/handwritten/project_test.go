@@ -85,3 +85,69 @@ func TestAnOverlayAloneSaysSo(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A file alone is read as compose reads it: its include and extends are
+// followed, an included file's relative paths are rebased to its own
+// directory (also when the file is named by a relative path), and each
+// service points at the file and line that define it.
+func TestReadComposeProjectFollowsIncludeAndExtends(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"app/compose.yml": `include:
+  - sub/compose.yml
+services:
+  web:
+    extends: {file: lib/common.yml, service: base}
+    image: web:1
+`,
+		"app/sub/compose.yml": `services:
+  db:
+    image: postgres:16
+    volumes: ["./data:/var/lib/postgresql/data"]
+`,
+		"app/lib/common.yml": `services:
+  base:
+    volumes: ["./conf:/conf"]
+`,
+	})
+	t.Chdir(dir)
+	f, err := ReadComposeProject([]string{filepath.Join("app", "compose.yml")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, web := f.Service("db"), f.Service("web")
+	if db == nil || web == nil {
+		t.Fatalf("services %v, want db from the include and web", f.Services)
+	}
+	if db.Pos != (Pos{filepath.Join("app", "sub", "compose.yml"), 2}) || web.Pos != (Pos{filepath.Join("app", "compose.yml"), 4}) {
+		t.Errorf("db at %v, web at %v: want each at its own file's line", db.Pos, web.Pos)
+	}
+	source := func(s *ComposeService) any {
+		vols, _ := s.Model["volumes"].([]any)
+		if len(vols) != 1 {
+			return vols
+		}
+		return vols[0].(map[string]any)["source"]
+	}
+	if got := source(db); got != "sub/data" {
+		t.Errorf("db mounts %v, want sub/data: the included file's ./data, seen from the main file", got)
+	}
+	if got := source(web); got != "lib/conf" {
+		t.Errorf("web mounts %v, want lib/conf: the extended file's ./conf", got)
+	}
+	if web.Model["extends"] != nil {
+		t.Errorf("extends is left in the merged service: %v", web.Model)
+	}
+}
+
+// A file that neither includes, extends nor resets is kept as written,
+// in its own syntax.
+func TestReadComposeProjectKeepsAFileThatStandsAlone(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yml": projectBase})
+	f, err := ReadComposeProject([]string{filepath.Join(dir, "compose.yml")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api := f.Service("api"); api == nil || len(api.Ports) != 1 || api.Ports[0].Raw != "127.0.0.1:3000:3000" {
+		t.Errorf("api %+v, want its port in the short syntax written", api)
+	}
+}

@@ -2,6 +2,7 @@ package handwritten
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -270,4 +271,21 @@ func flattenInto(out map[string]string, prefix string, n *yaml.Node, depth int) 
 			out[key] = scalar(f.value)
 		}
 	}
+}
+
+// hasTag reports whether any node of the document carries one of the
+// tags (aliases are not followed: their targets are visited where they
+// are written).
+func (d *yamlDoc) hasTag(tags ...string) bool {
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n == nil || n.Kind == yaml.AliasNode {
+			return false
+		}
+		if slices.Contains(tags, n.Tag) {
+			return true
+		}
+		return slices.ContainsFunc(n.Content, walk)
+	}
+	return d != nil && walk(d.root)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"portschema/generators/prometheus"
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
@@ -140,7 +141,7 @@ func (b *builder) pagingFrom(r handwritten.AlertRule, j jobs) bool {
 	}
 	alts := []string{m[2]}
 	if m[1] == "=~" {
-		alts = alternativesOf(m[2])
+		alts = prometheus.Alternatives(m[2])
 	}
 	var paged []*svc
 	var empty []string
@@ -225,30 +226,6 @@ func (b *builder) keptRule(r handwritten.AlertRule, j jobs) (schema.Rule, bool) 
 		b.src.notes("prometheus").Add("alerts", fmt.Sprintf("%s of rule %s (%s) was dropped: the source has no place for it", key, name, r.Pos))
 	}
 	return schema.Rule{Alert: r.Alert, Record: r.Record, Expr: r.Expr, For: r.For, Labels: r.Labels, Annotations: r.Annotations}, true
-}
-
-// alternativesOf splits a regular expression at its top-level `|`.
-func alternativesOf(re string) []string {
-	var out []string
-	depth, start, inClass := 0, 0, false
-	for i := 0; i < len(re); i++ {
-		switch c := re[i]; {
-		case c == '\\':
-			i++
-		case inClass:
-			inClass = c != ']'
-		case c == '[':
-			inClass = true
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == '|' && depth == 0:
-			out = append(out, re[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, re[start:])
 }
 
 func quoteAll(ss []string) string {

@@ -63,11 +63,20 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	h := b.addHost(&schema.Host{Name: hostName, Title: hostName, Kind: schema.KindCompose,
 		Compose: &schema.ComposeHost{Project: project}})
 	b.hostNotes(h).Add("", "From "+baseName(f.Path)+".")
+	for _, r := range f.Remarks {
+		b.finding(r.Kind, r.Pos, "%s", r.Message)
+	}
 	if c.Outside {
 		b.finding("paths-outside-project", handwritten.Pos{File: f.Path},
 			"%s lies outside the project: its relative paths (build contexts, bind mounts, env files), if any, are kept as written and now name files from the project root", baseName(f.Path))
 	}
 	b.readTopLevelBlocks(h, c)
+	if slices.ContainsFunc(f.Services, func(s handwritten.ComposeService) bool { return s.ContainerName == "" }) {
+		// compose names a container without container_name after the
+		// project and the service; the containers keep those names.
+		h.Compose.ContainerName = composeDefaultContainer
+		b.hostNotes(h).Add("compose.container_name", "containers keep the names compose gave them: project, service name, replica 1")
+	}
 	rawServices := handwritten.FieldsOf(handwritten.ValueOf(c.Raw, "services"))
 	b.dns[h.Name] = map[string]*svc{}
 	for i := range f.Services {
@@ -76,8 +85,17 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 			origin: cs, raw: handwritten.FieldsOf(handwritten.ValueOf(rawServices, cs.Name)), pos: cs.Pos, dependsOn: map[string]string{}}
 		b.addService(s, cs.Name)
 		b.readComposeKeys(h, s, c.Dir)
+		if cs.ContainerName == "" && s.Name != cs.Name {
+			// Renamed: the container keeps the name of the service compose ran.
+			s.Container = strings.NewReplacer("{project}", project, "{name}", cs.Name).Replace(composeDefaultContainer)
+		}
 		b.readPorts(h, s)
-		for _, n := range append(cs.DNSNames(), s.Name) {
+		names := append(cs.DNSNames(), s.Name)
+		if cs.ContainerName == "" {
+			// Docker's DNS also answers to the container's own name.
+			names = append(names, project+"-"+cs.Name+"-1")
+		}
+		for _, n := range names {
 			// Docker's DNS ignores case; URLs are matched lower-cased.
 			n = strings.ToLower(n)
 			if _, taken := b.dns[h.Name][n]; !taken {
@@ -119,7 +137,7 @@ func (b *builder) readComposeKeys(h *schema.Host, s *svc, dir string) {
 		case "ports", "environment":
 			// read from the reader's structured form
 		case "container_name":
-			b.readContainerName(s)
+			b.readContainerName(h, s)
 		case "depends_on":
 			maps.Copy(s.dependsOn, dependsConditions(f.Value))
 		case "profiles":
@@ -145,12 +163,27 @@ func (b *builder) readComposeKeys(h *schema.Host, s *svc, dir string) {
 	}
 }
 
+// composeDefaultContainer is the name docker compose gives the container
+// of a service without container_name, as a host's naming rule.
+const composeDefaultContainer = "{project}-{name}-1"
+
+// defaultContainer is the container name the host's rule gives a
+// service called name ("{name}" where import set no rule).
+func defaultContainer(h *schema.Host, name string) string {
+	rule := h.Compose.ContainerName
+	if rule == "" {
+		rule = "{name}"
+	}
+	return strings.NewReplacer("{project}", h.Compose.Project, "{name}", name).Replace(rule)
+}
+
 // readContainerName keeps container_name as the container override when
-// it differs from the service name and is a valid container name.
-func (b *builder) readContainerName(s *svc) {
+// it differs from the name the host's rule gives and is a valid
+// container name.
+func (b *builder) readContainerName(h *schema.Host, s *svc) {
 	name := s.origin.ContainerName
 	switch {
-	case name == "" || name == s.Name:
+	case name == "" || name == defaultContainer(h, s.Name):
 	case containerRE.MatchString(name):
 		s.Container = name
 	default:
@@ -184,8 +217,9 @@ func dependsConditions(v any) map[string]string {
 
 // Compose's start conditions, as depends_on writes them.
 const (
-	conditionStarted = "service_started"
-	conditionHealthy = "service_healthy"
+	conditionStarted   = "service_started"
+	conditionHealthy   = "service_healthy"
+	conditionCompleted = "service_completed_successfully"
 )
 
 // hasHealthcheck reports whether a service's compose keys define a

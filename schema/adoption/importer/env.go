@@ -38,7 +38,33 @@ func (b *builder) readEnvironment(s *svc) {
 		}
 		b.readEnvVar(s, e)
 	}
+	b.readEnvFiles(s, used)
 	b.addDependsNeeds(s)
+}
+
+// readEnvFiles reads the service's own env files (an --env file named
+// after the service or its container) as compose reads an env_file:
+// each variable its compose environment does not set is sorted like an
+// environment entry, so a credential becomes a secret whose value is
+// not copied. used holds the names already read, and grows.
+func (b *builder) readEnvFiles(s *svc, used map[string]bool) {
+	for _, f := range b.in.Env {
+		if !slices.Contains(s.origin.DNSNames(), f.Stem()) {
+			continue
+		}
+		for _, v := range f.Vars {
+			if used[v.Name] {
+				continue // compose's environment overrides its env files
+			}
+			used[v.Name] = true
+			if !IsEnvName(v.Name) {
+				b.finding("env-name", v.Pos, "%s: %s sets %q, which is not a valid variable name; it was dropped", s.Name, f.Path, v.Name)
+				continue
+			}
+			s.Notes.Add("", fmt.Sprintf("%s comes from %s", v.Name, f.Path))
+			b.readEnvVar(s, v)
+		}
+	}
 }
 
 func (b *builder) readEnvVar(s *svc, e handwritten.EnvVar) {
@@ -89,7 +115,18 @@ func unescapeDollars(s string) string { return strings.ReplaceAll(s, "$$", "$") 
 func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 	if !ref.HasDefault() {
 		from := ref.Name
-		s.addSecret(e.Name, from, "")
+		switch ref.Op {
+		case ":?", "?":
+			// A secret is written ${NAME}: compose no longer stops when
+			// it is unset.
+			s.addSecret(e.Name, from, fmt.Sprintf("was %s: compose refused to start without %s; it now starts with an empty value", e.Value, from))
+			b.finding("required-dropped", e.Pos, "%s: %s required %s (%s); as a secret it is ${%s}, which compose leaves empty when unset", s.Name, e.Name, from, e.Value, from)
+		case ":+", "+":
+			s.addSecret(e.Name, from, fmt.Sprintf("was %s: it is now %s's own value", e.Value, from))
+			b.finding("alternative-dropped", e.Pos, "%s: %s was %s, a value used only when %s is set; it becomes %s's own value", s.Name, e.Name, e.Value, from, from)
+		default:
+			s.addSecret(e.Name, from, "")
+		}
 		return
 	}
 	if secretName(ref.Name) || secretName(e.Name) || schema.LooksSecret(e.Name, ref.Default) {
@@ -108,6 +145,10 @@ func (b *builder) readRef(s *svc, e handwritten.EnvVar, ref varRef) {
 	dflt, complete := handwritten.ExpandDefaults(ref.Default)
 	if dflt == "" || !complete {
 		s.addSecret(e.Name, ref.Name, "")
+		if dflt != "" || ref.Default != "" {
+			s.Notes.Add("", fmt.Sprintf("%s was %s: the default, which reads other variables, is not kept; set %s on the host", e.Name, e.Value, ref.Name))
+			b.finding("default-dropped", e.Pos, "%s: %s was %s; its default reads other variables and is not kept: %s must now be set on the host", s.Name, e.Name, e.Value, ref.Name)
+		}
 		return
 	}
 	s.Notes.Add("env."+e.Name, fmt.Sprintf("was %s: the default is kept and %s no longer overrides it (make it a secret to keep the override)", e.Value, ref.Name))
@@ -163,6 +204,8 @@ func (b *builder) resolveDepends(s *svc) {
 			s.starts[t] = schema.ConditionStarted
 		case written == conditionStarted || (written == conditionHealthy && healthy):
 			s.starts[t] = ""
+		case written == conditionCompleted:
+			s.starts[t] = schema.ConditionCompleted
 		default:
 			generated := conditionStarted
 			if healthy {

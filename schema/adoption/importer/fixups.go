@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"portschema/schema"
+	"portschema/schema/adoption/handwritten"
 )
 
 // inferSchemes sets the scheme of services that other services reach by
@@ -95,7 +96,7 @@ func (b *builder) resolveHostPorts() {
 					field = "ports." + p.name + ".port"
 				}
 				s.Notes.Add(field, fmt.Sprintf("compose published %d, which %s already publishes on %s; moved to %d", p.port, other.Name, h.Name, moved))
-				b.finding("host-port-collision", s.pos, "%s: host port %d is already published by %s; %s moves to %d", s.Name, p.port, other.Name, s.Name, moved)
+				b.finding("host-port-collision", publishedAt(s, p.port, p.proto), "%s: host port %d is already published by %s; %s moves to %d", s.Name, p.port, other.Name, s.Name, moved)
 				s.movePort(p.name, moved)
 				k = slot{moved, p.proto}
 				occupied[k] = true
@@ -356,4 +357,17 @@ func (b *builder) dedupePlans() {
 			s.Exception = fmt.Sprintf("imported: port %d lies outside range %s", s.Port, r.Name)
 		}
 	}
+}
+
+// publishedAt is the line of the compose port entry that publishes
+// port/proto for s, or the service's line.
+func publishedAt(s *svc, port int, proto string) handwritten.Pos {
+	if s.origin != nil {
+		for _, m := range s.origin.Ports {
+			if m.Published == port && m.Protocol == proto && m.Pos.IsValid() {
+				return m.Pos
+			}
+		}
+	}
+	return s.pos
 }

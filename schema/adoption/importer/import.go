@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"portschema/generators"
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
@@ -110,8 +111,9 @@ func checkTarget(dir string, force bool) error {
 	return nil
 }
 
-// verify loads the emitted files the way regen will. A failure is a bug
-// of import, reported with CUE's or the rules' own messages.
+// verify loads the emitted files and checks them with every output's
+// rules, the way regen will. A failure is a bug of import, reported
+// with CUE's or the rules' own messages.
 func verify(files []File) error {
 	root, err := os.MkdirTemp("", "portschema-import-")
 	if err != nil {
@@ -127,8 +129,13 @@ func verify(files []File) error {
 			return err
 		}
 	}
-	if _, err := schema.Load(root); err != nil {
+	p, err := schema.Load(root)
+	if err != nil {
 		return fmt.Errorf("the imported source does not load (please report this):\n%w", err)
+	}
+	// Every output's rules too: a source regen rejects is never written.
+	if _, err := generators.Run(p); err != nil {
+		return fmt.Errorf("regen would reject the imported source (please report this):\n%w", err)
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ type Parsed struct {
 	Prometheus *PrometheusInput
 	Doc        *handwritten.Doc
 	AlertRules []*handwritten.AlertsFile
+	// Env are dotenv files; a service's own (named after it) adds to
+	// its environment.
+	Env []*handwritten.EnvFile
 	// Promtail are promtail configs, the i-th of the i-th compose file's
 	// host.
 	Promtail []PromtailInput
@@ -52,7 +55,7 @@ type PrometheusInput struct {
 // Prepare takes the files read for a project rooted at root: each
 // compose file's paths are seen from the root (see movePaths).
 func Prepare(files handwritten.Files, root string) (*Parsed, error) {
-	p := &Parsed{Doc: files.Doc, AlertRules: files.Alerts}
+	p := &Parsed{Doc: files.Doc, AlertRules: files.Alerts, Env: files.Env}
 	for _, f := range files.Compose {
 		raw, err := f.Ordered()
 		if err != nil {

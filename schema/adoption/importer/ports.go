@@ -198,6 +198,9 @@ func writtenHostIP(m handwritten.PortMapping) string {
 func (b *builder) notePortDetails(s *svc, m handwritten.PortMapping) {
 	if m.PublishedRaw != "" && m.PublishedRaw != strconv.Itoa(m.Published) {
 		s.Notes.Add("", fmt.Sprintf("host port was written %q; import fixes it at %d", m.PublishedRaw, m.Published))
+		if strings.Contains(m.PublishedRaw, "$") {
+			b.finding("port-variable", m.Pos, "%s: host port %s is fixed at %d: the source owns the port, so the variable no longer moves it", s.Name, m.PublishedRaw, m.Published)
+		}
 	}
 }
 

@@ -191,8 +191,37 @@ func (b *builder) addServiceMetrics(pr *schema.Prometheus, j handwritten.ScrapeJ
 		t.Notes.Add("metrics", note)
 		b.finding("port-mismatch", j.Targets[0].Pos, "%s", note)
 	}
+	b.keepInstance(pr.Host, t, m, j.Targets[0], note != "")
 	t.Metrics = m
 	return true
+}
+
+// keepInstance keeps the instance label of a scraped service's series.
+// Prometheus names a target's series after the address it scrapes; the
+// generated job scrapes the service by its compose name, so a config
+// that scraped it by container name or alias would start new series
+// (and break the dashboards and alerts that name the instance). The old
+// address is kept as an explicit instance label. Where the port itself
+// was wrong and is corrected, the series were of a dead target: the
+// change is reported instead.
+func (b *builder) keepInstance(promHost string, t *svc, m *schema.Metrics, target handwritten.Target, portChanged bool) {
+	a, ok := handwritten.ParseAddress(target.Address)
+	if !ok || b.dns[promHost][a.Host] != t || a.Host == t.Name {
+		return // by LAN address or by its own name: the address is the same
+	}
+	if _, set := m.Labels["instance"]; set {
+		return
+	}
+	if portChanged {
+		b.finding("instance-label", target.Pos, "%s: Prometheus now scrapes it as %s on the port it listens on; the instance label %q changes, so its series start anew", t.Name, t.Name, target.Address)
+		return
+	}
+	labels := map[string]string{"instance": target.Address}
+	for k, v := range m.Labels {
+		labels[k] = v
+	}
+	m.Labels = labels
+	t.Notes.Add("metrics", fmt.Sprintf("instance %s keeps the series Prometheus recorded when it scraped %s", target.Address, target.Address))
 }
 
 // addProbeJob turns a blackbox job whose every target is a public URL

@@ -79,8 +79,10 @@ func TestImportKeepsStartOrder(t *testing.T) {
 	checkCompose(t, []byte(startOrderCompose), regenerate(t, root), nil)
 }
 
-// TestImportReportsUnsayableCondition: a condition the source has no
-// word for becomes the generator's, and import says so.
+// TestImportReportsUnsayableCondition: a condition the generator cannot
+// write (service_healthy on a target without a healthcheck, which
+// compose refuses at up time) becomes the generator's, and import says
+// so.
 func TestImportReportsUnsayableCondition(t *testing.T) {
 	in := writeInputs(t, map[string]string{"docker-compose.lab.yml": `
 name: lab
@@ -92,7 +94,7 @@ services:
     ports: ["8080:8080"]
     depends_on:
       seed:
-        condition: service_completed_successfully
+        condition: service_healthy
 `})
 	root, rep := importInto(t, in)
 	if _, err := schema.Load(root); err != nil {
@@ -100,7 +102,7 @@ services:
 	}
 	found := false
 	for _, f := range rep.Findings {
-		found = found || (f.Kind == "dependency-condition" && strings.Contains(f.Message, "service_completed_successfully"))
+		found = found || (f.Kind == "dependency-condition" && strings.Contains(f.Message, "service_healthy"))
 	}
 	if !found {
 		t.Errorf("no finding reports the dropped condition: %v", rep.Findings)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"portschema/generators/cloudflared"
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
@@ -95,17 +96,56 @@ func (b *builder) addTunnel(i int, t *TunnelInput) {
 	}
 	h.Tunnel = tun
 	rawRules, _ := handwritten.ValueOf(t.Raw, "ingress").([]any)
+	var kept []keptRule
 	for j, r := range f.Rules {
 		var raw []handwritten.Field
 		if j < len(rawRules) {
 			raw = handwritten.FieldsOf(rawRules[j])
 		}
-		b.addIngressRule(h, f, r, raw, j == len(f.Rules)-1)
+		b.addIngressRule(h, r, raw, j == len(f.Rules)-1, &kept)
 	}
 }
 
-// addIngressRule routes one rule.
-func (b *builder) addIngressRule(h *schema.Host, f *handwritten.CloudflaredFile, r handwritten.IngressRule, raw []handwritten.Field, last bool) {
+// keptRule is a rule of the tunnel's config that import kept, in the
+// config's order: as a service's public hostname or as a rule of the
+// tunnel (written by hand, in regen's terms).
+type keptRule struct {
+	match  cloudflared.Match
+	pos    handwritten.Pos
+	public bool
+}
+
+// hiddenBy is the earlier rule that takes every request r would: r is
+// never used, in the config as in anything regen writes.
+func hiddenBy(kept []keptRule, m cloudflared.Match) *keptRule {
+	for i := range kept {
+		if cloudflared.Shadows(kept[i].match, m) {
+			return &kept[i]
+		}
+	}
+	return nil
+}
+
+// placedBefore is the earlier rule that regen, which places public
+// hostnames by its own order (see cloudflared.Before and the package
+// doc), could put after m although some request matches both: m must
+// then stay a rule of the tunnel, in its place, for requests to go where
+// they go today.
+func placedBefore(kept []keptRule, m cloudflared.Match) *keptRule {
+	for i := range kept {
+		k := &kept[i]
+		if cloudflared.Overlap(k.match, m) && (!k.public || !cloudflared.Before(k.match, m)) {
+			return k
+		}
+	}
+	return nil
+}
+
+// addIngressRule routes one rule: to a service, as one of its public
+// hostnames, when regen would keep the rule's place among the others;
+// otherwise as a rule of the tunnel, in its place. A rule an earlier one
+// hides is dropped: cloudflared never uses it.
+func (b *builder) addIngressRule(h *schema.Host, r handwritten.IngressRule, raw []handwritten.Field, last bool, kept *[]keptRule) {
 	if r.IsCatchAll() {
 		if !last || r.Service != "http_status:404" {
 			b.hostNotes(h).Add("tunnel", fmt.Sprintf("catch-all rule %q was dropped: the generator ends every tunnel with http_status:404", r.Service))
@@ -119,21 +159,33 @@ func (b *builder) addIngressRule(h *schema.Host, f *handwritten.CloudflaredFile,
 		b.finding("tunnel-rule", r.HostnamePos, "hostname %q is not valid and its rule is dropped", r.Hostname)
 		return
 	}
+	m := cloudflared.Match{Hostname: host, Path: r.Path}
+	if k := hiddenBy(*kept, m); k != nil {
+		b.hostNotes(h).Add("tunnel", fmt.Sprintf("the rule for %s%s was dropped: the earlier rule at %s takes all its requests", host, r.Path, where(k.pos)))
+		b.finding("tunnel-shadowed", r.Pos, "%s%s is never used: the earlier rule at %s takes all its requests; it is dropped", host, r.Path, where(k.pos))
+		return
+	}
 	key := host + r.Path
 	if b.claimed[key] {
-		b.hostNotes(h).Add("tunnel", fmt.Sprintf("a second rule for %s%s was dropped: cloudflared routes to the first", host, r.Path))
-		b.finding("tunnel-duplicate", r.Pos, "%s%s is routed twice; the first rule wins and the second is dropped", host, r.Path)
+		b.hostNotes(h).Add("tunnel", fmt.Sprintf("a second rule for %s%s was dropped: another tunnel routes it", host, r.Path))
+		b.finding("tunnel-duplicate", r.Pos, "%s%s is routed by another tunnel too; this rule is dropped", host, r.Path)
 		return
 	}
 	b.claimed[key] = true
 	if s, port := b.tunnelTarget(h, r); s != nil && host != "" && len(r.OriginRequest) == 0 && !strings.HasPrefix(host, "*") {
-		s.Public = append(s.Public, schema.Public{Hostname: host, Path: r.Path, Port: port})
-		if r.Path == "" {
-			if _, taken := b.public[host]; !taken {
-				b.public[host] = s
+		if k := placedBefore(*kept, m); k != nil {
+			b.hostNotes(h).Add("tunnel", fmt.Sprintf("the route of %s%s to %s stays a rule of the tunnel: it must stay after the rule at %s, which takes some of the same requests", host, r.Path, s.Name, where(k.pos)))
+			b.finding("tunnel-order", r.Pos, "%s%s stays a rule of the tunnel, after the rule at %s that takes some of the same requests; it does not follow %s's port", host, r.Path, where(k.pos), s.Name)
+		} else {
+			s.Public = append(s.Public, schema.Public{Hostname: host, Path: r.Path, Port: port})
+			if r.Path == "" {
+				if _, taken := b.public[host]; !taken {
+					b.public[host] = s
+				}
 			}
+			*kept = append(*kept, keptRule{match: m, pos: r.Pos, public: true})
+			return
 		}
-		return
 	}
 	rule := schema.TunnelRule{Hostname: host, Path: r.Path, Service: r.Service}
 	if or := handwritten.ValueOf(raw, "originRequest"); or != nil {
@@ -142,6 +194,7 @@ func (b *builder) addIngressRule(h *schema.Host, f *handwritten.CloudflaredFile,
 		}
 	}
 	h.Tunnel.Rules = append(h.Tunnel.Rules, rule)
+	*kept = append(*kept, keptRule{match: m, pos: r.Pos})
 }
 
 // tunnelTarget finds the service a rule routes to: a port on the

@@ -100,6 +100,10 @@ func (b *builder) networkNeed(s, t *svc, env, value string, u serviceURL) (schem
 	}
 	n := schema.Need{Service: t.Name, Scheme: schemeIf(u.Scheme, t.Scheme), Path: u.Path, User: u.User, Password: u.Password}
 	var notes []string
+	at := s.origin.Pos
+	if e, ok := s.origin.Env(env); ok {
+		at = e.Pos
+	}
 	port := u.Port
 	if port == 0 {
 		port = defaultSchemePorts[u.Scheme]
@@ -107,9 +111,19 @@ func (b *builder) networkNeed(s, t *svc, env, value string, u serviceURL) (schem
 	switch name, ok := containerPortName(t, port); {
 	case ok:
 		n.Port = name
+	case u.Port == 0:
+		// No port written: the URL means its scheme's port. Which of
+		// the target's ports was meant cannot be known, so the value
+		// is kept as written rather than pointed at another port.
+		if port == 0 {
+			b.finding("url-port", at, "%s: %s names %s without a port, and %s has no port of its own; the value is kept as written", s.Name, env, u.Host, u.Scheme)
+		} else {
+			b.finding("url-port", at, "%s: %s names %s without a port, so on %d, which %s does not declare; the value is kept as written", s.Name, env, u.Host, port, t.Name)
+		}
+		return schema.Need{}, nil, false
 	default:
 		notes = append(notes, fmt.Sprintf("was %s, but %s listens on %d; import keeps %d", value, t.Name, t.ContainerPort, t.ContainerPort))
-		b.finding("port-mismatch", s.origin.Pos, "%s: %s points at %s:%d, but %s listens on %d", s.Name, env, u.Host, port, t.Name, t.ContainerPort)
+		b.finding("port-mismatch", at, "%s: %s points at %s:%d, but %s listens on %d", s.Name, env, u.Host, port, t.Name, t.ContainerPort)
 	}
 	if u.Host != t.Name && len(notes) == 0 {
 		notes = append(notes, fmt.Sprintf("was %s (%s is another name of service %s)", value, u.Host, t.Name))

@@ -1,0 +1,203 @@
+package cloudflared
+
+import (
+	"regexp"
+	"strings"
+)
+
+// cloudflared sends a request to the first ingress rule that matches
+// it: the hostname (exact, "*.suffix" for any name ending in .suffix,
+// empty or "*" for every name) and the path, a regular expression found
+// anywhere in the request path. The order of the rules is therefore part
+// of the configuration. The functions here decide it for regen and tell
+// import which orders regen keeps.
+
+// Match is what an ingress rule matches on.
+type Match struct {
+	Hostname string
+	Path     string
+}
+
+// Shadows reports whether a, placed before b, matches every request b
+// matches, so that b is never used. Paths are compared as cloudflared
+// finds them: a literal path also matches every path that contains it.
+func Shadows(a, b Match) bool {
+	if !pathCovers(a.Path, b.Path) {
+		return false
+	}
+	if a.Hostname == "" || a.Hostname == "*" {
+		return true
+	}
+	if strings.HasPrefix(a.Hostname, "*.") {
+		return strings.HasSuffix(b.Hostname, a.Hostname[1:])
+	}
+	return a.Hostname == b.Hostname
+}
+
+// pathCovers reports whether every request path matched by b is matched
+// by a: a matches all paths, or both are the same expression, or a is
+// a literal that b, a literal too, contains.
+func pathCovers(a, b string) bool {
+	switch {
+	case a == "" || a == b:
+		return true
+	case b == "" || !isLiteral(a) || !isLiteral(b):
+		return false
+	}
+	return strings.Contains(b, a)
+}
+
+// Overlap reports whether some request could match both a and b, so
+// that their order decides where it goes. It errs on the side of
+// overlap where the paths' expressions leave it open.
+func Overlap(a, b Match) bool {
+	return hostsMeet(a.Hostname, b.Hostname) && pathsMeet(a.Path, b.Path)
+}
+
+func hostsMeet(a, b string) bool {
+	switch {
+	case a == "" || a == "*" || b == "" || b == "*" || a == b:
+		return true
+	case strings.HasPrefix(a, "*.") && strings.HasSuffix(b, a[1:]):
+		return true
+	case strings.HasPrefix(b, "*.") && strings.HasSuffix(a, b[1:]):
+		return true
+	}
+	return false
+}
+
+// pathsMeet: unanchored expressions can both be found in one path (the
+// two written one after the other); two expressions anchored at the
+// start by literal prefixes meet only when one prefix starts the other.
+func pathsMeet(a, b string) bool {
+	pa, oka := anchoredPrefix(a)
+	pb, okb := anchoredPrefix(b)
+	if !oka || !okb {
+		return true
+	}
+	return strings.HasPrefix(pa, pb) || strings.HasPrefix(pb, pa)
+}
+
+// anchoredPrefix is the literal text a "^..." expression starts with.
+func anchoredPrefix(expr string) (string, bool) {
+	if !strings.HasPrefix(expr, "^") {
+		return "", false
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return "", false
+	}
+	prefix, _ := re.LiteralPrefix()
+	return prefix, true
+}
+
+func isLiteral(expr string) bool { return regexp.QuoteMeta(expr) == expr }
+
+// Before orders the rules regen generates from public hostnames, most
+// specific first, so that none hides another: exact hostnames, then
+// wildcards (deeper suffixes first), then rules for every hostname; for
+// one hostname, rules with a path before the one without, longer paths
+// before shorter.
+func Before(a, b Match) bool {
+	ka, kb := hostClass(a.Hostname), hostClass(b.Hostname)
+	if ka != kb {
+		return ka < kb
+	}
+	if ka == 1 {
+		if da, db := strings.Count(a.Hostname, "."), strings.Count(b.Hostname, "."); da != db {
+			return da > db
+		}
+	}
+	if (a.Path == "") != (b.Path == "") {
+		return a.Path != ""
+	}
+	return len(a.Path) > len(b.Path)
+}
+
+// hostClass: 0 an exact name, 1 a wildcard, 2 every name.
+func hostClass(h string) int {
+	switch {
+	case h == "" || h == "*":
+		return 2
+	case strings.HasPrefix(h, "*."):
+		return 1
+	}
+	return 0
+}
+
+// order arranges the rules of a tunnel, given as the hand-written ones
+// (fixed[i]) in the order written followed by the generated ones in
+// Before's order, and returns the new order as indexes. It keeps, in
+// this order of strength:
+//
+//   - the hand-written rules in the order the user wrote them;
+//   - a rule that would hide another after it;
+//   - a generated rule before a hand-written one that could take some
+//     of its requests (a public hostname is its service's own);
+//   - of two generated rules that could take the same request, the
+//     more specific first (Before);
+//
+// and otherwise the order given. When the user's rules leave no order
+// that keeps them all (a public hostname that would hide one
+// hand-written rule and must precede an earlier one), the order given
+// decides and the hidden rule is reported where the file is checked.
+func order(rules []Match, fixed []bool) []int {
+	n := len(rules)
+	after := make([][]int, n) // after[i]: rules that must come after i
+	incoming := make([]int, n)
+	edge := func(first, then int) {
+		after[first] = append(after[first], then)
+		incoming[then]++
+	}
+	prevFixed := -1
+	for i := range n {
+		if fixed[i] {
+			if prevFixed >= 0 {
+				edge(prevFixed, i)
+			}
+			prevFixed = i
+		}
+	}
+	for i := range n {
+		for j := range n {
+			if i == j || (fixed[i] && fixed[j]) {
+				continue
+			}
+			switch {
+			case Shadows(rules[j], rules[i]) && !Shadows(rules[i], rules[j]):
+				edge(i, j) // j hides i: i first
+			case !fixed[i] && fixed[j] && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]):
+				edge(i, j)
+			case !fixed[i] && !fixed[j] && i < j && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]) && !Shadows(rules[j], rules[i]):
+				edge(i, j)
+			}
+		}
+	}
+	// Kahn's algorithm, taking the first ready rule in the order given;
+	// if constraints conflict, the first rule left goes next.
+	out := make([]int, 0, n)
+	done := make([]bool, n)
+	for len(out) < n {
+		next := -1
+		for i := range n {
+			if !done[i] && incoming[i] == 0 {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			for i := range n {
+				if !done[i] {
+					next = i
+					break
+				}
+			}
+		}
+		done[next] = true
+		out = append(out, next)
+		for _, j := range after[next] {
+			incoming[j]--
+		}
+	}
+	return out
+}
