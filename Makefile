@@ -3,8 +3,9 @@
 #   make regen   regenerate out/ from schema/
 #   make check   fail if out/ is stale, missing or orphaned (CI)
 #   make test    run every test
-#   make bench   time regen and check on generated platforms of 100,
-#                1,000 and 10,000 services (and `cue export` when on PATH)
+#   make bench   time regen, check and vet beside `cue export` (when on
+#                PATH) on this project's platform and on sources of 50 to
+#                10,000 services, cold, warm and after one change
 #   make kube-apiserver
 #                build (once per version) the API server the Kubernetes
 #                tests validate manifests with; prints its path
@@ -29,9 +30,11 @@ test:
 
 # The command benchmarks also time `cue export` of the same source,
 # interleaved, when cue is on PATH (go install cuelang.org/go/cmd/cue@v0.17.1),
-# and print the ratios.
+# and print the ratios. BENCH selects benchmarks, e.g.
+# BENCH='VersusCue/imported-1000$$'.
+BENCH ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -timeout 60m . ./generators/
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime 5x -timeout 60m . ./generators/
 
 # Minutes on a cold build cache, then reused from the user cache dir.
 kube-apiserver:

@@ -31,11 +31,13 @@
 //
 // regen, and a check that finds the tree up to date, leave a stamp in the
 // user's cache directory: the hashes of the outputs, under a key made of
-// the source, the definitions, the root and this binary. A check that
-// finds the same key and the same outputs answers from it without
-// evaluating anything; any difference means the full check.
-// PORTSCHEMA_CACHE=DIR keeps stamps in DIR instead; PORTSCHEMA_CACHE=off
-// turns them off.
+// the source, the definitions, the root and this binary. A check or a
+// regen that finds the same key and the same outputs answers from it
+// without evaluating anything; any difference means the full run, which
+// takes from the same cache what each part of the source evaluated to and
+// compose-go's verdict on each service, keyed by the bytes they read (see
+// package memo). PORTSCHEMA_CACHE=DIR keeps the cache in DIR instead;
+// PORTSCHEMA_CACHE=off turns it off.
 //
 // Only this file prints; every other package returns values and errors.
 package main
@@ -305,13 +307,41 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	if c.budget != nil {
 		c.budget(c.root)
 	}
-	res, err := generators.BuildNotifying(c.root, ending, func(lock string) {
-		fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
-	})
+	res, err := generators.BuildNotifying(c.root, ending, c.waiting)
 	if err != nil {
 		return nil, c.report(err)
 	}
 	return res, exitOK
+}
+
+// upToDate is regen's shortcut: it reports whether the stamp vouches
+// for the tree as a regen would leave it, with the number of outputs;
+// then there is nothing to write. It asks again under the lock a write
+// would take, so that it never vouches for a tree another run is
+// writing; done is also set, with an exit code, when that lock cannot
+// be taken.
+func (c *cli) upToDate() (n int, done bool, code int) {
+	abs, err := filepath.Abs(c.root)
+	if err != nil {
+		return 0, false, exitOK
+	}
+	if _, ok := stamp.Written(abs, c.toolID()); !ok {
+		return 0, false, exitOK // the full run, which says what is wrong
+	}
+	tree := output.NewTree(abs)
+	tree.Waiting = c.waiting
+	unlock, err := tree.Lock()
+	if err != nil {
+		return 0, true, c.report(err)
+	}
+	defer unlock()
+	n, ok := stamp.Written(c.root, c.toolID())
+	return n, ok, exitOK
+}
+
+// waiting tells the user that a run waits for another's lock.
+func (c *cli) waiting(lock string) {
+	fmt.Fprintf(c.stderr, "portschema: waiting for another run on this root to finish (it holds %s)\n", filepath.Join(c.display, lock))
 }
 
 // report prints an error of the pipeline and returns its exit code:
@@ -330,6 +360,12 @@ func (c *cli) report(err error) int {
 
 func (c *cli) regen(args []string) int {
 	if _, code, ok := c.parse("regen", flag.NewFlagSet("regen", flag.ContinueOnError), args, 0, 0); !ok {
+		return code
+	}
+	if n, done, code := c.upToDate(); done {
+		if code == exitOK {
+			fmt.Fprintf(c.stderr, "regen: 0 written, 0 updated, 0 removed, %d unchanged\n", n)
+		}
 		return code
 	}
 	res, code := c.build(output.Write)
@@ -873,7 +909,8 @@ func (c *cli) toolID() string {
 // that needs more makes the collector work harder, never fail.
 // GOGC or GOMEMLIMIT in the environment take precedence.
 
-// Memory budget: budgetBase plus budgetPerByte per byte of source.
+// Memory budget: budgetBase plus budgetPerByte per byte of source,
+// comment lines left out.
 const (
 	budgetBase    = 32 << 20
 	budgetPerByte = 160
@@ -888,12 +925,26 @@ func setMemoryBudget(root string) {
 	size := int64(len(schema.Definitions))
 	files, _ := filepath.Glob(filepath.Join(root, schema.SourceDir, "*.cue"))
 	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
-			size += fi.Size()
+		if data, err := os.ReadFile(f); err == nil {
+			size += int64(codeBytes(data))
 		}
 	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(budgetBase + budgetPerByte*size)
+}
+
+// codeBytes is the length of a source file without its comment lines,
+// which evaluation does not keep: a source `import` wrote is half
+// comments, and a budget that counted them would exceed `cue export`'s
+// peak.
+func codeBytes(data []byte) int {
+	n := 0
+	for line := range strings.Lines(string(data)) {
+		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "//") {
+			n += len(line)
+		}
+	}
+	return n
 }
 
 // The help of each command, printed by `portschema help CMD` and

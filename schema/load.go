@@ -16,6 +16,8 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
+
+	"portschema/schema/memo"
 )
 
 // Definitions is the CUE file that constrains every platform source. It
@@ -40,7 +42,17 @@ const PackageName = "platform"
 // and returns the model. Problems in the source come back together as
 // Diagnostics, sorted by position; any other error is an I/O problem.
 // Warnings are in Platform.Warnings.
+//
+// What the source evaluates to is kept in the memo (see package memo),
+// part by part for a source evaluated in parts, so that a run after a
+// change to one service evaluates only the part that holds it.
+// PORTSCHEMA_CACHE=off turns that off; the model is the same either way.
 func Load(root string) (*Platform, error) {
+	return loadWith(root, memo.Open(memo.ToolIdentity()))
+}
+
+// loadWith is Load with the memo it keeps evaluations in.
+func loadWith(root string, store memo.Store) (*Platform, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -60,7 +72,7 @@ func Load(root string) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape)
+	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape, store)
 	var cueErrs Diagnostics
 	if err != nil && (broken == nil || !errors.As(err, &cueErrs)) {
 		return nil, err
@@ -94,24 +106,27 @@ func Load(root string) (*Platform, error) {
 // evaluate exports the source as JSON, in parts where it can be split,
 // and indexes the positions of its syntax meanwhile; it returns the
 // names of the files it evaluated. Problems in the source come back as
-// Diagnostics. shape is the source's shape (see SourceShape).
+// Diagnostics. shape is the source's shape (see SourceShape). What a
+// plain source, or each of its parts, evaluated to is kept in store.
 //
-// A source that can be split is parsed here, a file per core at once:
-// the plan and the index are all that need its syntax, and the parts
-// load their own bytes. Any other source, and one whose part fails (for
-// the complete diagnostics), is loaded and evaluated whole by CUE.
+// A plain source is parsed here, a file per core at once: the plan and
+// the index are all that need its syntax, and the parts load their own
+// bytes. Any other source, and one whose part fails (for the complete
+// diagnostics), is loaded and evaluated whole by CUE.
 //
 // Where CUE's errors are all inside entities, the entities that do
 // evaluate come back with the errors, and the broken ones are named
 // (see partialExport).
-func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]byte, []string, map[string]bool, error) {
+func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*positionIndex, [][]byte, []string, map[string]bool, error) {
+	var whole memo.Key
+	cached := store.On() && !src.InModule // a module reads files the key does not cover
 	if files := parsePlain(src); files != nil {
+		names := sourceNames(absRoot, files)
 		if plan := planSplit(src, files); plan != nil {
-			names := sourceNames(absRoot, files)
 			positions := make(chan *positionIndex, 1)
 			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files, shape) }(files)
 			files = nil // the syntax is garbage once indexed, while the parts run
-			docs, ok := plan.evaluate(src)
+			docs, ok := plan.evaluate(src, store)
 			ix := <-positions
 			if ok {
 				return ix, docs, names, nil, nil
@@ -122,6 +137,12 @@ func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]by
 			}
 			data, broken, err := evaluateWhole(absRoot, ix, inst)
 			return ix, [][]byte{data}, sourceNames(absRoot, inst.Files), broken, err
+		}
+		if cached {
+			whole = partKey(store, "whole source", src.Names, src.Data)
+			if data, ok := store.Get(whole); ok {
+				return newPositionIndex(absRoot, files, shape), [][]byte{data}, names, nil, nil
+			}
 		}
 	}
 	inst, err := loadInstance(src)
@@ -134,7 +155,35 @@ func evaluate(absRoot string, src *Source, shape *Shape) (*positionIndex, [][]by
 		return nil, nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
 	}
 	data, broken, err := evaluateWhole(absRoot, ix, inst)
+	if err == nil && whole != (memo.Key{}) && sameFiles(src, names) {
+		store.Put(whole, data)
+	}
 	return ix, [][]byte{data}, names, broken, err
+}
+
+// partKey is the memo key of an evaluation of files (the source's, or a
+// part's): the definitions and every file with its name.
+func partKey(store memo.Store, step string, names []string, files map[string][]byte) memo.Key {
+	k := store.NewKey(step).Add(Definitions)
+	for _, name := range names {
+		k.AddString(name).Add(files[name])
+	}
+	return k.Key()
+}
+
+// sameFiles reports whether the files CUE's loader evaluated (names,
+// relative to the root) are exactly the source's: the loader reads the
+// directory, where a file may have appeared since the source was read.
+func sameFiles(src *Source, names []string) bool {
+	if len(names) != len(src.Names) {
+		return false
+	}
+	for _, name := range names {
+		if src.Data[filepath.Base(name)] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // sourceNames are the user's files among files, relative to the root,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/schema/memo"
 	"portschema/schema/synthetic"
 )
 
@@ -271,7 +272,7 @@ func TestFileAppearingDuringTheLoadStopsTheSplit(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte("package platform\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := plan.evaluate(src); ok {
+	if _, ok := plan.evaluate(src, memo.Store{}); ok {
 		t.Error("the parts were evaluated without the file that appeared")
 	}
 }

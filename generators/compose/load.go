@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"portschema/schema"
+	"portschema/schema/memo"
 )
 
 // validator checks what the user wrote for compose hosts with
@@ -23,6 +24,10 @@ import (
 // chunk holds its services' blocks and, so that references between
 // services resolve exactly as in the whole file, the blocks of every
 // service they refer to, and of those they refer to in turn.
+//
+// A service whose blocks (with those it refers to) and host blocks
+// compose-go accepted before, in the same binary, is not read again:
+// its verdict is kept in the memo (see verdicts).
 type validator struct {
 	// chunkSize is how many services are handed to the loader at once:
 	// enough that the host's top-level blocks, read again for every
@@ -32,10 +37,13 @@ type validator struct {
 	// to the cores: more would only hold more of the loader's memory at
 	// once.
 	loaders chan struct{}
+	// verdicts are the services compose-go accepted in earlier runs.
+	verdicts verdicts
 }
 
 func newValidator() *validator {
-	return &validator{chunkSize: 250, loaders: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	return &validator{chunkSize: 250, loaders: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		verdicts: verdicts{store: memo.Open(memo.ToolIdentity())}}
 }
 
 // validate checks what the user wrote for a host, every service's
@@ -43,20 +51,30 @@ func newValidator() *validator {
 // compose JSON schema and for consistency (image or build, declared
 // networks, volumes, secrets and configs, network_mode service:X).
 // Problems come back as diagnostics at the source (see diagnose).
+//
+// Only the services without a verdict are loaded; each chunk the loader
+// accepts gives its services theirs (see verdicts).
 func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
-	services := h.Services
+	services, known := v.verdicts.pending(p, h)
 	chunks := (len(services) + v.chunkSize - 1) / v.chunkSize
 	errs := make([]error, chunks)
+	accepted := make([]bool, len(services))
 	var wg sync.WaitGroup
 	for i := range chunks {
-		chunk := services[i*v.chunkSize : min(len(services), (i+1)*v.chunkSize)]
+		lo, hi := i*v.chunkSize, min(len(services), (i+1)*v.chunkSize)
 		wg.Go(func() {
 			v.loaders <- struct{}{}
 			defer func() { <-v.loaders }()
-			errs[i] = checkProject(h, userDocument(h, withReferenced(p, h, chunk)))
+			doc := userDocument(h, withReferenced(p, h, services[lo:hi]))
+			env := known.envOf(doc)
+			errs[i] = checkProject(h, doc)
+			for j := lo; j < hi; j++ {
+				accepted[j] = errs[i] == nil && known.sameEnv(j, env)
+			}
 		})
 	}
 	wg.Wait()
+	v.verdicts.record(known, accepted)
 	for _, err := range errs {
 		if err != nil {
 			return diagnose(h, err)

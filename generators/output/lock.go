@@ -12,6 +12,10 @@ import (
 // waitNotice is how long a run waits for the lock before it says so.
 const waitNotice = 500 * time.Millisecond
 
+// Lock takes the root's lock, as a write does (see lock), for a run
+// that must see the outputs as no write is changing them.
+func (t *Tree) Lock() (unlock func(), err error) { return t.lock() }
+
 // lock takes the root's lock, LockPath. The lock file is the tool's
 // own: its directory must lie inside the root (out/ may not be a
 // symbolic link leading elsewhere) and the file is opened without

@@ -12,27 +12,52 @@ import (
 // source, root and tool (tool names the running binary, see
 // ToolIdentity), and every recorded file with its recorded bytes.
 func Holds(root, tool string) bool {
+	_, ok := Current(root, tool)
+	return ok
+}
+
+// Written reports whether the stamp vouches for the tree at root as a
+// regen would leave it, and how many outputs it holds: as Holds, with
+// every output on disk (a check stamps a missing local output as
+// absent, which a regen would write). A regen it vouches for has
+// nothing to do.
+func Written(root, tool string) (int, bool) {
+	s, ok := Current(root, tool)
+	if !ok {
+		return 0, false
+	}
+	for _, f := range s.Outputs {
+		if f.Sum == "" {
+			return 0, false
+		}
+	}
+	return len(s.Outputs), true
+}
+
+// Current returns the stamp of the last run if it vouches for the tree
+// at root as it is now (see Holds).
+func Current(root, tool string) (Stamp, bool) {
+	var s Stamp
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		return false
+		return s, false
 	}
 	file := Path(absRoot)
 	if file == "" {
-		return false
+		return s, false
 	}
 	data, err := readfile.Regular(file)
 	if err != nil {
-		return false
+		return s, false
 	}
-	var s Stamp
 	if s.UnmarshalText(data) != nil {
-		return false
+		return s, false
 	}
 	digest, err := SourceDigest(absRoot)
 	if err != nil || s.Key != Key(absRoot, digest, tool) {
-		return false
+		return s, false
 	}
-	return Verify(absRoot, s)
+	return s, Verify(absRoot, s)
 }
 
 // Save records that the tree is up to date with what a run built: its
