@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
+
 	"go.yaml.in/yaml/v4"
 )
 
@@ -100,13 +102,7 @@ func TestAdoptedAlertRules(t *testing.T) {
 // that it got from the hand-written one, as Prometheus' relabelling
 // (promtool) computes both; the generated config adds host.
 func TestAdoptedLogLabels(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("PORTSCHEMA_REQUIRE_PROMTOOL") == "1" {
-			t.Fatal("promtool not found and PORTSCHEMA_REQUIRE_PROMTOOL=1")
-		}
-		t.Skip("promtool not found (install Debian's prometheus package)")
-	}
+	promtool := gentest.Promtool(t)
 	root := t.TempDir()
 	importAll(t, root, "before")
 	var compose struct {

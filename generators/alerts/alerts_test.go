@@ -7,22 +7,12 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/generators/prometheus"
 	"portschema/schema"
 )
-
-// loadSmall loads testdata/small afresh, so that a test may change the
-// model.
-func loadSmall(t *testing.T) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load("testdata/small")
-	if err != nil {
-		t.Fatalf("loading testdata/small: %v", err)
-	}
-	return p
-}
 
 // generate returns the rule file's bytes.
 func generate(t *testing.T, p *schema.Platform) []byte {
@@ -38,7 +28,7 @@ func generate(t *testing.T, p *schema.Platform) []byte {
 }
 
 func TestGenerateGolden(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	files, err := Generate(p)
 	if err != nil {
 		t.Fatal(err)
@@ -53,9 +43,9 @@ func TestGenerateGolden(t *testing.T) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	first := generate(t, loadSmall(t))
+	first := generate(t, gentest.Load(t, "testdata/small"))
 	for range 10 {
-		if again := generate(t, loadSmall(t)); !bytes.Equal(first, again) {
+		if again := generate(t, gentest.Load(t, "testdata/small")); !bytes.Equal(first, again) {
 			t.Fatalf("two runs differ:\n%s\n---\n%s", first, again)
 		}
 	}
@@ -87,7 +77,7 @@ func parseRules(t *testing.T, data []byte) parsedRules {
 // Every job a generated rule selects is a job of the generated
 // prometheus.yml, read back from that file's own bytes.
 func TestSelectorsNameOnlyGeneratedJobs(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	files, err := prometheus.Generate(p)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +136,7 @@ func jobsIn(expr string) []string {
 // the default, alert: false never, and nothing for a service that is
 // not deployed.
 func TestPaging(t *testing.T) {
-	f := parseRules(t, generate(t, loadSmall(t)))
+	f := parseRules(t, generate(t, gentest.Load(t, "testdata/small")))
 	type key struct{ group, alert, expr, for_, severity string }
 	var got []key
 	for _, g := range f.Groups {
@@ -175,7 +165,7 @@ func TestPaging(t *testing.T) {
 }
 
 func TestNoAlertsBlockNoFile(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Prometheus.Alerts = nil
 	p.Service("api").Alert = nil
 	p.Service("worker").Alert = nil
@@ -186,7 +176,7 @@ func TestNoAlertsBlockNoFile(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	a := p.Prometheus.Alerts
 	a.Tiers["gone"] = &schema.Paging{Severity: "critical"}
 	a.Groups = append(a.Groups, schema.RuleGroup{Name: "core-down", Rules: []schema.Rule{
@@ -234,7 +224,7 @@ func checkAll(t *testing.T, p *schema.Platform) schema.Diagnostics {
 }
 
 func TestAlertWithoutAlertsBlock(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Prometheus.Alerts = nil
 	ds := checkAll(t, p)
 	if len(ds) != 2 || !strings.Contains(ds[0].String(), "schema/platform.cue:") ||
@@ -245,7 +235,7 @@ func TestAlertWithoutAlertsBlock(t *testing.T) {
 
 // probes: false pages on the scrape target only.
 func TestPagingWithoutProbes(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Service("api").Alert.NoProbes = true
 	rules := string(generate(t, p))
 	if strings.Contains(rules, `service="api"`) || !strings.Contains(rules, `up{job="api-gateway"} == 0`) {

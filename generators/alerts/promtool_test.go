@@ -8,23 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
-
-// requirePromtool returns promtool's path. Without it the test is
-// skipped, unless PORTSCHEMA_REQUIRE_PROMTOOL=1 (as in CI), where its
-// absence is a failure.
-func requirePromtool(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("PORTSCHEMA_REQUIRE_PROMTOOL") == "1" {
-			t.Fatal("promtool not found and PORTSCHEMA_REQUIRE_PROMTOOL=1 (install Debian's prometheus package)")
-		}
-		t.Skip("promtool not found (install Debian's prometheus package); set PORTSCHEMA_REQUIRE_PROMTOOL=1 to fail instead")
-	}
-	return path
-}
 
 // promtool runs promtool in dir with the files given, and returns its
 // output and error.
@@ -35,15 +21,15 @@ func promtool(t *testing.T, dir string, files map[string]string, args ...string)
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(requirePromtool(t), args...)
+	cmd := exec.Command(gentest.Promtool(t), args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
 
 func TestPromtoolChecksRules(t *testing.T) {
-	requirePromtool(t)
-	rules := string(generate(t, loadSmall(t)))
+	gentest.Promtool(t)
+	rules := string(generate(t, gentest.Load(t, "testdata/small")))
 	// --lint-fatal: no two rules share a name and labels either.
 	if out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules}, "check", "rules", "--lint-fatal", "alerts.yml"); err != nil {
 		t.Errorf("promtool check rules: %v\n%s\n%s", err, out, rules)
@@ -52,7 +38,7 @@ func TestPromtoolChecksRules(t *testing.T) {
 
 // The checker must be able to fail: Prometheus refuses these.
 func TestPromtoolRejectsBadRules(t *testing.T) {
-	requirePromtool(t)
+	gentest.Promtool(t)
 	bad := map[string]string{
 		"bad expr":      "groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up{ == 0\n",
 		"for on record": "groups:\n  - name: a\n    rules:\n      - record: a\n        expr: up\n        for: 1m\n",
@@ -135,8 +121,8 @@ tests:
 `
 
 func TestPromtoolUnitTests(t *testing.T) {
-	requirePromtool(t)
-	rules := string(generate(t, loadSmall(t)))
+	gentest.Promtool(t)
+	rules := string(generate(t, gentest.Load(t, "testdata/small")))
 	out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": rules, "tests.yml": unitTests}, "test", "rules", "tests.yml")
 	if err != nil {
 		t.Errorf("promtool test rules: %v\n%s", err, out)
@@ -146,8 +132,8 @@ func TestPromtoolUnitTests(t *testing.T) {
 // The unit tests must be able to fail: with api's for: doubled, its
 // alert is not firing yet at 25s.
 func TestPromtoolUnitTestsCanFail(t *testing.T) {
-	requirePromtool(t)
-	p := loadSmall(t)
+	gentest.Promtool(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Service("api").Alert.For = "30s"
 	out, err := promtool(t, t.TempDir(), map[string]string{"alerts.yml": string(generate(t, p)), "tests.yml": unitTests}, "test", "rules", "tests.yml")
 	if err == nil {
@@ -158,7 +144,7 @@ func TestPromtoolUnitTestsCanFail(t *testing.T) {
 // A service removed from the source leaves no rule: its target down
 // for an hour fires nothing, while the rest still fires.
 func TestRemovedServiceHasNoRule(t *testing.T) {
-	requirePromtool(t)
+	gentest.Promtool(t)
 	src, err := os.ReadFile("testdata/small/schema/platform.cue")
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +198,7 @@ tests:
 // This project's own rules (out/alerts.yml), generated and hand-written
 // alike, pass promtool with its lint.
 func TestPromtoolChecksProjectRules(t *testing.T) {
-	requirePromtool(t)
+	gentest.Promtool(t)
 	p, err := schema.Load("../..")
 	if err != nil {
 		t.Fatal(err)

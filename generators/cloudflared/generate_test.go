@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/yamlout"
 	"portschema/schema"
@@ -15,7 +16,7 @@ import (
 const small = "testdata/small"
 
 func TestGenerateGolden(t *testing.T) {
-	files := generate(t, load(t, small))
+	files := generate(t, gentest.Load(t, small))
 	if len(files) != 1 || files[0].Path != "out/cloudflared-box.yml" {
 		t.Fatalf("files %v, want out/cloudflared-box.yml", files)
 	}
@@ -26,16 +27,16 @@ func TestGenerateGolden(t *testing.T) {
 }
 
 func TestGeneratedFileHoldsEveryRule(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	for _, f := range generate(t, p) {
 		checkGeneratedFile(t, p, f)
 	}
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	first := generate(t, load(t, small))[0].Data
+	first := generate(t, gentest.Load(t, small))[0].Data
 	for range 10 {
-		if again := generate(t, load(t, small))[0].Data; !bytes.Equal(first, again) {
+		if again := generate(t, gentest.Load(t, small))[0].Data; !bytes.Equal(first, again) {
 			t.Fatalf("two runs differ:\n%s\n---\n%s", first, again)
 		}
 	}
@@ -56,7 +57,7 @@ func routes(t *testing.T, data []byte) []string {
 }
 
 func TestRoutes(t *testing.T) {
-	got := routes(t, generate(t, load(t, small))[0].Data)
+	got := routes(t, generate(t, gentest.Load(t, small))[0].Data)
 	want := []string{
 		// Hand-written rules first, in source order.
 		"ssh.example.org -> ssh://localhost:22",
@@ -81,7 +82,7 @@ func TestRoutes(t *testing.T) {
 // The drift of the real platform: a route that outlived its service,
 // and ports that moved. Here both follow the model.
 func TestRoutesFollowTheModel(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	p.Service("api").Port = 3017
 	p.Service("stt").Deployed = false
 	got := strings.Join(routes(t, generate(t, p)[0].Data), "\n")
@@ -94,14 +95,14 @@ func TestRoutesFollowTheModel(t *testing.T) {
 }
 
 func TestWildcardIsQuoted(t *testing.T) {
-	data := generate(t, load(t, small))[0].Data
+	data := generate(t, gentest.Load(t, small))[0].Data
 	if !bytes.Contains(data, []byte("hostname: '*.example.org'\n")) && !bytes.Contains(data, []byte(`hostname: "*.example.org"`+"\n")) {
 		t.Errorf("wildcard hostname not quoted:\n%s", data)
 	}
 }
 
 func TestOriginRequestAndComments(t *testing.T) {
-	data := string(generate(t, load(t, small))[0].Data)
+	data := string(generate(t, gentest.Load(t, small))[0].Data)
 	for _, want := range []string{
 		"originRequest:\n  connectTimeout: 30s\n  keepAliveConnections: 100\n",
 		"  # SSH access\n  - hostname: ssh.example.org\n",
@@ -114,7 +115,7 @@ func TestOriginRequestAndComments(t *testing.T) {
 }
 
 func TestOutputPathFromSource(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	p.Host("box").Tunnel.Output = "deploy/cloudflared/config.yml"
 	if files := generate(t, p); files[0].Path != "deploy/cloudflared/config.yml" {
 		t.Errorf("path %s", files[0].Path)
@@ -122,7 +123,7 @@ func TestOutputPathFromSource(t *testing.T) {
 }
 
 func TestNoTunnelNoFiles(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	p.Host("box").Tunnel = nil
 	if files := generate(t, p); len(files) != 0 {
 		t.Errorf("files without a tunnel: %v", files)
@@ -132,7 +133,7 @@ func TestNoTunnelNoFiles(t *testing.T) {
 // With two tunnels each routes its own host's services; a service on a
 // host without a tunnel cannot be assigned and is an error.
 func TestWhichTunnelRoutes(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	p.Host("gpu").Tunnel = &schema.Tunnel{ID: "gpu-tunnel", CredentialsFile: "C:/cloudflared/gpu.json"}
 	files := generate(t, p)
 	if len(files) != 2 || files[1].Path != "out/cloudflared-gpu.yml" {
@@ -201,7 +202,7 @@ func TestSourceErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := load(t, small)
+			p := gentest.Load(t, small)
 			tt.change(p)
 			_, err := Generate(p)
 			wantError(t, err, tt.want...)
@@ -218,7 +219,7 @@ func TestMarshalIsOneEncoderCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, root := range []string{"../..", many} {
-		p := load(t, root)
+		p := gentest.Load(t, root)
 		for _, h := range tunnelHosts(p) {
 			var routed []*schema.Service
 			for _, s := range p.Services {
@@ -249,7 +250,7 @@ func TestMarshalIsOneEncoderCall(t *testing.T) {
 // them to: a hand-written wildcard does not hide a service's exact
 // hostname, and a longer path comes before a shorter one it contains.
 func TestOrderHidesNoRule(t *testing.T) {
-	p := load(t, small)
+	p := gentest.Load(t, small)
 	h := p.Host("box")
 	h.Tunnel.Rules = []schema.TunnelRule{
 		{Hostname: "ssh.example.org", Service: "ssh://localhost:22"},

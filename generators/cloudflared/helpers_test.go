@@ -15,15 +15,6 @@ import (
 	"portschema/schema/adoption/handwritten"
 )
 
-func load(t *testing.T, root string) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load(root)
-	if err != nil {
-		t.Fatalf("loading %s: %v", root, err)
-	}
-	return p
-}
-
 func generate(t *testing.T, p *schema.Platform) []output.File {
 	t.Helper()
 	files, err := Generate(p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
@@ -39,7 +40,7 @@ var addedRoutes = map[string]string{
 
 func manaTunnelFile(t *testing.T) (*schema.Platform, output.File) {
 	t.Helper()
-	p := load(t, "../..")
+	p := gentest.Load(t, "../..")
 	files := generate(t, p)
 	if len(files) != 1 || files[0].Path != "out/cloudflared-macmini.yml" {
 		t.Fatalf("files %v, want out/cloudflared-macmini.yml", files)

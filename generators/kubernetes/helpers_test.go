@@ -17,16 +17,6 @@ import (
 	"portschema/schema"
 )
 
-// loadTestdata loads testdata/<name> afresh.
-func loadTestdata(t *testing.T, name string) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatalf("loading testdata/%s: %v", name, err)
-	}
-	return p
-}
-
 // generated maps each generated path to its bytes.
 func generated(t *testing.T, p *schema.Platform) map[string][]byte {
 	t.Helper()

@@ -13,6 +13,7 @@ import (
 
 	"portschema/generators/cloudflared"
 	"portschema/generators/compose"
+	"portschema/generators/gentest"
 	"portschema/generators/output/golden"
 )
 
@@ -21,7 +22,7 @@ const k3s = "out/k8s/k3s"
 // TestGolden pins the layout of every file of testdata/cluster; the
 // review of a golden diff is the review of a layout change.
 func TestGolden(t *testing.T) {
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		golden.Check(t, filepath.Join("testdata", "cluster", "golden", filepath.FromSlash(path)), files[path])
 	}
@@ -29,8 +30,8 @@ func TestGolden(t *testing.T) {
 
 // TestSameSourceSameBytes: two runs give the same bytes.
 func TestSameSourceSameBytes(t *testing.T) {
-	a := generated(t, loadTestdata(t, "cluster"))
-	b := generated(t, loadTestdata(t, "cluster"))
+	a := generated(t, gentest.Load(t, "testdata/cluster"))
+	b := generated(t, gentest.Load(t, "testdata/cluster"))
 	if len(a) != len(b) {
 		t.Fatalf("%d files, then %d", len(a), len(b))
 	}
@@ -47,7 +48,7 @@ func TestSameSourceSameBytes(t *testing.T) {
 // defined before it; a command reading the host's environment reads the
 // Secret instead, and a literal $ stays literal.
 func TestEnvironment(t *testing.T) {
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	web := serviceFile(t, files, k3s, "web")
 	for k, want := range map[string]string{
 		"PORT": "8080", "NODE_ENV": "production", "PRICE": "5$", "RETRIES": "3",
@@ -99,7 +100,7 @@ func TestEnvironment(t *testing.T) {
 // run-once policy a Job, and not deployed zero replicas or a suspended
 // Job; a Deployment is recreated, never rolled, as compose recreates.
 func TestWorkloads(t *testing.T) {
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	db := serviceFile(t, files, k3s, "db")
 	if db.statefulSet == nil || db.statefulSet.Spec.ServiceName != "db-pods" {
 		t.Fatalf("db: %+v, want a StatefulSet governed by db-pods", db)
@@ -136,7 +137,7 @@ func TestWorkloads(t *testing.T) {
 // TestContainer: probes, resources, volumes and pod settings from the
 // compose keys.
 func TestContainer(t *testing.T) {
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	_, web := serviceFile(t, files, k3s, "web").podSpec(t)
 	p := web.ReadinessProbe
 	if p == nil || strings.Join(p.Exec.Command, " ") != "/bin/sh -c wget -q --spider http://localhost:8080/health || exit 1" ||
@@ -198,7 +199,7 @@ func TestContainer(t *testing.T) {
 // published Service opens there; the cluster reaches other hosts at
 // their addresses.
 func TestReachAcrossTheBoundary(t *testing.T) {
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	web := serviceFile(t, files, k3s, "web")
 	pub := web.services["web"+PublishedSuffix]
 	if pub == nil || pub.Spec.Type != corev1.ServiceTypeNodePort || pub.Spec.Ports[0].NodePort != 3000 || pub.Spec.Ports[0].TargetPort.IntValue() != 8080 {
@@ -210,7 +211,7 @@ func TestReachAcrossTheBoundary(t *testing.T) {
 	if got := serviceFile(t, files, k3s, "api").configMap.Data["STT_URL"]; got != "http://192.0.2.2:9100" {
 		t.Errorf("api's STT_URL = %q, want the LAN machine's address", got)
 	}
-	p := loadTestdata(t, "cluster")
+	p := gentest.Load(t, "testdata/cluster")
 	cf, err := compose.Generate(p)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +228,7 @@ func TestReachAcrossTheBoundary(t *testing.T) {
 // cluster, on the cloudflared generator's file for this host, whose
 // origins are the Services' cluster DNS names.
 func TestTunnelInTheCluster(t *testing.T) {
-	p := loadTestdata(t, "cluster")
+	p := gentest.Load(t, "testdata/cluster")
 	files := generated(t, p)
 	cf, err := cloudflared.Generate(p)
 	if err != nil {

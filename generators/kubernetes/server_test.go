@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"portschema/generators/gentest"
 	"portschema/generators/kubernetes/kubetest"
 	"portschema/schema"
 )
@@ -71,7 +72,7 @@ func acceptCluster(t *testing.T, srv *kubetest.Server, files map[string][]byte, 
 // real API server.
 func TestClusterManifestsAccepted(t *testing.T) {
 	srv := server.Get(t)
-	acceptCluster(t, srv, generated(t, loadTestdata(t, "cluster")), k3s)
+	acceptCluster(t, srv, generated(t, gentest.Load(t, "testdata/cluster")), k3s)
 }
 
 // TestManaAsClusterAccepted: this project's own platform with its
@@ -108,7 +109,7 @@ func TestManaAsClusterAccepted(t *testing.T) {
 // kubectl makes the Secret from a filled-in copy.
 func TestSecretsTemplatesMakeTheSecrets(t *testing.T) {
 	srv := server.Get(t)
-	files := generated(t, loadTestdata(t, "cluster"))
+	files := generated(t, gentest.Load(t, "testdata/cluster"))
 	if err := srv.CreateNamespaces(namespacesOf(t, files, k3s)...); err != nil {
 		t.Fatal(err)
 	}

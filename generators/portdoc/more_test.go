@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
 
@@ -14,8 +15,8 @@ import (
 // loads and two renders of one model.
 func TestDeterministic(t *testing.T) {
 	for _, root := range []string{"testdata/basic", "testdata/hostile", "testdata/minimal"} {
-		a := generate(t, load(t, root))
-		p := load(t, root)
+		a := generate(t, gentest.Load(t, root))
+		p := gentest.Load(t, root)
 		b := generate(t, p)
 		c := generate(t, p)
 		if !bytes.Equal(a, b) || !bytes.Equal(b, c) {
@@ -29,7 +30,7 @@ func TestDeterministic(t *testing.T) {
 // the new service in it.
 func TestAddingSnippetLoads(t *testing.T) {
 	for _, root := range []string{"testdata/basic", "testdata/hostile", "testdata/minimal"} {
-		p := load(t, root)
+		p := gentest.Load(t, root)
 		doc := parseMarkdown(t, generate(t, p))
 		snippet := strings.Join(doc.Fences["cue"], "\n") + "\n"
 		add := Build(p).Adding
@@ -80,13 +81,13 @@ func copyDir(t *testing.T, from, to string) {
 // source (schema/*.cue at the repository root).
 func TestProjectSource(t *testing.T) {
 	const root = "../.."
-	p := load(t, root)
+	p := gentest.Load(t, root)
 	if len(p.Services) == 0 {
 		t.Fatal("the project's source declares no service")
 	}
 	src := generate(t, p)
 	checkDoc(t, p, src)
-	if b := generate(t, load(t, root)); !bytes.Equal(src, b) {
+	if b := generate(t, gentest.Load(t, root)); !bytes.Equal(src, b) {
 		t.Error("two runs gave different bytes")
 	}
 }

@@ -11,20 +11,11 @@ import (
 	"testing"
 	"unicode"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-// load loads a test platform and fails on any error.
-func load(t testing.TB, root string) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load(root)
-	if err != nil {
-		t.Fatalf("loading %s: %v", root, err)
-	}
-	return p
-}
 
 // generate renders the document of p.
 func generate(t testing.TB, p *schema.Platform) []byte {
@@ -43,7 +34,7 @@ func generate(t testing.TB, p *schema.Platform) []byte {
 }
 
 func TestBasic(t *testing.T) {
-	p := load(t, "testdata/basic")
+	p := gentest.Load(t, "testdata/basic")
 	src := generate(t, p)
 	checkDoc(t, p, src)
 
@@ -53,7 +44,7 @@ func TestBasic(t *testing.T) {
 // TestBasicContent checks facts of the small platform that checkDoc
 // cannot derive from the model alone.
 func TestBasicContent(t *testing.T) {
-	p := load(t, "testdata/basic")
+	p := gentest.Load(t, "testdata/basic")
 	doc := parseMarkdown(t, generate(t, p))
 	core := findTable(t, doc, "3000–3009: Core platform services")
 	row := findRow(t, core, "Service", "mana-credits")
@@ -97,7 +88,7 @@ func TestBasicContent(t *testing.T) {
 // TestMinimal: a platform with nothing optional still gives a valid
 // document, with every empty section saying so.
 func TestMinimal(t *testing.T) {
-	p := load(t, "testdata/minimal")
+	p := gentest.Load(t, "testdata/minimal")
 	src := generate(t, p)
 	doc := checkDoc(t, p, src)
 	for _, want := range []string{
@@ -120,7 +111,7 @@ func TestMinimal(t *testing.T) {
 // breaks, HTML, backticks, Markdown, unicode) stays text in its cell,
 // heading, list item or label, and reads back unchanged.
 func TestHostile(t *testing.T) {
-	p := load(t, "testdata/hostile")
+	p := gentest.Load(t, "testdata/hostile")
 	src := generate(t, p)
 	doc := checkDoc(t, p, src)
 

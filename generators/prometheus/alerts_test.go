@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/schema"
 )
@@ -19,7 +20,7 @@ func readFrom(root string) output.Read {
 }
 
 func TestAlertRulesReportsJobsTheConfigLacks(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	ds, err := Check(p, readFrom("testdata/small"))
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +46,7 @@ func TestAlertRulesReportsJobsTheConfigLacks(t *testing.T) {
 }
 
 func TestAlertRulesFollowsTheModel(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Service("old").Deployed = true
 	p.Prometheus.Probes["blackbox-unused"] = schema.ProbeJob{Module: "http_2xx", Exporter: "blackbox-exporter", ExporterRef: p.Service("blackbox-exporter")}
 	p.Service("api").Metrics.Job = "gone"
@@ -67,7 +68,7 @@ func TestAlertRulesFollowsTheModel(t *testing.T) {
 }
 
 func TestAlertRulesMissingAndBrokenFiles(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Outputs.AlertRules = []string{"missing.yml", "broken.yml"}
 	files := map[string]string{"broken.yml": "groups:\n  - name: x\n    rules: [\n"}
 	read := func(path string) ([]byte, error) {

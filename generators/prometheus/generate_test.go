@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/yamlout"
 	"portschema/schema"
@@ -13,7 +14,7 @@ import (
 )
 
 func TestGenerateGolden(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	files, err := Generate(p)
 	if err != nil {
 		t.Fatal(err)
@@ -29,9 +30,9 @@ func TestGenerateGolden(t *testing.T) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	first := generate(t, loadSmall(t))
+	first := generate(t, gentest.Load(t, "testdata/small"))
 	for range 10 {
-		if again := generate(t, loadSmall(t)); !bytes.Equal(first, again) {
+		if again := generate(t, gentest.Load(t, "testdata/small")); !bytes.Equal(first, again) {
 			t.Fatalf("two runs differ:\n%s\n---\n%s", first, again)
 		}
 	}
@@ -53,7 +54,7 @@ func TestTargetsComeFromTheVantage(t *testing.T) {
 		{schema.OnHost, "stt", "10.0.0.3:3020"},
 	}
 	for _, tt := range tests {
-		p := loadSmall(t)
+		p := gentest.Load(t, "testdata/small")
 		p.Prometheus.Vantage = tt.vantage
 		if tt.vantage == schema.OnHost {
 			// internal is unpublished: not scrapable from the host.
@@ -74,7 +75,7 @@ func TestTargetsComeFromTheVantage(t *testing.T) {
 // The drift of the real platform: a port changed in one place and not in
 // prometheus.yml. Here the target follows the model.
 func TestTargetFollowsThePort(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Service("sync").ContainerPort = 3051
 	p.Service("stt").Port = 3025
 	cfg := parse(t, generate(t, p))
@@ -87,7 +88,7 @@ func TestTargetFollowsThePort(t *testing.T) {
 }
 
 func TestEveryServiceTargetIsLabelled(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	cfg := parse(t, generate(t, p))
 	extra := map[string]bool{"prometheus": true, "pushgateway": true}
 	for _, j := range cfg.ScrapeConfigs {
@@ -118,7 +119,7 @@ func TestEveryServiceTargetIsLabelled(t *testing.T) {
 }
 
 func TestJobSettingsAndPassThrough(t *testing.T) {
-	cfg := parse(t, generate(t, loadSmall(t)))
+	cfg := parse(t, generate(t, gentest.Load(t, "testdata/small")))
 	var names []string
 	for _, j := range cfg.ScrapeConfigs {
 		names = append(names, j.JobName)
@@ -148,7 +149,7 @@ func TestJobSettingsAndPassThrough(t *testing.T) {
 }
 
 func TestProbeJobs(t *testing.T) {
-	cfg := parse(t, generate(t, loadSmall(t)))
+	cfg := parse(t, generate(t, gentest.Load(t, "testdata/small")))
 	web, ok := cfg.job("blackbox-web")
 	if !ok {
 		t.Fatal("no blackbox-web job")
@@ -176,7 +177,7 @@ func TestProbeJobs(t *testing.T) {
 }
 
 func TestNoPrometheusBlockNoFile(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Prometheus = nil
 	files, err := Generate(p)
 	if err != nil || len(files) != 0 {
@@ -185,7 +186,7 @@ func TestNoPrometheusBlockNoFile(t *testing.T) {
 }
 
 func TestOutputPathFromSource(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Outputs.Prometheus = "deploy/prometheus/prometheus.yml"
 	files, err := Generate(p)
 	if err != nil || files[0].Path != "deploy/prometheus/prometheus.yml" {
@@ -218,7 +219,7 @@ func TestSourceErrorsArePositioned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := loadSmall(t)
+			p := gentest.Load(t, "testdata/small")
 			tt.change(p)
 			_, err := Generate(p)
 			if err == nil {
@@ -248,7 +249,7 @@ func TestMarshalIsOneEncoderCall(t *testing.T) {
 	if err := synthetic.Write(many, 300); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []*schema.Platform{loadSmall(t), loadMana(t), loadAt(t, many)} {
+	for _, p := range []*schema.Platform{gentest.Load(t, "testdata/small"), loadMana(t), loadAt(t, many)} {
 		cfg, diags := build(p)
 		if len(diags) > 0 {
 			t.Fatal(diags)

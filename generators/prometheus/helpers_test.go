@@ -10,17 +10,6 @@ import (
 	"portschema/schema"
 )
 
-// loadSmall loads the small platform of testdata/small afresh, so that
-// a test may change the model.
-func loadSmall(t *testing.T) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load("testdata/small")
-	if err != nil {
-		t.Fatalf("loading testdata/small: %v", err)
-	}
-	return p
-}
-
 // generate returns the one generated file's bytes.
 func generate(t *testing.T, p *schema.Platform) []byte {
 	t.Helper()

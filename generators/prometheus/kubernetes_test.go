@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
 
@@ -56,7 +57,7 @@ func loadSource(t *testing.T, src string) *schema.Platform {
 // reached from inside the cluster.
 func TestClusterServicesAreFoundThroughDNS(t *testing.T) {
 	data := generate(t, loadSource(t, clusterSource))
-	if err := promtoolCheck(t, requirePromtool(t), data); err != nil {
+	if err := promtoolCheck(t, gentest.Promtool(t), data); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -154,7 +155,7 @@ func manaAsCluster(t *testing.T) *schema.Platform {
 // box at its LAN address; promtool accepts the file.
 func TestManaAsClusterScrapesInTheCluster(t *testing.T) {
 	data := generate(t, manaAsCluster(t))
-	if err := promtoolCheck(t, requirePromtool(t), data); err != nil {
+	if err := promtoolCheck(t, gentest.Promtool(t), data); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

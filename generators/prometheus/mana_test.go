@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"portschema/generators/compose"
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
 
@@ -157,7 +158,7 @@ func sameContainer(p *schema.Platform, generated, fixture string) bool {
 }
 
 func TestManaPassesPromtool(t *testing.T) {
-	promtool := requirePromtool(t)
+	promtool := gentest.Promtool(t)
 	if err := promtoolCheck(t, promtool, generate(t, loadMana(t))); err != nil {
 		t.Error(err)
 	}

@@ -10,24 +10,9 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
-
-// requirePromtool returns promtool's path. Without it the test is
-// skipped, unless PORTSCHEMA_REQUIRE_PROMTOOL=1 (as in CI), where its
-// absence is a failure: a CI that silently skipped the only proof of
-// validity would prove nothing.
-func requirePromtool(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("PORTSCHEMA_REQUIRE_PROMTOOL") == "1" {
-			t.Fatal("promtool not found and PORTSCHEMA_REQUIRE_PROMTOOL=1 (install Debian's prometheus package)")
-		}
-		t.Skip("promtool not found (install Debian's prometheus package); set PORTSCHEMA_REQUIRE_PROMTOOL=1 to fail instead")
-	}
-	return path
-}
 
 // promtoolCheck proves a prometheus.yml valid with Prometheus' own
 // checker, in two runs:
@@ -112,9 +97,9 @@ func withLocalRuleFiles(dir string, data []byte) ([]byte, error) {
 }
 
 func TestPromtoolAcceptsGeneratedConfig(t *testing.T) {
-	promtool := requirePromtool(t)
+	promtool := gentest.Promtool(t)
 	for _, vantage := range []schema.VantageKind{schema.InNetwork, schema.OnHost} {
-		p := loadSmall(t)
+		p := gentest.Load(t, "testdata/small")
 		p.Prometheus.Vantage = vantage
 		if vantage == schema.OnHost {
 			p.Service("internal").Metrics = nil
@@ -127,8 +112,8 @@ func TestPromtoolAcceptsGeneratedConfig(t *testing.T) {
 }
 
 func TestPromtoolAcceptsAbsoluteRuleFiles(t *testing.T) {
-	promtool := requirePromtool(t)
-	p := loadSmall(t)
+	promtool := gentest.Promtool(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Prometheus.RuleFiles = []string{"/etc/prometheus/alerts.yml", "rules/*.yml"}
 	if err := promtoolCheck(t, promtool, generate(t, p)); err != nil {
 		t.Error(err)
@@ -138,7 +123,7 @@ func TestPromtoolAcceptsAbsoluteRuleFiles(t *testing.T) {
 // The checker must be able to fail: each of these is a config that
 // Prometheus refuses.
 func TestPromtoolCheckRejectsBadConfigs(t *testing.T) {
-	promtool := requirePromtool(t)
+	promtool := gentest.Promtool(t)
 	bad := map[string]string{
 		"duplicate job": "scrape_configs:\n  - job_name: a\n  - job_name: a\n",
 		"url as target": "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['http://a:1/metrics']\n",

@@ -12,23 +12,9 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"portschema/generators/compose"
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
-
-// requirePromtool returns promtool's path. Without it the test is
-// skipped, unless PORTSCHEMA_REQUIRE_PROMTOOL=1 (as in CI), where its
-// absence is a failure.
-func requirePromtool(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("PORTSCHEMA_REQUIRE_PROMTOOL") == "1" {
-			t.Fatal("promtool not found and PORTSCHEMA_REQUIRE_PROMTOOL=1 (install Debian's prometheus package)")
-		}
-		t.Skip("promtool not found (install Debian's prometheus package); set PORTSCHEMA_REQUIRE_PROMTOOL=1 to fail instead")
-	}
-	return path
-}
 
 // container is a container as docker service discovery lists it.
 type container struct {
@@ -77,7 +63,7 @@ func composeContainers(t *testing.T, p *schema.Platform, host string) []containe
 // relabelling, by container name.
 func relabelled(t *testing.T, promtailConfig []byte, containers []container) map[string]map[string]string {
 	t.Helper()
-	promtool := requirePromtool(t)
+	promtool := gentest.Promtool(t)
 	var cfg struct {
 		ScrapeConfigs []struct {
 			RelabelConfigs []map[string]any `yaml:"relabel_configs"`
@@ -140,7 +126,7 @@ func relabelled(t *testing.T, promtailConfig []byte, containers []container) map
 // (or the default tier), to its service, and to its host, as
 // Prometheus' relabelling computes it.
 func TestEveryContainerGetsItsServiceTierAndHost(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	files := generate(t, p)
 	for _, host := range []string{"box", "edge"} {
 		h := p.Host(host)
@@ -168,7 +154,7 @@ func TestEveryContainerGetsItsServiceTierAndHost(t *testing.T) {
 // service) belongs to its service's tier; one of another service of
 // the project that the source does not know gets the default tier.
 func TestContainersComposeNames(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	files := generate(t, p)
 	got := relabelled(t, files["out/promtail-box.yml"], []container{
 		{Name: "small-api-run-3f2a9c", Service: "api", Project: "small"},

@@ -5,21 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-// loadSmall loads testdata/small afresh, so that a test may change the
-// model.
-func loadSmall(t *testing.T) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load("testdata/small")
-	if err != nil {
-		t.Fatalf("loading testdata/small: %v", err)
-	}
-	return p
-}
 
 // generate returns the generated files by path.
 func generate(t *testing.T, p *schema.Platform) map[string][]byte {
@@ -36,7 +26,7 @@ func generate(t *testing.T, p *schema.Platform) map[string][]byte {
 }
 
 func TestGenerateGolden(t *testing.T) {
-	files := generate(t, loadSmall(t))
+	files := generate(t, gentest.Load(t, "testdata/small"))
 	if len(files) != 2 {
 		t.Fatalf("generated %d files, want one per compose host with logs", len(files))
 	}
@@ -62,9 +52,9 @@ func checkGolden(t *testing.T, path string, data []byte) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	first := generate(t, loadSmall(t))
+	first := generate(t, gentest.Load(t, "testdata/small"))
 	for range 10 {
-		again := generate(t, loadSmall(t))
+		again := generate(t, gentest.Load(t, "testdata/small"))
 		for path, data := range first {
 			if !bytes.Equal(data, again[path]) {
 				t.Fatalf("two runs of %s differ", path)
@@ -76,7 +66,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 // The push URL follows the store: inside the compose network on its
 // own host, over the LAN from another.
 func TestPushURLFollowsTheStore(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Service("loki").Port, p.Service("loki").ContainerPort = 9101, 3100
 	files := generate(t, p)
 	for path, want := range map[string]string{
@@ -90,7 +80,7 @@ func TestPushURLFollowsTheStore(t *testing.T) {
 }
 
 func TestErrorsAtTheSource(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	box := p.Host("box").Compose.Logs
 	box.Shipper = "promtial"
 	box.Server = map[string]any{"http_listen_port": 1, "log_level": "warn"}

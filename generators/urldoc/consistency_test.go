@@ -9,6 +9,7 @@ import (
 
 	"portschema/generators/compose"
 	"portschema/generators/env"
+	"portschema/generators/gentest"
 	"portschema/schema"
 )
 
@@ -20,7 +21,7 @@ import (
 // bytes: the dotenv file by compose-go's parser, the compose file as
 // YAML, the document by goldmark.
 func TestURLsAgreeWithTheEnvAndComposeFiles(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	tables := parseTables(t, generate(t, p))
 	envFiles, err := env.Generate(p)
 	if err != nil {

@@ -12,19 +12,11 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/schema"
 )
-
-func loadSmall(t *testing.T) *schema.Platform {
-	t.Helper()
-	p, err := schema.Load("testdata/small")
-	if err != nil {
-		t.Fatalf("loading testdata/small: %v", err)
-	}
-	return p
-}
 
 func generate(t *testing.T, p *schema.Platform) []byte {
 	t.Helper()
@@ -39,7 +31,7 @@ func generate(t *testing.T, p *schema.Platform) []byte {
 }
 
 func TestGenerateGolden(t *testing.T) {
-	data := generate(t, loadSmall(t))
+	data := generate(t, gentest.Load(t, "testdata/small"))
 	if !bytes.HasPrefix(data, []byte(output.Header(output.HTMLComment))) {
 		t.Errorf("the header is not the first line")
 	}
@@ -47,9 +39,9 @@ func TestGenerateGolden(t *testing.T) {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	first := generate(t, loadSmall(t))
+	first := generate(t, gentest.Load(t, "testdata/small"))
 	for range 10 {
-		if again := generate(t, loadSmall(t)); !bytes.Equal(first, again) {
+		if again := generate(t, gentest.Load(t, "testdata/small")); !bytes.Equal(first, again) {
 			t.Fatal("two runs differ")
 		}
 	}
@@ -148,7 +140,7 @@ func cellOf(t *testing.T, tables []mdTable, port, column string) string {
 }
 
 func TestTablesParse(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	tables := parseTables(t, generate(t, p))
 	want := []string{"Service", "Internet", "LAN", "Compose network of box", "Compose network of edge", "Its host", "Laptop"}
 	ports := 0
@@ -198,7 +190,7 @@ func TestTablesParse(t *testing.T) {
 // Text from the source cannot break the document: a title with table
 // and HTML syntax stays text in its heading, and the tables still parse.
 func TestHostileText(t *testing.T) {
-	p := loadSmall(t)
+	p := gentest.Load(t, "testdata/small")
 	p.Host("box").Title = "box | <script>alert(1)</script> *bold* `x`"
 	p.Host("box").Tunnel.Rules[0].Path = "^/a|b"
 	tables := parseTables(t, generate(t, p))
