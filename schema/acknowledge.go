@@ -42,6 +42,9 @@ const (
 	// WarnNeedCredentials: a need's URL lacks a credential its target
 	// asks for (password, user, database).
 	WarnNeedCredentials = "need-credentials"
+	// WarnEnvURLHost: a plain env value holds a URL to a name nothing
+	// on the service's compose network is called.
+	WarnEnvURLHost = "env-url-host"
 )
 
 // Kinds of warnings a range can acknowledge.
@@ -53,7 +56,7 @@ const (
 // serviceWarnings and rangeWarnings are the kinds each entity can
 // acknowledge, sorted.
 func serviceWarnings() []string {
-	return []string{WarnContainerPrefix, WarnFrontendDigits, WarnHealthcheckPort, WarnLaptopClash, WarnNeedCredentials, WarnOffPlan, WarnUnreadSecret}
+	return []string{WarnContainerPrefix, WarnEnvURLHost, WarnFrontendDigits, WarnHealthcheckPort, WarnLaptopClash, WarnNeedCredentials, WarnOffPlan, WarnUnreadSecret}
 }
 
 func rangeWarnings() []string { return []string{WarnNearlyFull} }

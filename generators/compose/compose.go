@@ -57,7 +57,9 @@ func OutputPath(h *schema.Host) string {
 // set by hand, container names used twice on a host, healthchecks that
 // probe a port the service does not listen on (warnings), variables
 // compose reads from a host's environment that no service declares, and
-// secrets spelt two ways (warnings; see checkSecrets), a dotenv file
+// secrets spelt two ways (warnings; see checkSecrets), plain env URLs
+// to names nothing on the compose network has (warnings; see
+// checkEnvHosts), a dotenv file
 // that renames the project (see checkProjectNames), and every
 // service block and host block compose-go's loader rejects (see
 // validate). Generate relies on a source that passes it.
@@ -65,6 +67,7 @@ func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
 	ds := append(checkOwnership(p), checkHealthchecks(p)...)
 	ds = append(ds, checkSecrets(p)...)
 	ds = append(ds, checkContainerPrefixes(p)...)
+	ds = append(ds, checkEnvHosts(p)...)
 	pinned, err := checkProjectNames(p, read)
 	if err != nil {
 		return nil, fmt.Errorf("compose: %w", err)
