@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"portschema/generators"
+	"portschema/schema/memo"
 	"portschema/schema/readfile"
 )
 
@@ -83,5 +84,5 @@ func Save(res *generators.Result, tool string, written bool) {
 	if err != nil {
 		return
 	}
-	writeAtomic(file, data)
+	memo.WriteAtomic(file, data) // a stamp that cannot be written is no stamp
 }

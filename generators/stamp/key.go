@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 
 	"portschema/schema/memo"
@@ -40,28 +39,6 @@ func Key(absRoot, sourceDigest, tool string) string {
 		h.Write([]byte(part))
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// writeAtomic replaces a file through a rename, so that a reader
-// never sees half a stamp; errors are dropped with the stamp.
-func writeAtomic(name string, data []byte) {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".stamp-*")
-	if err != nil {
-		return
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
 }
 
 // ToolIdentity names the running binary (see memo.ToolIdentity).

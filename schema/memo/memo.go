@@ -197,18 +197,28 @@ func (s Store) Put(k Key, value []byte) {
 		return
 	}
 	name := s.path(k)
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return
-	}
 	buf, err := encode(k, value)
 	if err != nil {
 		return
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".entry-*")
-	if err != nil {
+	if WriteAtomic(name, buf) != nil {
 		return
 	}
-	_, err = f.Write(buf)
+	s.trim(time.Now())
+}
+
+// WriteAtomic replaces the file name through a temporary file beside it
+// and a rename, so that a reader never sees half an entry (or half a
+// stamp); the temporary file is removed when anything fails.
+func WriteAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), ".entry-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -217,9 +227,8 @@ func (s Store) Put(k Key, value []byte) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return
 	}
-	s.trim(time.Now())
+	return err
 }
 
 // JoinIDs is the ids of keys, for a value that lists keys.

@@ -409,16 +409,16 @@ func readShortPort(raw string) ([]PortMapping, error) {
 	return out, nil
 }
 
-// writtenPublished is the host-port part of a short-syntax entry as
-// written: what precedes the last ":" outside ${...}, minus any host IP.
 // portRange finds "from-to" spans in a short-syntax port entry.
 var portRange = regexp.MustCompile(`(\d{1,9})-(\d{1,9})`)
 
-func writtenPublished(raw string) string {
-	raw, _, _ = strings.Cut(raw, "/")
-	colons := []int{}
+// ShortPortColons are the offsets of the ":" that separate the parts of
+// a short-syntax port entry as written (IP:published:target/protocol),
+// those inside ${...} left out: a variable's default may hold colons.
+func ShortPortColons(raw string) (entry string, colons []int) {
+	entry, _, _ = strings.Cut(raw, "/")
 	depth := 0
-	for i, c := range raw {
+	for i, c := range entry {
 		switch c {
 		case '{':
 			depth++
@@ -430,6 +430,13 @@ func writtenPublished(raw string) string {
 			}
 		}
 	}
+	return entry, colons
+}
+
+// writtenPublished is the host-port part of a short-syntax entry as
+// written: what precedes the last ":" outside ${...}, minus any host IP.
+func writtenPublished(raw string) string {
+	raw, colons := ShortPortColons(raw)
 	switch len(colons) {
 	case 0:
 		return ""

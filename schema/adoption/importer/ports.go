@@ -174,20 +174,7 @@ func writtenHostIP(m handwritten.PortMapping) string {
 	if m.Raw == "" || !strings.Contains(m.Raw, "$") {
 		return strings.Trim(m.HostIP, "[]")
 	}
-	raw, _, _ := strings.Cut(m.Raw, "/")
-	depth, colons := 0, []int{}
-	for i, c := range raw {
-		switch c {
-		case '{':
-			depth++
-		case '}':
-			depth--
-		case ':':
-			if depth == 0 {
-				colons = append(colons, i)
-			}
-		}
-	}
+	raw, colons := handwritten.ShortPortColons(m.Raw)
 	if len(colons) < 2 {
 		return ""
 	}
