@@ -109,9 +109,9 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 // Diagnostics. shape is the source's shape (see SourceShape). What a
 // plain source, or each of its parts, evaluated to is kept in store.
 //
-// A plain source is parsed here, a file per core at once: the plan and
-// the index are all that need its syntax, and the parts load their own
-// bytes. Any other source, and one whose part fails (for the complete
+// A plain source is parsed here, once, a file per core at once: the
+// plan, the index and the parts are built from that syntax (see
+// partSyntax). Any other source, and one whose part fails (for the complete
 // diagnostics), is loaded and evaluated whole by CUE.
 //
 // Where CUE's errors are all inside entities, the entities that do
@@ -125,8 +125,7 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*pos
 		if plan := planSplit(src, files); plan != nil {
 			positions := make(chan *positionIndex, 1)
 			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files, shape) }(files)
-			files = nil // the syntax is garbage once indexed, while the parts run
-			docs, ok := plan.evaluate(src, store)
+			docs, ok := plan.evaluate(src, store) // from the same syntax where it can
 			ix := <-positions
 			if ok {
 				return ix, docs, names, nil, nil

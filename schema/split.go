@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"fmt"
 	"hash/fnv"
 	"path/filepath"
 	"runtime"
@@ -10,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
@@ -67,14 +67,23 @@ const maxWorkers = 4
 type splitPlan struct {
 	names []string // distinct service names, sorted
 	decls []serviceDecl
+	// syntax is the parsed source, the definitions first, when every
+	// part can be built from it (see partSyntax); nil when a part's
+	// files must be parsed from its bytes.
+	syntax []*ast.File
+	// linking is held while a part's syntax is made and linked (see
+	// linkFiles).
+	linking sync.Mutex
 }
 
 // serviceDecl is one declaration of a service: the byte range that a
-// part without that service cuts out.
+// part without that service cuts out, and the syntax it is.
 type serviceDecl struct {
 	file       string // base name of the file
 	name       string
 	start, end int
+	node       ast.Node       // the declaration: a top-level field, or a field of a braced struct
+	in         *ast.StructLit // the braced struct of services holding node, or nil
 }
 
 // parsePlain parses the definitions and every file of the source, a
@@ -133,6 +142,9 @@ func planSplit(src *Source, files []*ast.File) *splitPlan {
 	plan := planParts(files)
 	if plan == nil || len(plan.names) < splitAt {
 		return nil
+	}
+	if !plan.refersToFileScope(files) {
+		plan.syntax = files
 	}
 	return plan
 }
@@ -203,8 +215,12 @@ func (plan *splitPlan) addTopLevel(f *ast.File, d ast.Decl, scopes map[ast.Node]
 				if !braced {
 					span = d // services: name: {...}: the whole declaration
 				}
-				plan.decls = append(plan.decls, serviceDecl{file: filepath.Base(f.Filename), name: svc,
-					start: span.Pos().Offset(), end: span.End().Offset()})
+				decl := serviceDecl{file: filepath.Base(f.Filename), name: svc,
+					start: span.Pos().Offset(), end: span.End().Offset(), node: span}
+				if braced {
+					decl.in = st
+				}
+				plan.decls = append(plan.decls, decl)
 			default:
 				return false
 			}
@@ -267,6 +283,56 @@ func refersToServices(f *ast.File, scopes map[ast.Node]bool) bool {
 	return found
 }
 
+// refersToFileScope reports whether an expression of a file that
+// declares services refers to a declaration at the top level of any
+// file: of its own (a hidden field, a let, any field beside the
+// services), which the parser resolves to the file itself, or of
+// another, which CUE links to the file when a part is built. A part's
+// copy of the file (see partSyntax) is another file than both, so the
+// parts are then parsed from their bytes instead. Files without
+// services are shared by every part as they are.
+func (plan *splitPlan) refersToFileScope(files []*ast.File) bool {
+	declares := map[string]bool{}
+	for _, d := range plan.decls {
+		declares[d.file] = true
+	}
+	for _, f := range files {
+		if !declares[filepath.Base(f.Filename)] {
+			continue
+		}
+		for _, u := range f.Unresolved {
+			if !isPackageName(f, u) {
+				return true
+			}
+		}
+		found := false
+		ast.Walk(f, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.Package:
+				return false // its name is no reference, resolved or not
+			case *ast.Ident:
+				found = found || x.Scope == ast.Node(f)
+			}
+			return !found
+		}, nil)
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// isPackageName reports whether id is the name in the package clause
+// of f, which the parser leaves unresolved but nothing refers to.
+func isPackageName(f *ast.File, id *ast.Ident) bool {
+	for _, d := range f.Decls {
+		if p, ok := d.(*ast.Package); ok {
+			return p.Name == id
+		}
+	}
+	return false
+}
+
 // evaluate exports the source part by part, as many at a time as
 // there are cores, and returns the JSON of every part; ok is false when
 // a part fails (the caller then evaluates the source whole, for the
@@ -284,7 +350,7 @@ func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, o
 		wg.Go(func() {
 			for i := range work {
 				var err error
-				docs[i], err = evaluateCached(src, plan.only(src, part, i), store)
+				docs[i], err = plan.evaluateCached(src, part, i, store)
 				failed[i] = err != nil
 			}
 		})
@@ -374,39 +440,130 @@ func skipComma(data []byte, end int) int {
 	return end
 }
 
-// evaluateCached is evaluatePart, through the memo: a part evaluated
+// evaluateCached evaluates part i, through the memo: a part evaluated
 // before, by this binary, from the same bytes, is taken from store.
-func evaluateCached(src *Source, files map[string][]byte, store memo.Store) ([]byte, error) {
+func (plan *splitPlan) evaluateCached(src *Source, part map[string]int, i int, store memo.Store) ([]byte, error) {
 	if !store.On() || src.InModule {
-		return evaluatePart(src, files)
+		return plan.evaluatePart(src, part, i)
 	}
-	k := partKey(store, "source part", src.Names, files)
+	k := partKey(store, "source part", src.Names, plan.only(src, part, i))
 	if data, ok := store.Get(k); ok {
 		return data, nil
 	}
-	data, err := evaluatePart(src, files)
+	data, err := plan.evaluatePart(src, part, i)
 	if err == nil {
 		store.Put(k, data)
 	}
 	return data, err
 }
 
-// evaluatePart loads and exports one part of the source.
-func evaluatePart(src *Source, files map[string][]byte) ([]byte, error) {
-	part := &Source{Dir: src.Dir, Names: src.Names, Data: files}
-	inst, err := loadInstance(part)
+// evaluatePart exports part i of the source: built from the syntax
+// already parsed where it can be, else parsed from its bytes.
+func (plan *splitPlan) evaluatePart(src *Source, part map[string]int, i int) ([]byte, error) {
+	if plan.syntax == nil {
+		return evaluatePart(src, plan.only(src, part, i))
+	}
+	plan.linking.Lock()
+	inst, err := linkFiles(src.Dir, plan.partSyntax(part, i))
+	plan.linking.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	if inst.Err != nil {
-		return nil, inst.Err
-	}
-	for _, f := range inst.Files {
-		if name := filepath.Base(f.Filename); name != DefinitionsFile && src.Data[name] == nil {
-			// CUE's loader reads the directory: a file that appeared
-			// since the source was read. The whole load sees it too.
-			return nil, fmt.Errorf("%s appeared during the load", name)
+	return cuecontext.New().BuildInstance(inst).MarshalJSON()
+}
+
+// partSyntax returns the syntax of part i: the definitions and every
+// file as parsed, each file that declares a service outside the part
+// replaced by a copy without those declarations. Only the copies'
+// declaration lists are new: the declarations themselves are shared by
+// every part, and nothing that compiles them writes to them.
+func (plan *splitPlan) partSyntax(part map[string]int, i int) []*ast.File {
+	drop := map[ast.Node]bool{}    // the declarations outside the part
+	trimmed := map[string]bool{}   // the files that have some
+	structs := map[ast.Node]bool{} // the braced structs that have some
+	for _, d := range plan.decls {
+		if part[d.name] != i {
+			drop[d.node] = true
+			trimmed[d.file] = true
+			if d.in != nil {
+				structs[d.in] = true
+			}
 		}
 	}
+	files := make([]*ast.File, len(plan.syntax))
+	for j, f := range plan.syntax {
+		if !trimmed[filepath.Base(f.Filename)] {
+			files[j] = f
+			continue
+		}
+		copied := *f
+		copied.Unresolved = nil // the package name alone (see refersToFileScope): nothing to link
+		copied.Decls = make([]ast.Decl, 0, len(f.Decls))
+		for _, d := range f.Decls {
+			if drop[d] {
+				continue
+			}
+			if field, ok := d.(*ast.Field); ok && structs[field.Value] {
+				d = withoutDecls(field, drop)
+			}
+			copied.Decls = append(copied.Decls, d)
+		}
+		files[j] = &copied
+	}
+	return files
+}
+
+// withoutDecls is a copy of a field whose value is a braced struct of
+// services, without the services in drop.
+func withoutDecls(field *ast.Field, drop map[ast.Node]bool) *ast.Field {
+	st := *field.Value.(*ast.StructLit)
+	st.Elts = make([]ast.Decl, 0, len(st.Elts))
+	for _, e := range field.Value.(*ast.StructLit).Elts {
+		if !drop[e] {
+			st.Elts = append(st.Elts, e)
+		}
+	}
+	copied := *field
+	copied.Value = &st
+	return &copied
+}
+
+// evaluatePart parses and exports one part of the source, given as
+// the bytes of its files.
+func evaluatePart(src *Source, files map[string][]byte) ([]byte, error) {
+	syntax := make([]*ast.File, 0, len(src.Names)+1)
+	for _, name := range append([]string{DefinitionsFile}, src.Names...) {
+		data := Definitions
+		if name != DefinitionsFile {
+			data = files[name]
+		}
+		f, err := parser.ParseFile(filepath.Join(src.Dir, name), data)
+		if err != nil {
+			return nil, err
+		}
+		syntax = append(syntax, f)
+	}
+	inst, err := linkFiles(src.Dir, syntax)
+	if err != nil {
+		return nil, err
+	}
 	return cuecontext.New().BuildInstance(inst).MarshalJSON()
+}
+
+// linkFiles makes files, parsed, one instance of the package. The
+// instance is built here rather than by CUE's loader: the files are all
+// there is (the loader would read the directory again, where a file may
+// have appeared since the source was read), and parsed already.
+//
+// Completing the instance links each name a file leaves unresolved to
+// the top-level field of that name in any file, by writing to the
+// syntax. For the parts built from the same syntax this runs under one
+// lock: the first part links the shared files to the declarations every
+// part shares, the others find nothing left to link, and compiling and
+// evaluating, which only read the syntax, run in parallel.
+func linkFiles(dir string, files []*ast.File) (*build.Instance, error) {
+	inst := build.NewContext().NewInstance(dir, nil)
+	inst.PkgName = PackageName
+	inst.Files = files
+	return inst, inst.Complete()
 }

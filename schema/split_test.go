@@ -75,9 +75,25 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	return whole, wholeErr, split, splitErr
 }
 
-// A split source gives the model the whole source gives.
+// A split source gives the model the whole source gives, whether its
+// parts are built from the parsed syntax or, where a file with services
+// refers to its own top level, parsed from their bytes.
 func TestSplitLoadIsTheWholeLoad(t *testing.T) {
-	root := splitSource(t, extraServices)
+	withoutFileScope := strings.NewReplacer("_batchRange: \"exporters\"\n", "", "_batchRange", `"exporters"`).Replace(extraServices)
+	for name, extra := range map[string]string{"from the bytes": extraServices, "from the syntax": withoutFileScope} {
+		t.Run(name, func(t *testing.T) { splitLoadIsTheWholeLoad(t, extra, name == "from the syntax") })
+	}
+}
+
+func splitLoadIsTheWholeLoad(t *testing.T, extra string, fromSyntax bool) {
+	root := splitSource(t, extra)
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan := planSplit(src, parsePlain(src)); plan == nil || (plan.syntax != nil) != fromSyntax {
+		t.Fatalf("the parts are not built as meant (from the syntax: %v)", fromSyntax)
+	}
 	whole, werr, split, serr := wholeAndSplit(t, root)
 	if werr != nil || serr != nil {
 		t.Fatalf("whole: %v\nsplit: %v", werr, serr)
@@ -257,22 +273,36 @@ func TestOnlyPlainFilesAreParsedForTheSplit(t *testing.T) {
 	}
 }
 
-// A file that appears after the source was read fails the part that
-// CUE's loader finds it in, so the source is evaluated whole, with it.
-func TestFileAppearingDuringTheLoadStopsTheSplit(t *testing.T) {
-	root := splitSource(t, "package platform\n")
-	src, err := readSource(filepath.Join(root, SourceDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := planSplit(src, parsePlain(src))
-	if plan == nil {
-		t.Fatal("the source is not split")
-	}
-	if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte("package platform\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := plan.evaluate(src, memo.Store{}); ok {
-		t.Error("the parts were evaluated without the file that appeared")
+// A file that appears after the source was read is no part of the
+// evaluation: the parts are built from the files read, in both ways a
+// part is built (from the parsed syntax, and from its bytes when a file
+// refers to its own top level), and never read the directory again.
+func TestFileAppearingDuringTheLoadIsNotEvaluated(t *testing.T) {
+	for name, extra := range map[string]string{"from the syntax": "package platform\n", "from the bytes": extraServices} {
+		root := splitSource(t, extra)
+		src, err := readSource(filepath.Join(root, SourceDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := planSplit(src, parsePlain(src))
+		if plan == nil {
+			t.Fatal("the source is not split")
+		}
+		if got, want := plan.syntax != nil, name == "from the syntax"; got != want {
+			t.Fatalf("%s: parts built from the syntax = %v", name, got)
+		}
+		late := "package platform\nservices: \"late-one\": {host: \"nowhere\"}\n"
+		if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte(late), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		docs, ok := plan.evaluate(src, memo.Store{})
+		if !ok {
+			t.Fatalf("%s: a part failed", name)
+		}
+		for _, doc := range docs {
+			if strings.Contains(string(doc), "late-one") {
+				t.Errorf("%s: a part evaluated the file that appeared after the source was read", name)
+			}
+		}
 	}
 }
