@@ -304,18 +304,29 @@ func (r PortRef) Label() string {
 
 // AllPorts returns the main port then the named ports sorted by name.
 func (s *Service) AllPorts() []PortRef {
-	out := []PortRef{{Service: s, Name: MainPort, Port: s.Port, ContainerPort: s.ContainerPort,
-		Protocol: s.MainProtocol(), HostIPs: s.HostIPs, Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}}
+	out := make([]PortRef, 0, 1+len(s.Ports))
+	out = append(out, s.mainPort())
 	for _, name := range sortedKeys(s.Ports) {
-		np := s.Ports[name]
-		scheme := np.Scheme
-		if scheme == "" {
-			scheme = s.Scheme
-		}
-		out = append(out, PortRef{Service: s, Name: name, Port: np.Port, ContainerPort: np.ContainerPort,
-			Protocol: np.Protocol, HostIPs: np.HostIPs, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")})
+		out = append(out, s.namedPort(name, s.Ports[name]))
 	}
 	return out
+}
+
+// mainPort is the main port as a PortRef.
+func (s *Service) mainPort() PortRef {
+	return PortRef{Service: s, Name: MainPort, Port: s.Port, ContainerPort: s.ContainerPort,
+		Protocol: s.MainProtocol(), HostIPs: s.HostIPs, Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}
+}
+
+// namedPort is the named port np as a PortRef; its scheme defaults to
+// the service's.
+func (s *Service) namedPort(name string, np NamedPort) PortRef {
+	scheme := np.Scheme
+	if scheme == "" {
+		scheme = s.Scheme
+	}
+	return PortRef{Service: s, Name: name, Port: np.Port, ContainerPort: np.ContainerPort,
+		Protocol: np.Protocol, HostIPs: np.HostIPs, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")}
 }
 
 // MainProtocol is the main port's protocol, tcp unless the source says
@@ -328,13 +339,18 @@ func (s *Service) MainProtocol() string {
 }
 
 // PortNamed returns the main port for "" and a named port otherwise.
+// It builds only the port asked for: generators ask for one port of
+// every service they route, and building all of them each time
+// (positions included) was a measurable share of a large run.
 func (s *Service) PortNamed(name string) (PortRef, bool) {
-	for _, p := range s.AllPorts() {
-		if p.Name == name {
-			return p, true
-		}
+	if name == MainPort {
+		return s.mainPort(), true
 	}
-	return PortRef{}, false
+	np, ok := s.Ports[name]
+	if !ok {
+		return PortRef{}, false
+	}
+	return s.namedPort(name, np), true
 }
 
 // At returns the position of a field path of the service, falling back to

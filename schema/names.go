@@ -5,9 +5,10 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 )
 
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 // checkNames catches names the CUE pattern constraints let through
 // unconstrained ([#Name]: only applies to names that match).
@@ -17,7 +18,7 @@ func checkNames(c *collector, p *Platform) {
 			c.errorf(pos, nil, "%s name %q is %d characters long; at most 63 are allowed (the length of a DNS label)", kind, name, len(name))
 			return
 		}
-		if !nameRE.MatchString(name) {
+		if !nameRE().MatchString(name) {
 			c.errorf(pos, nil, "%s name %q must be lower-case letters, digits and dashes, starting with a letter", kind, name)
 		}
 	}

@@ -3,10 +3,11 @@ package schema
 import (
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // quoted matches a double-quoted string as CUE's messages quote values.
-var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+var quoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"`) })
 
 // redactSecrets hides the values a message of CUE's quotes where they
 // are secrets: every quoted value of a field whose name is secret-like
@@ -19,7 +20,7 @@ func redactSecrets(path []string, msg string) string {
 			named = true
 		}
 	}
-	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
+	return quoted().ReplaceAllStringFunc(msg, func(q string) string {
 		v, err := strconv.Unquote(q)
 		if err != nil {
 			v = q

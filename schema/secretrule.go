@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -18,44 +19,50 @@ import (
 // secretWords are the words of a variable name that say it holds a
 // credential, in any spelling (DB_PASSWORD, PGPASSWORD, dbPassword,
 // smtp-pwd).
-var secretWords = regexp.MustCompile(`PASS$|(PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|CREDENTIALS?)(_|$)|(^|_)(PWD|PASS|PASSPHRASE|API_KEY|AUTH_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|SIGNING_KEY|ENCRYPTION_KEY|CREDS|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
+var secretWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`PASS$|(PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|CREDENTIALS?)(_|$)|(^|_)(PWD|PASS|PASSPHRASE|API_KEY|AUTH_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|SIGNING_KEY|ENCRYPTION_KEY|CREDS|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
+})
 
 // notSecretSuffix are the words that end a secret-like name whose value
 // is not the secret but where it is kept (POSTGRES_PASSWORD_FILE) or a
 // property of it (PASSWORD_MIN_LENGTH).
-var notSecretSuffix = regexp.MustCompile(`_(FILE|PATH|DIR|ENV|VAR|NAME|URL|ENDPOINT|HEADER|LENGTH|LEN|TTL|EXPIRY|EXPIRES|LIFETIME|TIMEOUT|ENABLED|REQUIRED|POLICY|TYPE|ALGORITHM|ISSUER|AUDIENCE|USER|USERNAME)$`)
+var notSecretSuffix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`_(FILE|PATH|DIR|ENV|VAR|NAME|URL|ENDPOINT|HEADER|LENGTH|LEN|TTL|EXPIRY|EXPIRES|LIFETIME|TIMEOUT|ENABLED|REQUIRED|POLICY|TYPE|ALGORITHM|ISSUER|AUDIENCE|USER|USERNAME)$`)
+})
 
 // secretForm matches values that are credentials whatever their name:
 // URLs with a password, private keys, Bearer and Basic credentials,
 // JWTs and the token formats of well-known services.
-var secretForm = regexp.MustCompile(`` +
-	`-----BEGIN [A-Z ]*PRIVATE KEY-----` +
-	`|(?i:\bbearer)\s+[A-Za-z0-9._~+/-]*[0-9][A-Za-z0-9._~+/-]*=*` + // a token holds a digit; prose does not
-	`|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*` + // JWT
-	`|\bsk-(?:proj-|live-|test-|ant-|svcacct-)?[A-Za-z0-9_-]{16,}` +
-	`|\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}` +
-	`|\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}|\bglpat-[A-Za-z0-9_-]{16,}` +
-	`|\bxox[abprs]-[A-Za-z0-9-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}` +
-	`|\bhf_[A-Za-z0-9]{30,}|\bnpm_[A-Za-z0-9]{30,}|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}` +
-	`|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}|\bdop_v1_[a-f0-9]{64}|\bpypi-[A-Za-z0-9_-]{50,}`)
+var secretForm = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`` +
+		`-----BEGIN [A-Z ]*PRIVATE KEY-----` +
+		`|(?i:\bbearer)\s+[A-Za-z0-9._~+/-]*[0-9][A-Za-z0-9._~+/-]*=*` + // a token holds a digit; prose does not
+		`|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*` + // JWT
+		`|\bsk-(?:proj-|live-|test-|ant-|svcacct-)?[A-Za-z0-9_-]{16,}` +
+		`|\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}` +
+		`|\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}|\bglpat-[A-Za-z0-9_-]{16,}` +
+		`|\bxox[abprs]-[A-Za-z0-9-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_-]{35}` +
+		`|\bhf_[A-Za-z0-9]{30,}|\bnpm_[A-Za-z0-9]{30,}|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}` +
+		`|\bshp(?:at|ss|ca)_[a-fA-F0-9]{32}|\bdop_v1_[a-f0-9]{64}|\bpypi-[A-Za-z0-9_-]{50,}`)
+})
 
 // urlPassword matches a URL with a password (scheme://user:password@),
 // the password as its group.
-var urlPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`)
+var urlPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`) })
 
 // basicAuth matches an HTTP Basic credential; it is a secret when its
 // base64 decodes to user:password.
-var basicAuth = regexp.MustCompile(`(?i:\bbasic)\s+([A-Za-z0-9+/]{8,}={0,2})`)
+var basicAuth = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i:\bbasic)\s+([A-Za-z0-9+/]{8,}={0,2})`) })
 
 // reference matches the compose and dotenv references a value may hold
 // in place of a secret: ${NAME}, ${NAME:-default}, $NAME.
-var reference = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\$`)
+var reference = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\$`) })
 
 // SecretName reports whether a variable or key name says its value is a
 // credential, in any common spelling.
 func SecretName(name string) bool {
 	n := normalName(name)
-	return n != "PWD" && secretWords.MatchString(n) && !notSecretSuffix.MatchString(n)
+	return n != "PWD" && secretWords().MatchString(n) && !notSecretSuffix().MatchString(n)
 }
 
 // normalName spells a name as SCREAMING_SNAKE: dbPassword, db-password
@@ -88,7 +95,7 @@ func secretByName(name, value string) bool {
 	if !SecretName(name) {
 		return false
 	}
-	v := strings.TrimSpace(reference.ReplaceAllString(value, ""))
+	v := strings.TrimSpace(reference().ReplaceAllString(value, ""))
 	if v == "" || isNumberOrSwitch(v) || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.Trim(v, "*") == "" {
 		return false
 	}
@@ -115,14 +122,14 @@ func SecretForm(value string) bool { return secretFormText(value) != "" }
 // secretFormText is the part of a value that is a credential by its
 // form, or "".
 func secretFormText(value string) string {
-	v := reference.ReplaceAllString(value, "")
-	if m := urlPassword.FindStringSubmatch(v); m != nil {
+	v := reference().ReplaceAllString(value, "")
+	if m := urlPassword().FindStringSubmatch(v); m != nil {
 		return m[1]
 	}
-	if m := secretForm.FindString(v); m != "" {
+	if m := secretForm().FindString(v); m != "" {
 		return m
 	}
-	for _, m := range basicAuth.FindAllStringSubmatch(v, -1) {
+	for _, m := range basicAuth().FindAllStringSubmatch(v, -1) {
 		if userPassword(m[1]) {
 			return m[1]
 		}

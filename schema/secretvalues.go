@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // checkSecretValues applies the secret rule (see LooksSecret) to every
@@ -121,7 +122,7 @@ func scalarText(v any) (string, bool) {
 }
 
 // assignment matches NAME=value and --flag=value inside a string.
-var assignment = regexp.MustCompile(`^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`)
+var assignment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`) })
 
 // secretIn finds the secret in a value under key name, if it holds
 // one: the value itself by the name, a part by its form, or by an
@@ -138,7 +139,7 @@ func secretIn(name, value string) (Found, bool) {
 	for _, line := range strings.Split(value, "\n") {
 		for _, word := range strings.Fields(line) {
 			word = strings.Trim(word, `"'(),;`)
-			if m := assignment.FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
+			if m := assignment().FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
 				return Found{Why: "by the name " + m[1] + " it is assigned to", Text: m[2], Name: normalName(m[1])}, true
 			}
 			if flag != "" && secretByName(strings.TrimLeft(flag, "-"), word) {

@@ -141,9 +141,10 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 // rule, naming the earlier one.
 func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagnostics {
 	var diags schema.Diagnostics
+	facts := factsOfAll(matches(rules))
 	for j := range rules {
 		for i := range j {
-			if Shadows(matchOf(rules[i]), matchOf(rules[j])) {
+			if shadows(facts[i], facts[j]) {
 				d := errorAt(at[j], "tunnel on %s: the route of %s%s is never used: an earlier rule for %s%s matches first",
 					h.Name, rules[j].Hostname, rules[j].Path, rules[i].Hostname, rules[i].Path)
 				d.Related = []schema.Pos{at[i]}

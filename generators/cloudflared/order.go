@@ -21,8 +21,43 @@ type Match struct {
 // Shadows reports whether a, placed before b, matches every request b
 // matches, so that b is never used. Paths are compared as cloudflared
 // finds them: a literal path also matches every path that contains it.
-func Shadows(a, b Match) bool {
-	if !pathCovers(a.Path, b.Path) {
+func Shadows(a, b Match) bool { return shadows(factsOf(a), factsOf(b)) }
+
+// Overlap reports whether some request could match both a and b, so
+// that their order decides where it goes. It errs on the side of
+// overlap where the paths' expressions leave it open.
+func Overlap(a, b Match) bool { return overlap(factsOf(a), factsOf(b)) }
+
+// matchFacts is a Match with what the comparisons need to know of its
+// path, worked out once: a tunnel's rules are compared pairwise, and
+// working them out per pair (a regular expression compiled for every
+// anchored path) made ordering a large tunnel's rules slow.
+type matchFacts struct {
+	Match
+	// literal: the path is plain text, no expression.
+	literal bool
+	// anchored: the path is a "^..." expression that compiles; prefix
+	// is the literal text it starts with.
+	anchored bool
+	prefix   string
+}
+
+func factsOf(m Match) matchFacts {
+	f := matchFacts{Match: m, literal: isLiteral(m.Path)}
+	f.prefix, f.anchored = anchoredPrefix(m.Path)
+	return f
+}
+
+func factsOfAll(rules []Match) []matchFacts {
+	out := make([]matchFacts, len(rules))
+	for i, m := range rules {
+		out[i] = factsOf(m)
+	}
+	return out
+}
+
+func shadows(a, b matchFacts) bool {
+	if !pathCovers(a, b) {
 		return false
 	}
 	if a.Hostname == "" || a.Hostname == "*" {
@@ -37,21 +72,18 @@ func Shadows(a, b Match) bool {
 // pathCovers reports whether every request path matched by b is matched
 // by a: a matches all paths, or both are the same expression, or a is
 // a literal that b, a literal too, contains.
-func pathCovers(a, b string) bool {
+func pathCovers(a, b matchFacts) bool {
 	switch {
-	case a == "" || a == b:
+	case a.Path == "" || a.Path == b.Path:
 		return true
-	case b == "" || !isLiteral(a) || !isLiteral(b):
+	case b.Path == "" || !a.literal || !b.literal:
 		return false
 	}
-	return strings.Contains(b, a)
+	return strings.Contains(b.Path, a.Path)
 }
 
-// Overlap reports whether some request could match both a and b, so
-// that their order decides where it goes. It errs on the side of
-// overlap where the paths' expressions leave it open.
-func Overlap(a, b Match) bool {
-	return hostsMeet(a.Hostname, b.Hostname) && pathsMeet(a.Path, b.Path)
+func overlap(a, b matchFacts) bool {
+	return hostsMeet(a.Hostname, b.Hostname) && pathsMeet(a, b)
 }
 
 func hostsMeet(a, b string) bool {
@@ -69,13 +101,11 @@ func hostsMeet(a, b string) bool {
 // pathsMeet: unanchored expressions can both be found in one path (the
 // two written one after the other); two expressions anchored at the
 // start by literal prefixes meet only when one prefix starts the other.
-func pathsMeet(a, b string) bool {
-	pa, oka := anchoredPrefix(a)
-	pb, okb := anchoredPrefix(b)
-	if !oka || !okb {
+func pathsMeet(a, b matchFacts) bool {
+	if !a.anchored || !b.anchored {
 		return true
 	}
-	return strings.HasPrefix(pa, pb) || strings.HasPrefix(pb, pa)
+	return strings.HasPrefix(a.prefix, b.prefix) || strings.HasPrefix(b.prefix, a.prefix)
 }
 
 // anchoredPrefix is the literal text a "^..." expression starts with.
@@ -141,7 +171,8 @@ func hostClass(h string) int {
 // that keeps them all (a public hostname that would hide one
 // hand-written rule and must precede an earlier one), the order given
 // decides and the hidden rule is reported where the file is checked.
-func order(rules []Match, fixed []bool) []int {
+func order(matches []Match, fixed []bool) []int {
+	rules := factsOfAll(matches)
 	n := len(rules)
 	after := make([][]int, n) // after[i]: rules that must come after i
 	incoming := make([]int, n)
@@ -164,11 +195,11 @@ func order(rules []Match, fixed []bool) []int {
 				continue
 			}
 			switch {
-			case Shadows(rules[j], rules[i]) && !Shadows(rules[i], rules[j]):
+			case shadows(rules[j], rules[i]) && !shadows(rules[i], rules[j]):
 				edge(i, j) // j hides i: i first
-			case !fixed[i] && fixed[j] && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]):
+			case !fixed[i] && fixed[j] && overlap(rules[i], rules[j]) && !shadows(rules[i], rules[j]):
 				edge(i, j)
-			case !fixed[i] && !fixed[j] && i < j && Overlap(rules[i], rules[j]) && !Shadows(rules[i], rules[j]) && !Shadows(rules[j], rules[i]):
+			case !fixed[i] && !fixed[j] && i < j && overlap(rules[i], rules[j]) && !shadows(rules[i], rules[j]) && !shadows(rules[j], rules[i]):
 				edge(i, j)
 			}
 		}

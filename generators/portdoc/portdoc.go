@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"sync"
 	"text/template"
 
 	"portschema/generators/output"
@@ -47,10 +48,14 @@ func count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// tmpl is parsed once; executing a parsed template is safe for
-// concurrent use and never changes it.
-var tmpl = template.Must(template.New(TemplateName).Funcs(funcs).Option("missingkey=error").
-	ParseFS(templates.FS, "portdoc/"+TemplateName))
+// tmpl is parsed once, when first used, so that a command that renders
+// nothing (vet, a check answered from its stamp) does not pay for it;
+// executing a parsed template is safe for concurrent use and never
+// changes it.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New(TemplateName).Funcs(funcs).Option("missingkey=error").
+		ParseFS(templates.FS, "portdoc/"+TemplateName))
+})
 
 // Generate renders the port document of p at p.Outputs.PortDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {
@@ -65,7 +70,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 func Render(d Doc) ([]byte, error) {
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, d); err != nil {
+	if err := tmpl().Execute(&buf, d); err != nil {
 		return nil, fmt.Errorf("portdoc: %w", err)
 	}
 	return buf.Bytes(), nil

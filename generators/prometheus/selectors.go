@@ -5,13 +5,16 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // jobMatcherRE finds label matchers on `job` in a PromQL expression:
 // job="x", job=~"a|b" (and the negative forms, which select nothing and
 // are skipped), with PromQL's three quote styles. Group 1 is `job`,
 // group 2 the operator, group 3 the quoted value.
-var jobMatcherRE = regexp.MustCompile("(?:^|[{,\\s])(job)\\s*(=~|!~|!=|=)\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`)")
+var jobMatcherRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("(?:^|[{,\\s])(job)\\s*(=~|!~|!=|=)\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`)")
+})
 
 // jobMatcher is one positive selector of jobs in an expression.
 type jobMatcher struct {
@@ -26,7 +29,7 @@ type jobMatcher struct {
 // jobMatchers returns the positive job matchers of a PromQL expression.
 func jobMatchers(expr string) []jobMatcher {
 	var out []jobMatcher
-	for _, m := range jobMatcherRE.FindAllStringSubmatchIndex(expr, -1) {
+	for _, m := range jobMatcherRE().FindAllStringSubmatchIndex(expr, -1) {
 		op := expr[m[4]:m[5]]
 		if op == "!=" || op == "!~" {
 			continue

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 
 	"portschema/generators/output"
@@ -34,16 +35,19 @@ const TemplateName = "urldoc.md.tmpl"
 // DefaultPath is where the document goes when the source names no path.
 const DefaultPath = "out/URL_SCHEMA.md"
 
-var tmpl = template.Must(template.New(TemplateName).
-	Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code, "urls": urlsCell}).
-	Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
+// tmpl is parsed once, when first used (see portdoc's).
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New(TemplateName).
+		Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code, "urls": urlsCell}).
+		Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
+})
 
 // Generate renders the URL document of p at p.Outputs.URLDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {
 	d := Build(p)
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, d); err != nil {
+	if err := tmpl().Execute(&buf, d); err != nil {
 		return nil, fmt.Errorf("urldoc: %w", err)
 	}
 	path := p.Outputs.URLDoc

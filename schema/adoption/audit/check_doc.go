@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"portschema/schema/adoption/handwritten"
 )
@@ -24,15 +25,23 @@ const (
 )
 
 var (
-	planDocWords = regexp.MustCompile(`(?i)\b(aspirational|target state|proposed|proposal|not yet (?:deployed|implemented|in place))\b`)
-	planTitle    = regexp.MustCompile(`(?i)\b(plan|planned|target|aspirational|proposed|proposal|future|roadmap|draft)\b`)
-	realityTitle = regexp.MustCompile(`(?i)\b(real|reality|today|current|currently|actual|live|in production|deployed)\b`)
-	ipAddress    = regexp.MustCompile(`\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`)
+	planDocWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(aspirational|target state|proposed|proposal|not yet (?:deployed|implemented|in place))\b`)
+	})
+	planTitle = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(plan|planned|target|aspirational|proposed|proposal|future|roadmap|draft)\b`)
+	})
+	realityTitle = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(real|reality|today|current|currently|actual|live|in production|deployed)\b`)
+	})
+	ipAddress = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`) })
 	// namePort finds "mana-auth 3001" in list text (code marks already
 	// removed by the reader).
-	namePort = regexp.MustCompile(`(?i)\b([a-z][a-z0-9_-]*[a-z0-9])\s+(\d{2,5})\b`)
+	namePort = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b([a-z][a-z0-9_-]*[a-z0-9])\s+(\d{2,5})\b`) })
 	// planRow finds a row that says its service does not run (yet).
-	planRow = regexp.MustCompile(`(?i)\b(not (?:yet )?deployed|not running|planned|proposed|retired|decommissioned|future)\b`)
+	planRow = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(not (?:yet )?deployed|not running|planned|proposed|retired|decommissioned|future)\b`)
+	})
 )
 
 func (a *auditor) checkDocs() {
@@ -56,27 +65,27 @@ func (a *auditor) checkDoc(d *handwritten.Doc, modes []docMode) {
 			continue
 		}
 		for _, item := range s.Items {
-			if ipAddress.MatchString(item.Lead) {
+			if ipAddress().MatchString(item.Lead) {
 				continue // a list about another host, which the audit cannot see
 			}
-			a.checkDocItem(item, internalWords.MatchString(s.Title+"\n"+item.Lead+"\n"+item.Text))
+			a.checkDocItem(item, internalWords().MatchString(s.Title+"\n"+item.Lead+"\n"+item.Text))
 		}
 	}
 	hosts := a.learnDocHosts(d)
 	for _, row := range d.PortRows() {
 		sec := d.Tables[row.Table].Section
-		if modes[sec] == plan || ipAddress.MatchString(d.Sections[sec].Title+" "+d.Sections[sec].Text) {
+		if modes[sec] == plan || ipAddress().MatchString(d.Sections[sec].Title+" "+d.Sections[sec].Text) {
 			continue
 		}
 		cells := d.Tables[row.Table].Rows[row.Row].Cells
-		if planRow.MatchString(strings.Join(cells, " | ")) {
+		if planRow().MatchString(strings.Join(cells, " | ")) {
 			continue
 		}
 		if hosts.elsewhere(rowHost(d, row)) {
 			continue // a service of a machine no audited file describes
 		}
 		internal := unpublished[strings.ToLower(row.Name)] ||
-			internalWords.MatchString(d.Sections[sec].Title+"\n"+strings.Join(cells, " | "))
+			internalWords().MatchString(d.Sections[sec].Title+"\n"+strings.Join(cells, " | "))
 		a.checkDocRow(row, internal, a.routesAny(cells))
 		a.checkDocHost(d, hosts, row)
 	}
@@ -92,16 +101,16 @@ func sectionModes(d *handwritten.Doc) []docMode {
 		firstTable = d.Tables[0].Section + 1
 	}
 	for _, s := range d.Sections[:firstTable] {
-		if planDocWords.MatchString(s.Title + "\n" + s.Text) {
+		if planDocWords().MatchString(s.Title + "\n" + s.Text) {
 			whole = plan
 		}
 	}
 	modes := make([]docMode, len(d.Sections))
 	for i, s := range d.Sections {
 		switch {
-		case realityTitle.MatchString(s.Title):
+		case realityTitle().MatchString(s.Title):
 			modes[i] = reality
-		case planTitle.MatchString(s.Title):
+		case planTitle().MatchString(s.Title):
 			modes[i] = plan
 		case s.Parent >= 0:
 			modes[i] = modes[s.Parent]
@@ -115,7 +124,7 @@ func sectionModes(d *handwritten.Doc) []docMode {
 // checkDocItem checks "service port" pairs in a list item; internal is
 // true when the item or its section says the ports are not on the host.
 func (a *auditor) checkDocItem(item handwritten.ListItem, internal bool) {
-	for _, m := range namePort.FindAllStringSubmatch(item.Text, -1) {
+	for _, m := range namePort().FindAllStringSubmatch(item.Text, -1) {
 		s := a.world.lookup(m[1], nil)
 		port, err := strconv.Atoi(m[2])
 		if s == nil || err != nil {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"portschema/schema/adoption/handwritten"
 )
@@ -12,21 +13,27 @@ import (
 // hostnameText finds host names in doc text, with the path that follows
 // one in a URL ("api.example.com/calendar"); the character before must
 // not make it part of an address or a longer word (an e-mail's domain).
-var hostnameText = regexp.MustCompile(`(?i)(^|[^@\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(/[^\s|),]*)?`)
+var hostnameText = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(^|[^@\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(/[^\s|),]*)?`)
+})
 
 // wholeHost is a table cell that is a host name or URL and nothing else.
-var wholeHost = regexp.MustCompile(`(?i)^(?:https?://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?:/\S*)?$`)
+var wholeHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:https?://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?:/\S*)?$`)
+})
 
-func isWholeHost(cell string) bool { return wholeHost.MatchString(strings.TrimSpace(cell)) }
+func isWholeHost(cell string) bool { return wholeHost().MatchString(strings.TrimSpace(cell)) }
 
 // labelledHost finds a host name a list item labels as a public address
 // ("public: app.example.com", "URL: https://app.example.com"); a host
 // name inside prose ("writes the status page (status.example.com)") says
 // nothing of what serves it.
-var labelledHost = regexp.MustCompile(`(?i)\b(?:public|url|hostname|host name|domain|routed? (?:at|to|as)|served at|reachable at)\s*(?::|=|→|->)?\s*(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?:/[^\s|),]*)?)`)
+var labelledHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:public|url|hostname|host name|domain|routed? (?:at|to|as)|served at|reachable at)\s*(?::|=|→|->)?\s*(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?:/[^\s|),]*)?)`)
+})
 
 // nameToken finds names in doc text that may be a compose service's.
-var nameToken = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]`)
+var nameToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]`) })
 
 // docRoute is what a row or list item of a doc says of one public host
 // name: the compose service it is for, or the port, where it says.
@@ -89,7 +96,7 @@ func underDomain(host string, domains map[string]bool) bool {
 // in text.
 func hostsIn(text string, domains map[string]bool) [][2]string {
 	var out [][2]string
-	for _, m := range hostnameText.FindAllStringSubmatch(text, -1) {
+	for _, m := range hostnameText().FindAllStringSubmatch(text, -1) {
 		h := [2]string{strings.ToLower(m[2]), m[3]}
 		if underDomain(h[0], domains) && !containsHost(out, h) {
 			out = append(out, h)
@@ -113,7 +120,7 @@ func (a *auditor) docRoutes(d *handwritten.Doc, modes []docMode, domains map[str
 	var out []docRoute
 	for ti := range d.Tables {
 		t := &d.Tables[ti]
-		if modes[t.Section] == plan || ipAddress.MatchString(d.Sections[t.Section].Title) {
+		if modes[t.Section] == plan || ipAddress().MatchString(d.Sections[t.Section].Title) {
 			continue
 		}
 		sc, pc, pathc := t.Column("service", "services", "name", "app"), t.Column("port", "ports"), t.Column("path")
@@ -123,7 +130,7 @@ func (a *auditor) docRoutes(d *handwritten.Doc, modes []docMode, domains map[str
 			// not say what serves it.
 			text := strings.Join(row.Cells, " | ")
 			hosts := hostsIn(text, domains)
-			if len(hosts) != 1 || !slices.ContainsFunc(row.Cells, isWholeHost) || planRow.MatchString(text) {
+			if len(hosts) != 1 || !slices.ContainsFunc(row.Cells, isWholeHost) || planRow().MatchString(text) {
 				continue
 			}
 			r := docRoute{pos: row.Pos, host: hosts[0][0], path: hosts[0][1]}
@@ -149,15 +156,15 @@ func (a *auditor) docRoutes(d *handwritten.Doc, modes []docMode, domains map[str
 		}
 		for _, item := range s.Items {
 			var labelled []string
-			for _, m := range labelledHost.FindAllStringSubmatch(item.Text, -1) {
+			for _, m := range labelledHost().FindAllStringSubmatch(item.Text, -1) {
 				labelled = append(labelled, m[1])
 			}
 			hosts := hostsIn(strings.Join(labelled, " "), domains)
-			if len(hosts) != 1 || ipAddress.MatchString(item.Lead) || planRow.MatchString(item.Text) {
+			if len(hosts) != 1 || ipAddress().MatchString(item.Lead) || planRow().MatchString(item.Text) {
 				continue
 			}
 			r := docRoute{pos: item.Pos, host: hosts[0][0], path: hosts[0][1]}
-			if m := namePort.FindStringSubmatch(hostnameText.ReplaceAllString(item.Text, "$1")); m != nil {
+			if m := namePort().FindStringSubmatch(hostnameText().ReplaceAllString(item.Text, "$1")); m != nil {
 				if s := a.world.lookup(m[1], nil); s != nil {
 					r.name, r.svc = m[1], s
 					r.port, _ = handwritten.ParsePortCell(m[2])
@@ -182,7 +189,7 @@ func (a *auditor) namedService(cells []string) (string, *service) {
 			cands = append(cands, c[open+1:len(c)-1])
 		}
 		for _, n := range cands {
-			if !nameToken.MatchString(n) || nameToken.FindString(n) != n {
+			if !nameToken().MatchString(n) || nameToken().FindString(n) != n {
 				continue
 			}
 			s := a.world.lookup(n, nil)
@@ -267,7 +274,7 @@ func sameNamespace(s, t *service) bool {
 // cells (to anything but its catch-all).
 func (a *auditor) routesAny(cells []string) bool {
 	for _, c := range cells {
-		for _, m := range hostnameText.FindAllStringSubmatch(c, -1) {
+		for _, m := range hostnameText().FindAllStringSubmatch(c, -1) {
 			if _, routed := a.ruleFor(m[2], m[3]); routed {
 				return true
 			}

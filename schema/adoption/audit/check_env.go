@@ -3,13 +3,14 @@ package audit
 import (
 	"fmt"
 	"regexp"
+	"sync"
 
 	"portschema/schema/adoption/handwritten"
 )
 
 // wholeVariable matches a value that is one variable reference, with or
 // without a default: ${NAME}, ${NAME:-x}, ${NAME-x}.
-var wholeVariable = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-.*)?\}$`)
+var wholeVariable = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-.*)?\}$`) })
 
 // checkEnvFiles checks dotenv files against compose. A file named after a
 // compose service is that service's own environment: where it and the
@@ -30,7 +31,7 @@ func (a *auditor) checkEnvFiles() {
 func (a *auditor) checkHostEnvFile(f *handwritten.EnvFile) {
 	for _, s := range a.world.services {
 		for _, e := range s.Environment {
-			m := wholeVariable.FindStringSubmatch(e.Value)
+			m := wholeVariable().FindStringSubmatch(e.Value)
 			if m == nil {
 				continue
 			}

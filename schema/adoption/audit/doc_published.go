@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"portschema/schema/adoption/handwritten"
 )
 
 // internalWords mark doc text that says a port is not on the host: a
 // row, a list item or a section about a container's own port.
-var internalWords = regexp.MustCompile(`(?i)\b(internal|not exposed|not published|never published|unpublished|container[- ]only|container ports?|not on the host|docker network only)\b`)
+var internalWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(internal|not exposed|not published|never published|unpublished|container[- ]only|container ports?|not on the host|docker network only)\b`)
+})
 
 // publishedColumns are the headers of a doc column that says whether a
 // service's port is published on the host.

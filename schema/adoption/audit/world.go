@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"portschema/schema/adoption/handwritten"
 )
@@ -219,7 +220,9 @@ func isListenEnv(name string) bool {
 }
 
 // loopbackPort finds ports a healthcheck reaches on the container itself.
-var loopbackPort = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d{1,5})\b`)
+var loopbackPort = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d{1,5})\b`)
+})
 
 func listenEvidence(s *handwritten.ComposeService) []evidence {
 	var out []evidence
@@ -275,7 +278,7 @@ func healthcheckPorts(model map[string]any) []int {
 		}
 	}
 	var out []int
-	for _, m := range loopbackPort.FindAllStringSubmatch(text, -1) {
+	for _, m := range loopbackPort().FindAllStringSubmatch(text, -1) {
 		if p, err := strconv.Atoi(m[1]); err == nil && p > 0 && p < 65536 {
 			out = append(out, p)
 		}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -55,7 +56,9 @@ type JobMatcher struct {
 
 // jobMatcher finds job matchers in PromQL: job="…" and job=~"…", with
 // either quote.
-var jobMatcher = regexp.MustCompile("\\bjob\\s*(=~|=)\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)')")
+var jobMatcher = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("\\bjob\\s*(=~|=)\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'((?:[^'\\\\]|\\\\.)*)')")
+})
 
 // ReadAlerts reads and parses the rule file at path.
 func ReadAlerts(path string) (*AlertsFile, error) {
@@ -150,7 +153,7 @@ func scalarMap(n *yaml.Node) map[string]string {
 
 func jobMatchers(expr string) []JobMatcher {
 	var out []JobMatcher
-	for _, m := range jobMatcher.FindAllStringSubmatch(expr, -1) {
+	for _, m := range jobMatcher().FindAllStringSubmatch(expr, -1) {
 		v := m[2]
 		if v == "" {
 			v = m[3]

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -385,7 +386,7 @@ func readShortPort(raw string) ([]PortMapping, error) {
 	if strings.Count(expanded, "-") > 2 || len(expanded) > 200 {
 		return nil, fmt.Errorf("not a port mapping")
 	}
-	for _, m := range portRange.FindAllStringSubmatch(expanded, -1) {
+	for _, m := range portRange().FindAllStringSubmatch(expanded, -1) {
 		from, _ := strconv.Atoi(m[1])
 		to, _ := strconv.Atoi(m[2])
 		if to-from > 1000 {
@@ -410,7 +411,7 @@ func readShortPort(raw string) ([]PortMapping, error) {
 }
 
 // portRange finds "from-to" spans in a short-syntax port entry.
-var portRange = regexp.MustCompile(`(\d{1,9})-(\d{1,9})`)
+var portRange = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d{1,9})-(\d{1,9})`) })
 
 // ShortPortColons are the offsets of the ":" that separate the parts of
 // a short-syntax port entry as written (IP:published:target/protocol),

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"portschema/generators/prometheus"
 	"portschema/schema"
@@ -19,12 +20,14 @@ const generatedDown = "ServiceDown"
 var (
 	// upRuleRE is a rule that fires when scrape targets are down:
 	// up{job="x"} == 0 or up{job=~"a|b"} == 0.
-	upRuleRE = regexp.MustCompile(`^up\s*\{\s*job\s*(=~?)\s*"([^"\\]*)"\s*\}\s*==\s*0$`)
+	upRuleRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^up\s*\{\s*job\s*(=~?)\s*"([^"\\]*)"\s*\}\s*==\s*0$`)
+	})
 	// literalJobRE finds jobs an expression names literally, job="x".
-	literalJobRE = regexp.MustCompile(`(?:^|[{,\s])job\s*=\s*"([^"\\]*)"`)
-	durationRE   = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
-	recordRE     = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
-	severityRE   = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+	literalJobRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[{,\s])job\s*=\s*"([^"\\]*)"`) })
+	durationRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`) })
+	recordRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`) })
+	severityRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]*$`) })
 )
 
 // addAlertRules reads the team's rule file into prometheus.alerts. A
@@ -126,8 +129,8 @@ func (b *builder) jobIndex(pr *schema.Prometheus) jobs {
 // none is dropped. A rule naming any job that is not one service's
 // stays a rule.
 func (b *builder) pagingFrom(r handwritten.AlertRule, j jobs) bool {
-	m := upRuleRE.FindStringSubmatch(strings.TrimSpace(r.Expr))
-	if r.Alert != generatedDown || m == nil || len(r.Other) > 0 || (r.For != "" && !durationRE.MatchString(r.For)) {
+	m := upRuleRE().FindStringSubmatch(strings.TrimSpace(r.Expr))
+	if r.Alert != generatedDown || m == nil || len(r.Other) > 0 || (r.For != "" && !durationRE().MatchString(r.For)) {
 		return false
 	}
 	for k := range r.Labels {
@@ -136,7 +139,7 @@ func (b *builder) pagingFrom(r handwritten.AlertRule, j jobs) bool {
 		}
 	}
 	severity := r.Labels["severity"]
-	if severity != "" && !severityRE.MatchString(severity) {
+	if severity != "" && !severityRE().MatchString(severity) {
 		return false
 	}
 	alts := []string{m[2]}
@@ -203,21 +206,21 @@ func (b *builder) keptRule(r handwritten.AlertRule, j jobs) (schema.Rule, bool) 
 	switch {
 	case (r.Alert == "") == (r.Record == ""):
 		return drop("a rule names an alert or a record")
-	case r.Record != "" && !recordRE.MatchString(r.Record):
+	case r.Record != "" && !recordRE().MatchString(r.Record):
 		return drop(fmt.Sprintf("%q is not a metric name", r.Record))
 	case strings.TrimSpace(r.Expr) == "":
 		return drop("it has no expression")
-	case r.For != "" && (r.Record != "" || !durationRE.MatchString(r.For)):
+	case r.For != "" && (r.Record != "" || !durationRE().MatchString(r.For)):
 		return drop(fmt.Sprintf("for: %q applies to alerts only, as a duration", r.For))
 	}
-	for _, m := range literalJobRE.FindAllStringSubmatch(r.Expr, -1) {
+	for _, m := range literalJobRE().FindAllStringSubmatch(r.Expr, -1) {
 		if !j.all[m[1]] {
 			return drop(fmt.Sprintf("it selects job %q, which the Prometheus config does not have, so it could never fire", m[1]))
 		}
 	}
 	for _, labels := range []map[string]string{r.Labels, r.Annotations} {
 		for k := range labels {
-			if !labelNameRE.MatchString(k) {
+			if !labelNameRE().MatchString(k) {
 				return drop(fmt.Sprintf("%q is not a label name", k))
 			}
 		}

@@ -233,7 +233,7 @@ func (b *builder) commonDomain() string {
 			best = d
 		}
 	}
-	if !hostnameRE.MatchString(best) {
+	if !hostnameRE().MatchString(best) {
 		return ""
 	}
 	return best

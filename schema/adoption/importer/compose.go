@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 
@@ -16,8 +17,8 @@ import (
 )
 
 var (
-	projectRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	containerRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+	projectRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`) })
+	containerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`) })
 )
 
 // composeHostName derives a host name from a compose file name:
@@ -56,7 +57,7 @@ func (b *builder) addComposeFile(c *ComposeInput) {
 	f := c.File
 	project := composeProject(f)
 	hostName := composeHostName(f.Path, project)
-	if !projectRE.MatchString(project) {
+	if !projectRE().MatchString(project) {
 		b.finding("project-name", handwritten.Pos{File: f.Path}, "compose project name %q is not valid; using %q, which renames every container, volume and network compose named after the project", project, hostName)
 		project = hostName
 	}
@@ -184,7 +185,7 @@ func (b *builder) readContainerName(h *schema.Host, s *svc) {
 	name := s.origin.ContainerName
 	switch {
 	case name == "" || name == defaultContainer(h, s.Name):
-	case containerRE.MatchString(name):
+	case containerRE().MatchString(name):
 		s.Container = name
 	default:
 		s.Notes.Add("", fmt.Sprintf("container_name %q is not a valid container name and was dropped", name))

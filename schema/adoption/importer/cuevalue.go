@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue/ast"
@@ -19,7 +20,7 @@ import (
 
 // plainLabelRE matches labels written without quotes: they must be
 // identifiers that are neither definitions (#x) nor hidden (_x).
-var plainLabelRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+var plainLabelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
 // cueKeywords may not be written as bare labels without surprising a
 // reader (and some, like `if` or `for`, would not parse).
@@ -32,7 +33,7 @@ var cueKeywords = map[string]bool{
 
 // label is a field label, quoted unless it is a plain identifier.
 func label(name string) ast.Label {
-	if plainLabelRE.MatchString(name) && !cueKeywords[name] {
+	if plainLabelRE().MatchString(name) && !cueKeywords[name] {
 		return ast.NewIdent(name)
 	}
 	return str(name)

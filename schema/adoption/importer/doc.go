@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
@@ -30,8 +31,10 @@ type docRow struct {
 }
 
 var (
-	rangeTitleRE = regexp.MustCompile(`^\s*([0-9]{1,5})\s*[-–—]\s*([0-9]{1,5})\s*:?\s*(.*)$`)
-	rowServiceRE = regexp.MustCompile(`^([^()]*?)\s*(?:\(([^()]*)\))?\s*$`)
+	rangeTitleRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*([0-9]{1,5})\s*[-–—]\s*([0-9]{1,5})\s*:?\s*(.*)$`)
+	})
+	rowServiceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([^()]*?)\s*(?:\(([^()]*)\))?\s*$`) })
 )
 
 // readDoc reads ranges from headings such as "3000-3009: Core Platform
@@ -50,7 +53,7 @@ func (b *builder) readDoc() {
 				b.src.Platform.Principles = append(b.src.Platform.Principles, it.Text)
 			}
 		}
-		m := rangeTitleRE.FindStringSubmatch(sec.Title)
+		m := rangeTitleRE().FindStringSubmatch(sec.Title)
 		if m == nil {
 			continue
 		}
@@ -100,7 +103,7 @@ func (b *builder) readDocTable(t handwritten.Table, r *schema.Range) {
 	runtimeCol, descCol := t.Column("runtime"), t.Column("description")
 	for _, row := range t.Rows {
 		port, err := strconv.Atoi(strings.TrimSpace(row.Cells[portCol]))
-		m := rowServiceRE.FindStringSubmatch(row.Cells[svcCol])
+		m := rowServiceRE().FindStringSubmatch(row.Cells[svcCol])
 		if err != nil || port < 1 || port > 65535 || m == nil || strings.TrimSpace(m[1]) == "" {
 			continue
 		}

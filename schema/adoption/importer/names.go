@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -12,10 +13,10 @@ import (
 // maxNameLen is the longest #Name the definitions accept.
 const maxNameLen = 63
 
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 // IsName reports whether s is a valid #Name already.
-func IsName(s string) bool { return nameRE.MatchString(s) && len(s) <= maxNameLen }
+func IsName(s string) bool { return nameRE().MatchString(s) && len(s) <= maxNameLen }
 
 // SanitizeName turns any string into a #Name: lower case, letters and
 // digits kept (accents stripped), everything else a single dash, a
@@ -77,14 +78,14 @@ func (ns nameSet) claim(name string) string {
 	}
 }
 
-var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // IsEnvName reports whether s is a valid #EnvName.
-func IsEnvName(s string) bool { return envNameRE.MatchString(s) }
+func IsEnvName(s string) bool { return envNameRE().MatchString(s) }
 
-var composeEnvNameRE = regexp.MustCompile(`^[\pL\pN_.\[\]-]+$`)
+var composeEnvNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\pL\pN_.\[\]-]+$`) })
 
 // IsComposeEnvName reports whether s is a valid #ComposeEnvName: a name
 // compose accepts in an environment and reads back from a .env file,
 // such as discovery.type.
-func IsComposeEnvName(s string) bool { return composeEnvNameRE.MatchString(s) }
+func IsComposeEnvName(s string) bool { return composeEnvNameRE().MatchString(s) }

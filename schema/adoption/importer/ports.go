@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
@@ -34,7 +35,9 @@ func listenPort(cs *handwritten.ComposeService) int {
 	return n
 }
 
-var localPortRE = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):([0-9]{1,5})\b`)
+var localPortRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):([0-9]{1,5})\b`)
+})
 
 // healthcheckPort is the port a healthcheck probes on the container
 // itself, which is a port the service listens on.
@@ -44,7 +47,7 @@ func healthcheckPort(raw []handwritten.Field) int {
 		return 0
 	}
 	text := fmt.Sprint(handwritten.Plain(handwritten.ValueOf(hc, "test")))
-	if m := localPortRE.FindStringSubmatch(text); m != nil {
+	if m := localPortRE().FindStringSubmatch(text); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		if n >= 1 && n <= 65535 {
 			return n

@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
 var (
-	labelNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	jobNameRE   = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_:-]*$`)
-	intervalRE  = regexp.MustCompile(`^[0-9]+(ms|s|m|h)$`)
+	labelNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`) })
+	jobNameRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_:-]*$`) })
+	intervalRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(ms|s|m|h)$`) })
 )
 
 // simpleJobKeys are the keys of a scrape job that a service's metrics
@@ -165,17 +166,17 @@ func (b *builder) scrapeTarget(promHost, address string) (*svc, string, string, 
 // addServiceMetrics turns a job scraping one service into its metrics.
 func (b *builder) addServiceMetrics(pr *schema.Prometheus, j handwritten.ScrapeJob, raw []handwritten.Field, name string) bool {
 	if len(j.Targets) != 1 || len(j.Relabels) > 0 || len(j.ServiceDiscovery) > 0 || !onlyKeys(raw, simpleJobKeys) ||
-		len(asList(handwritten.ValueOf(raw, "static_configs"))) != 1 || !jobNameRE.MatchString(name) {
+		len(asList(handwritten.ValueOf(raw, "static_configs"))) != 1 || !jobNameRE().MatchString(name) {
 		return false
 	}
 	interval, _ := handwritten.ValueOf(raw, "scrape_interval").(string)
 	scheme, _ := handwritten.ValueOf(raw, "scheme").(string)
-	if (interval != "" && !intervalRE.MatchString(interval)) || (scheme != "" && scheme != "http" && scheme != "https") ||
+	if (interval != "" && !intervalRE().MatchString(interval)) || (scheme != "" && scheme != "http" && scheme != "https") ||
 		!strings.HasPrefix(j.MetricsPath, "/") {
 		return false
 	}
 	for k := range j.Targets[0].Labels {
-		if !labelNameRE.MatchString(k) || strings.HasPrefix(k, "__") {
+		if !labelNameRE().MatchString(k) || strings.HasPrefix(k, "__") {
 			return false
 		}
 	}
@@ -232,7 +233,7 @@ func (b *builder) addProbeJob(pr *schema.Prometheus, j handwritten.ScrapeJob, ra
 		return false
 	}
 	interval, _ := handwritten.ValueOf(raw, "scrape_interval").(string)
-	if interval != "" && !intervalRE.MatchString(interval) {
+	if interval != "" && !intervalRE().MatchString(interval) {
 		return false
 	}
 	exporter, port, _, ok := b.scrapeTarget(pr.Host, j.Probe.Exporter)

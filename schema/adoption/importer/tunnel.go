@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"portschema/generators/cloudflared"
 	"portschema/schema"
@@ -11,9 +12,11 @@ import (
 )
 
 var (
-	hostnameRE = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	tunnelIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	addressRE  = regexp.MustCompile(`^[A-Za-z0-9.:-]+$`)
+	hostnameRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	})
+	tunnelIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+$`) })
+	addressRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9.:-]+$`) })
 )
 
 // lanService returns the service listening on port of the machine at
@@ -24,7 +27,7 @@ var (
 func (b *builder) lanService(address string, port int, hostHint, nameHint string, pos handwritten.Pos) *svc {
 	h := b.lan[address]
 	if h == nil {
-		if !addressRE.MatchString(address) {
+		if !addressRE().MatchString(address) {
 			return nil
 		}
 		name := SanitizeName(hostHint, "")
@@ -79,7 +82,7 @@ func (b *builder) addTunnel(i int, t *TunnelInput) {
 	f := t.File
 	h := b.tunnelHost(i, f)
 	tun := &schema.Tunnel{ID: f.Tunnel, CredentialsFile: f.CredentialsFile}
-	if !tunnelIDRE.MatchString(tun.ID) {
+	if !tunnelIDRE().MatchString(tun.ID) {
 		tun.ID = SanitizeName(tun.ID, "tunnel")
 		b.hostNotes(h).Add("tunnel", fmt.Sprintf("tunnel id %q is not valid; replaced by %q", f.Tunnel, tun.ID))
 		b.finding("tunnel-id", f.TunnelPos, "tunnel id %q is not valid; replaced by %q", f.Tunnel, tun.ID)
@@ -154,7 +157,7 @@ func (b *builder) addIngressRule(h *schema.Host, r handwritten.IngressRule, raw 
 		return
 	}
 	host := strings.ToLower(r.Hostname)
-	if host != "" && !hostnameRE.MatchString(host) {
+	if host != "" && !hostnameRE().MatchString(host) {
 		b.hostNotes(h).Add("tunnel", fmt.Sprintf("rule for %q was dropped: not a valid public hostname", r.Hostname))
 		b.finding("tunnel-rule", r.HostnamePos, "hostname %q is not valid and its rule is dropped", r.Hostname)
 		return

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"portschema/schema"
 )
@@ -23,8 +24,10 @@ type serviceURL struct {
 }
 
 var (
-	urlRE  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:([^:@/?#\s]*)(?::([^@/?#\s]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?([/?][^#\s]*)?$`)
-	userRE = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	urlRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:([^:@/?#\s]*)(?::([^@/?#\s]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?([/?][^#\s]*)?$`)
+	})
+	userRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._~-]+$`) })
 )
 
 // defaultSchemePorts are the ports a URL implies without one.
@@ -33,7 +36,7 @@ var defaultSchemePorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss
 
 // parseServiceURL reads scheme://[user[:${PASSWORD}]@]host[:port][path].
 func parseServiceURL(v string) (serviceURL, bool) {
-	m := urlRE.FindStringSubmatch(v)
+	m := urlRE().FindStringSubmatch(v)
 	if m == nil {
 		return serviceURL{}, false
 	}
@@ -53,7 +56,7 @@ func parseServiceURL(v string) (serviceURL, bool) {
 		}
 		u.Password = ref.Name
 	}
-	if u.HasUser && !userRE.MatchString(u.User) {
+	if u.HasUser && !userRE().MatchString(u.User) {
 		return serviceURL{}, false
 	}
 	return u, true
