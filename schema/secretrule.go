@@ -19,8 +19,8 @@ import (
 // secretWords are the words of a variable name that say it holds a
 // credential, in any spelling (DB_PASSWORD, PGPASSWORD, dbPassword,
 // smtp-pwd).
-var secretWords = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`PASS$|(PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|CREDENTIALS?)(_|$)|(^|_)(PWD|PASS|PASSPHRASE|API_KEY|AUTH_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|SIGNING_KEY|ENCRYPTION_KEY|CREDS|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
+var secretWords = sync.OnceValue(func() prefiltered {
+	return prefilter(`PASS$|(PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|CREDENTIALS?)(_|$)|(^|_)(PWD|PASS|PASSPHRASE|API_KEY|AUTH_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|SIGNING_KEY|ENCRYPTION_KEY|CREDS|DSN)(_|$)|(^|_)KEY(_[0-9]+)?$`)
 })
 
 // notSecretSuffix are the words that end a secret-like name whose value
@@ -33,8 +33,8 @@ var notSecretSuffix = sync.OnceValue(func() *regexp.Regexp {
 // secretForm matches values that are credentials whatever their name:
 // URLs with a password, private keys, Bearer and Basic credentials,
 // JWTs and the token formats of well-known services.
-var secretForm = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`` +
+var secretForm = sync.OnceValue(func() prefiltered {
+	return prefilter(`` +
 		`-----BEGIN [A-Z ]*PRIVATE KEY-----` +
 		`|(?i:\bbearer)\s+[A-Za-z0-9._~+/-]*[0-9][A-Za-z0-9._~+/-]*=*` + // a token holds a digit; prose does not
 		`|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*` + // JWT
@@ -48,21 +48,21 @@ var secretForm = sync.OnceValue(func() *regexp.Regexp {
 
 // urlPassword matches a URL with a password (scheme://user:password@),
 // the password as its group.
-var urlPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`) })
+var urlPassword = sync.OnceValue(func() prefiltered { return prefilter(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`) })
 
 // basicAuth matches an HTTP Basic credential; it is a secret when its
 // base64 decodes to user:password.
-var basicAuth = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i:\bbasic)\s+([A-Za-z0-9+/]{8,}={0,2})`) })
+var basicAuth = sync.OnceValue(func() prefiltered { return prefilter(`(?i:\bbasic)\s+([A-Za-z0-9+/]{8,}={0,2})`) })
 
 // reference matches the compose and dotenv references a value may hold
 // in place of a secret: ${NAME}, ${NAME:-default}, $NAME.
-var reference = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\$`) })
+var reference = sync.OnceValue(func() prefiltered { return prefilter(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\$`) })
 
 // SecretName reports whether a variable or key name says its value is a
 // credential, in any common spelling.
 func SecretName(name string) bool {
 	n := normalName(name)
-	return n != "PWD" && secretWords().MatchString(n) && !notSecretSuffix().MatchString(n)
+	return n != "PWD" && secretWords().mayMatch(n) && secretWords().MatchString(n) && !notSecretSuffix().MatchString(n)
 }
 
 // normalName spells a name as SCREAMING_SNAKE: dbPassword, db-password
@@ -95,7 +95,7 @@ func secretByName(name, value string) bool {
 	if !SecretName(name) {
 		return false
 	}
-	v := strings.TrimSpace(reference().ReplaceAllString(value, ""))
+	v := strings.TrimSpace(withoutReferences(value))
 	if v == "" || isNumberOrSwitch(v) || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.Trim(v, "*") == "" {
 		return false
 	}
@@ -122,16 +122,22 @@ func SecretForm(value string) bool { return secretFormText(value) != "" }
 // secretFormText is the part of a value that is a credential by its
 // form, or "".
 func secretFormText(value string) string {
-	v := reference().ReplaceAllString(value, "")
-	if m := urlPassword().FindStringSubmatch(v); m != nil {
-		return m[1]
-	}
-	if m := secretForm().FindString(v); m != "" {
-		return m
-	}
-	for _, m := range basicAuth().FindAllStringSubmatch(v, -1) {
-		if userPassword(m[1]) {
+	v := withoutReferences(value)
+	if urlPassword().mayMatch(v) {
+		if m := urlPassword().FindStringSubmatch(v); m != nil {
 			return m[1]
+		}
+	}
+	if secretForm().mayMatch(v) {
+		if m := secretForm().FindString(v); m != "" {
+			return m
+		}
+	}
+	if basicAuth().mayMatch(v) {
+		for _, m := range basicAuth().FindAllStringSubmatch(v, -1) {
+			if userPassword(m[1]) {
+				return m[1]
+			}
 		}
 	}
 	for _, word := range strings.FieldsFunc(v, notTokenChar) {
@@ -140,6 +146,14 @@ func secretFormText(value string) string {
 		}
 	}
 	return ""
+}
+
+// withoutReferences is value with the references it holds left out.
+func withoutReferences(value string) string {
+	if !reference().mayMatch(value) {
+		return value
+	}
+	return reference().ReplaceAllString(value, "")
 }
 
 func userPassword(b64 string) bool {
