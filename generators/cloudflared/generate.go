@@ -142,8 +142,12 @@ func tunnelConfig(p *schema.Platform, h *schema.Host, services []*schema.Service
 func shadowed(h *schema.Host, rules []ingressRule, at []schema.Pos) schema.Diagnostics {
 	var diags schema.Diagnostics
 	facts := factsOfAll(matches(rules))
+	hosts := indexHosts(facts)
 	for j := range rules {
-		for i := range j {
+		for _, i := range hosts.meeting(j) { // only these can hide it
+			if i >= j {
+				break
+			}
 			if shadows(facts[i], facts[j]) {
 				d := errorAt(at[j], "tunnel on %s: the route of %s%s is never used: an earlier rule for %s%s matches first",
 					h.Name, rules[j].Hostname, rules[j].Path, rules[i].Hostname, rules[i].Path)

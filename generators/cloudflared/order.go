@@ -1,7 +1,9 @@
 package cloudflared
 
 import (
+	"container/heap"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -173,6 +175,7 @@ func hostClass(h string) int {
 // decides and the hidden rule is reported where the file is checked.
 func order(matches []Match, fixed []bool) []int {
 	rules := factsOfAll(matches)
+	hosts := indexHosts(rules)
 	n := len(rules)
 	after := make([][]int, n) // after[i]: rules that must come after i
 	incoming := make([]int, n)
@@ -189,9 +192,11 @@ func order(matches []Match, fixed []bool) []int {
 			prevFixed = i
 		}
 	}
+	// Only rules whose hostnames meet can hide one another or take the
+	// same request.
 	for i := range n {
-		for j := range n {
-			if i == j || (fixed[i] && fixed[j]) {
+		for _, j := range hosts.meeting(i) {
+			if fixed[i] && fixed[j] {
 				continue
 			}
 			switch {
@@ -208,27 +213,117 @@ func order(matches []Match, fixed []bool) []int {
 	// if constraints conflict, the first rule left goes next.
 	out := make([]int, 0, n)
 	done := make([]bool, n)
+	ready := &indexHeap{}
+	for i := range n {
+		if incoming[i] == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	firstLeft := 0
 	for len(out) < n {
 		next := -1
-		for i := range n {
-			if !done[i] && incoming[i] == 0 {
+		for ready.Len() > 0 && next < 0 {
+			if i := heap.Pop(ready).(int); !done[i] {
 				next = i
-				break
 			}
 		}
 		if next < 0 {
-			for i := range n {
-				if !done[i] {
-					next = i
-					break
-				}
+			for done[firstLeft] {
+				firstLeft++
 			}
+			next = firstLeft
 		}
 		done[next] = true
 		out = append(out, next)
 		for _, j := range after[next] {
-			incoming[j]--
+			if incoming[j]--; incoming[j] == 0 && !done[j] {
+				heap.Push(ready, j)
+			}
 		}
 	}
+	return out
+}
+
+// indexHeap is a min-heap of rule indexes: the rules ready to go next,
+// the first in the order given on top.
+type indexHeap []int
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// hostIndex finds, for a rule, the rules whose hostnames meet its own
+// (see hostsMeet) without comparing it with every rule of the tunnel: a
+// large tunnel's rules are nearly all for hostnames of their own.
+type hostIndex struct {
+	rules     []matchFacts
+	universal []int            // rules for every hostname ("" or "*")
+	byName    map[string][]int // rules by hostname as written
+	bySuffix  map[string][]int // rules by every ".suffix" their hostname ends with
+	wildcards map[string][]int // "*.suffix" rules by their ".suffix"
+}
+
+func indexHosts(rules []matchFacts) *hostIndex {
+	x := &hostIndex{rules: rules, byName: map[string][]int{}, bySuffix: map[string][]int{}, wildcards: map[string][]int{}}
+	for i, r := range rules {
+		h := r.Hostname
+		if h == "" || h == "*" {
+			x.universal = append(x.universal, i)
+			continue
+		}
+		x.byName[h] = append(x.byName[h], i)
+		if strings.HasPrefix(h, "*.") {
+			x.wildcards[h[1:]] = append(x.wildcards[h[1:]], i)
+		}
+		for k := range len(h) {
+			if h[k] == '.' {
+				x.bySuffix[h[k:]] = append(x.bySuffix[h[k:]], i)
+			}
+		}
+	}
+	return x
+}
+
+// meeting returns, in the order given, the other rules whose hostnames
+// meet rule i's: exactly those for which hostsMeet holds.
+func (x *hostIndex) meeting(i int) []int {
+	h := x.rules[i].Hostname
+	if h == "" || h == "*" {
+		all := make([]int, 0, len(x.rules)-1)
+		for j := range x.rules {
+			if j != i {
+				all = append(all, j)
+			}
+		}
+		return all
+	}
+	seen := map[int]bool{i: true}
+	var out []int
+	add := func(js []int) {
+		for _, j := range js {
+			if !seen[j] {
+				seen[j] = true
+				out = append(out, j)
+			}
+		}
+	}
+	add(x.universal)
+	add(x.byName[h])
+	if strings.HasPrefix(h, "*.") {
+		add(x.bySuffix[h[1:]])
+	}
+	for k := range len(h) {
+		if h[k] == '.' {
+			add(x.wildcards[h[k:]])
+		}
+	}
+	slices.Sort(out)
 	return out
 }
