@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -39,11 +40,14 @@ type validator struct {
 	loaders chan struct{}
 	// verdicts are the services compose-go accepted in earlier runs.
 	verdicts verdicts
+	// casts is the loader's cast table, for interpolating documents
+	// before the loader reads them (see checkProject).
+	casts *castTable
 }
 
 func newValidator() *validator {
 	return &validator{chunkSize: 250, loaders: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		verdicts: verdicts{store: memo.Open(memo.ToolIdentity())}}
+		verdicts: verdicts{store: memo.Open(memo.ToolIdentity())}, casts: loaderCasts()}
 }
 
 // validate checks what the user wrote for a host, every service's
@@ -67,7 +71,7 @@ func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 			defer func() { <-v.loaders }()
 			doc := userDocument(h, withReferenced(p, h, services[lo:hi]))
 			env := known.envOf(doc)
-			errs[i] = checkProject(h, doc)
+			errs[i] = v.checkProject(h, doc)
 			for j := lo; j < hi; j++ {
 				accepted[j] = errs[i] == nil && known.sameEnv(j, env)
 			}
@@ -77,7 +81,7 @@ func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 	v.verdicts.record(known, accepted)
 	for _, err := range errs {
 		if err != nil {
-			return diagnose(h, err)
+			return v.diagnose(h, err)
 		}
 	}
 	return nil
@@ -168,11 +172,24 @@ func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
 // checkProject loads a host's compose document as loadProject does, but
 // interpolated in its validation environment (see validationEnv):
 // compose decides what some values are only after it interpolates.
-func checkProject(h *schema.Host, doc map[string]any) error {
+func (v *validator) checkProject(h *schema.Host, doc map[string]any) error {
 	env := validationEnv(doc)
 	withDefaultNetwork(doc)
-	_, err := loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc}, env)
+	_, err := loadInterpolated(h, doc, env, v.casts)
 	return err
+}
+
+// loadInterpolated is loadFile of a document in env, with the document
+// interpolated before the loader reads it (see interpolation), which
+// costs a fraction of the loader's own step. Where that fails, the
+// loader interpolates the document itself, so that its error is its
+// own, word for word.
+func loadInterpolated(h *schema.Host, doc map[string]any, env map[string]string, casts *castTable) (*types.Project, error) {
+	details := types.ConfigDetails{Environment: types.Mapping(env)}
+	if done, ok := newInterpolation(casts, &details, h.Compose.Project).document(doc); ok {
+		return load(h, types.ConfigFile{Filename: OutputPath(h), Config: done}, env, verbatim())
+	}
+	return loadFile(h, types.ConfigFile{Filename: OutputPath(h), Config: doc}, env)
 }
 
 // withDefaultNetwork declares the network compose creates for every
@@ -195,6 +212,11 @@ func withDefaultNetwork(doc map[string]any) {
 // with loadProject's options, interpolated from env (see
 // validationEnv); nil env loads it as written, without interpolation.
 func loadFile(h *schema.Host, file types.ConfigFile, env map[string]string) (*types.Project, error) {
+	return load(h, file, env, nil)
+}
+
+// load is loadFile with the interpolation given (nil: the loader's own).
+func load(h *schema.Host, file types.ConfigFile, env map[string]string, interpolation *interp.Options) (*types.Project, error) {
 	details := types.ConfigDetails{
 		ConfigFiles: []types.ConfigFile{file},
 		Environment: types.Mapping(env),
@@ -202,6 +224,9 @@ func loadFile(h *schema.Host, file types.ConfigFile, env map[string]string) (*ty
 	return loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SetProjectName(h.Compose.Project, true)
 		o.SkipInterpolation = env == nil
+		if interpolation != nil {
+			o.Interpolate = interpolation
+		}
 		o.SkipNormalization = true
 		o.ResolvePaths = false
 		o.SkipResolveEnvironment = true
@@ -217,15 +242,15 @@ func loadFile(h *schema.Host, file types.ConfigFile, env map[string]string) (*ty
 // service's block is loaded again on its own, beside stubs of the
 // others, to find every block compose rejects; the error is put at the
 // compose key it names, or at the compose block.
-func diagnose(h *schema.Host, loadErr error) error {
+func (v *validator) diagnose(h *schema.Host, loadErr error) error {
 	services := h.Services
-	if err := checkProject(h, userDocument(h, stubs(services, nil))); err != nil {
+	if err := v.checkProject(h, userDocument(h, stubs(services, nil))); err != nil {
 		return schema.Diagnostics{{Pos: h.At("compose"),
 			Message: fmt.Sprintf("host %s: compose rejects the host's top-level blocks: %v", h.Name, err)}}
 	}
 	var diags schema.Diagnostics
 	for _, s := range services {
-		if err := checkProject(h, userDocument(h, stubs(services, s))); err != nil {
+		if err := v.checkProject(h, userDocument(h, stubs(services, s))); err != nil {
 			if ds := decodingProblems(s, err); len(ds) > 0 {
 				diags = append(diags, ds...)
 				continue

@@ -142,7 +142,8 @@ func checkSecrets(p *schema.Platform) schema.Diagnostics {
 	for _, h := range composeHosts(p) {
 		uses := hostVariableUses(h, h.Services)
 		declared, read, _ := declaredAndRead(uses)
-		for _, name := range slices.Sorted(maps.Keys(uses)) {
+		names := slices.Sorted(maps.Keys(uses))
+		for _, name := range names {
 			if name == consts.ComposeProjectName {
 				continue // compose sets it, see checkProjectNames
 			}
@@ -154,7 +155,7 @@ func checkSecrets(p *schema.Platform) schema.Diagnostics {
 				// The host's declaration is the variable's; the checks
 				// above say all there is to say of it.
 			default:
-				if d, ok := misspelt(p, h, name, uses); ok {
+				if d, ok := misspelt(p, h, name, names, uses); ok {
 					ds = append(ds, d)
 				}
 			}
@@ -237,15 +238,15 @@ func Undeclared(h *schema.Host, services []*schema.Service) []string {
 
 // misspelt is the unread-secret warning for a name declared by one
 // service and read by nothing else on the host, when another service
-// uses a name near it (see nearName).
-func misspelt(p *schema.Platform, h *schema.Host, name string, uses map[string][]variableUse) (schema.Diagnostic, bool) {
+// uses a name near it (see nearName); names are the keys of uses, sorted.
+func misspelt(p *schema.Platform, h *schema.Host, name string, names []string, uses map[string][]variableUse) (schema.Diagnostic, bool) {
 	own := uses[name]
 	owner := own[0].service
 	if !namedByOneService(own) {
 		return schema.Diagnostic{}, false
 	}
 	s := p.Service(owner)
-	for _, other := range slices.Sorted(maps.Keys(uses)) {
+	for _, other := range names {
 		if other == name || !nearName(name, other) {
 			continue
 		}
@@ -294,7 +295,9 @@ func nearName(a, b string) bool {
 	if strings.HasPrefix(long, short) && 3*len(short) >= 2*len(long) {
 		return true
 	}
-	return schema.Distance(a, b) <= 2
+	// The distance is at least the difference of the lengths: names
+	// further apart in length need not be compared letter by letter.
+	return len(long)-len(short) <= 2 && schema.Distance(a, b) <= 2
 }
 
 // nearest returns ` (did you mean "x"?)` for the declared name closest

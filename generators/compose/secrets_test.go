@@ -55,6 +55,9 @@ func TestNearNames(t *testing.T) {
 		{"API_KEY", "GROQ_API_KEY", false},
 		{"DB", "DB_PASSWORD", false},
 		{"AZURE_SPEECH_KEY", "AZURE_SPEECH_KEY_1", true},
+		{"APITOKN", "API_TOKEN", true},
+		{"API_TOKEN", "APITOKN", true},
+		{"APTOKN", "API_TOKEN", false},
 	} {
 		if got := nearName(c.a, c.b); got != c.near {
 			t.Errorf("nearName(%s, %s) = %v, want %v", c.a, c.b, got, c.near)
