@@ -404,7 +404,8 @@ func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
 	}
 	sort.Slice(p.Hosts, func(i, j int) bool { return p.Hosts[i].Name < p.Hosts[j].Name })
 	for name, s := range src.Services {
-		s.Name, s.Pos = name, ix.entity("services."+name)
+		s.Name = name
+		s.setPositions(ix.entity("services." + name))
 		p.Services = append(p.Services, s)
 	}
 	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Name < p.Services[j].Name })

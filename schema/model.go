@@ -259,6 +259,11 @@ type Service struct {
 	// Alert is the service's own paging, nil where it sets none.
 	Alert *Paging `json:"alert"`
 	Pos   Positions
+	// portPos is where the main port is written, looked up once (see
+	// setPositions): every URL, env file and collision check of the
+	// platform asks for the main port again.
+	portPos      Pos
+	portPosKnown bool
 	// HostRef and RangeRef are the host and the range the service
 	// names, resolved once (see resolve).
 	HostRef  *Host  `json:"-"`
@@ -314,8 +319,18 @@ func (s *Service) AllPorts() []PortRef {
 
 // mainPort is the main port as a PortRef.
 func (s *Service) mainPort() PortRef {
+	pos := s.portPos
+	if !s.portPosKnown {
+		pos = s.At("port")
+	}
 	return PortRef{Service: s, Name: MainPort, Port: s.Port, ContainerPort: s.ContainerPort,
-		Protocol: s.MainProtocol(), HostIPs: s.HostIPs, Publish: s.Publish, Scheme: s.Scheme, Pos: s.At("port")}
+		Protocol: s.MainProtocol(), HostIPs: s.HostIPs, Publish: s.Publish, Scheme: s.Scheme, Pos: pos}
+}
+
+// setPositions sets where the service's fields are written.
+func (s *Service) setPositions(ps Positions) {
+	s.Pos = ps
+	s.portPos, s.portPosKnown = s.At("port"), true
 }
 
 // namedPort is the named port np as a PortRef; its scheme defaults to

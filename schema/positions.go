@@ -279,16 +279,16 @@ func (ix *positionIndex) recordValue(c cursor, pos token.Pos) {
 }
 
 func (ix *positionIndex) pos(p token.Pos) Pos {
-	name := p.Filename()
-	rel, ok := ix.files[name]
+	at := p.Position() // one search of the file's lines for both
+	rel, ok := ix.files[at.Filename]
 	if !ok {
 		if ix.files == nil {
 			ix.files = map[string]string{}
 		}
-		rel = relPath(ix.root, name)
-		ix.files[name] = rel
+		rel = relPath(ix.root, at.Filename)
+		ix.files[at.Filename] = rel
 	}
-	return Pos{File: rel, Line: p.Line(), Col: p.Column()}
+	return Pos{File: rel, Line: at.Line, Col: at.Column}
 }
 
 // labelName returns a regular field's name; definitions, hidden fields,

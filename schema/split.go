@@ -336,12 +336,20 @@ func isPackageName(f *ast.File, id *ast.Ident) bool {
 // evaluate exports the source part by part, as many at a time as
 // there are cores, and returns the JSON of every part; ok is false when
 // a part fails (the caller then evaluates the source whole, for the
-// complete diagnostics).
-//
-// What each part evaluated to is kept in store under the part's bytes,
-// so that a later run evaluates only the parts whose bytes changed.
+// complete diagnostics). Through the memo, it keeps what the source
+// evaluated to in chunks (see evaluateChunks), and evaluates only the
+// chunks whose bytes changed.
 func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, ok bool) {
-	part, parts := plan.partition()
+	if store.On() && !src.InModule {
+		return plan.evaluateChunks(src, store)
+	}
+	part, parts := partition(plan.names)
+	return plan.evaluateParts(src, part, parts)
+}
+
+// evaluateParts exports parts 0 to parts-1, each of the services
+// part assigns to it, as many at a time as there are cores.
+func (plan *splitPlan) evaluateParts(src *Source, part map[string]int, parts int) (docs [][]byte, ok bool) {
 	docs = make([][]byte, parts)
 	failed := make([]bool, parts)
 	work := make(chan int)
@@ -350,7 +358,7 @@ func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, o
 		wg.Go(func() {
 			for i := range work {
 				var err error
-				docs[i], err = plan.evaluateCached(src, part, i, store)
+				docs[i], err = plan.evaluatePart(src, part, i)
 				failed[i] = err != nil
 			}
 		})
@@ -368,12 +376,13 @@ func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, o
 	return docs, true
 }
 
-// partition assigns every service to a part (see partSize) and returns
-// the number of parts, at least two, so that both cores work.
-func (plan *splitPlan) partition() (map[string]int, int) {
-	part := make(map[string]int, len(plan.names))
+// partition assigns every service of names, sorted, to a part (see
+// partSize) and returns the number of parts, at least two when there
+// are two services, so that both cores work.
+func partition(names []string) (map[string]int, int) {
+	part := make(map[string]int, len(names))
 	parts, size := 0, 0
-	for _, name := range plan.names {
+	for _, name := range names {
 		part[name] = parts
 		size++
 		if size == maxPart || endsPart(name) {
@@ -383,9 +392,9 @@ func (plan *splitPlan) partition() (map[string]int, int) {
 	if size > 0 {
 		parts++
 	}
-	if parts < 2 {
-		for i, name := range plan.names {
-			part[name] = i * 2 / len(plan.names)
+	if parts < 2 && len(names) >= 2 {
+		for i, name := range names {
+			part[name] = i * 2 / len(names)
 		}
 		parts = 2
 	}
@@ -438,23 +447,6 @@ func skipComma(data []byte, end int) int {
 		break
 	}
 	return end
-}
-
-// evaluateCached evaluates part i, through the memo: a part evaluated
-// before, by this binary, from the same bytes, is taken from store.
-func (plan *splitPlan) evaluateCached(src *Source, part map[string]int, i int, store memo.Store) ([]byte, error) {
-	if !store.On() || src.InModule {
-		return plan.evaluatePart(src, part, i)
-	}
-	k := partKey(store, "source part", src.Names, plan.only(src, part, i))
-	if data, ok := store.Get(k); ok {
-		return data, nil
-	}
-	data, err := plan.evaluatePart(src, part, i)
-	if err == nil {
-		store.Put(k, data)
-	}
-	return data, err
 }
 
 // evaluatePart exports part i of the source: built from the syntax

@@ -1,0 +1,198 @@
+package schema
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"hash/fnv"
+
+	"portschema/schema/memo"
+)
+
+// A split source is kept in the memo in chunks smaller than the parts
+// it is evaluated in: a change to one service evaluates its chunk again
+// (chunkSize services on average), while a run that finds nothing in
+// the memo evaluates parts of partSize services, which cost less per
+// service than many small ones. What a part evaluated to is cut into
+// its chunks' services, and the rest of the source (platform, ranges,
+// hosts, every other block) is kept once.
+//
+// A chunk is keyed by exactly what its services evaluate from: the
+// definitions, the source with every service cut out, and the bytes
+// of the chunk's own declarations. Services of a split source do not
+// see one another (see planParts), so a service evaluates to the same
+// value in any part that holds it.
+//
+// A chunk ends after a service whose name hashes to a multiple of
+// chunkSize (or at maxChunk services), so adding or removing a service
+// changes its own chunk only.
+const (
+	chunkSize = 25
+	maxChunk  = 2 * chunkSize
+)
+
+// chunks returns the services of the source, sorted, cut into chunks.
+func (plan *splitPlan) chunks() [][]string {
+	var out [][]string
+	start := 0
+	for i, name := range plan.names {
+		if i+1-start == maxChunk || endsChunk(name) || i == len(plan.names)-1 {
+			out = append(out, plan.names[start:i+1])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// endsChunk reports whether a chunk ends after the service of that name.
+func endsChunk(name string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return h.Sum32()%chunkSize == 0
+}
+
+// evaluateChunks is evaluate through the memo: it returns the rest of
+// the source's JSON first, then every chunk's services, taking from
+// store every chunk (and the rest) evaluated before from the same
+// bytes, and evaluating the others, in parts, to keep them.
+func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store) ([][]byte, bool) {
+	kept := plan.kept(src, store)
+	docs, chunks, keys := kept.docs, kept.chunks, kept.keys
+	if len(kept.missing) == 0 {
+		return docs, true
+	}
+	part, parts := partition(kept.missing)
+	for _, name := range plan.names {
+		if _, in := part[name]; !in {
+			part[name] = -1 // in no part: its chunk is kept
+		}
+	}
+	evaluated, ok := plan.evaluateParts(src, part, parts)
+	if !ok {
+		return nil, false
+	}
+	services := map[string]json.RawMessage{}
+	for _, doc := range evaluated {
+		restDoc, ss, err := cutServices(doc)
+		if err != nil {
+			return nil, false
+		}
+		for name, raw := range ss {
+			services[name] = raw
+		}
+		docs[0] = restDoc
+	}
+	store.Put(kept.restKey, docs[0])
+	for i, names := range chunks {
+		if docs[1+i] != nil {
+			continue
+		}
+		chunk := make(map[string]json.RawMessage, len(names))
+		for _, name := range names {
+			if raw, ok := services[name]; ok {
+				chunk[name] = raw
+			}
+		}
+		data, err := json.Marshal(map[string]any{"services": chunk})
+		if err != nil {
+			return nil, false
+		}
+		docs[1+i] = data
+		store.Put(keys[i], data)
+	}
+	return docs, true
+}
+
+// keptChunks is what the memo holds of a source's chunks.
+type keptChunks struct {
+	chunks  [][]string
+	keys    []memo.Key // of each chunk
+	restKey memo.Key
+	// docs are the rest's JSON and each chunk's, nil where the memo
+	// holds none.
+	docs [][]byte
+	// missing are the services to evaluate: those of the chunks the
+	// memo does not hold (or of the first, for the rest alone).
+	missing []string
+}
+
+// kept looks up the source's chunks and its rest in store.
+func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
+	k := keptChunks{chunks: plan.chunks()}
+	rest := plan.restDigest(src)
+	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
+	k.keys = make([]memo.Key, len(k.chunks))
+	k.docs = make([][]byte, 1+len(k.chunks))
+	for i, names := range k.chunks {
+		k.keys[i] = plan.chunkKey(store, src, rest, names)
+		if data, ok := store.Get(k.keys[i]); ok {
+			k.docs[1+i] = data
+		} else {
+			k.missing = append(k.missing, names...)
+		}
+	}
+	if data, ok := store.Get(k.restKey); ok {
+		k.docs[0] = data
+	} else if len(k.missing) == 0 {
+		k.missing = k.chunks[0] // the rest comes with any part
+	}
+	return k
+}
+
+// restDigest is the digest of what every service evaluates from besides
+// its own declarations: the definitions and every file of the source
+// with every service cut out.
+func (plan *splitPlan) restDigest(src *Source) [32]byte {
+	none := make(map[string]int, len(plan.names))
+	for _, name := range plan.names {
+		none[name] = 1
+	}
+	files := plan.only(src, none, 0)
+	h := sha256.New()
+	add := func(b []byte) {
+		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
+		h.Write(b)
+	}
+	add(Definitions)
+	for _, name := range src.Names {
+		add([]byte(name))
+		add(files[name])
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
+}
+
+// chunkKey is the memo key of a chunk: the rest's digest, and every
+// declaration of its services, with the file it is in.
+func (plan *splitPlan) chunkKey(store memo.Store, src *Source, rest [32]byte, names []string) memo.Key {
+	in := make(map[string]bool, len(names))
+	for _, name := range names {
+		in[name] = true
+	}
+	k := store.NewKey("source chunk").Add(rest[:])
+	for _, d := range plan.decls { // in the order of the files' bytes
+		if in[d.name] {
+			k.AddString(d.file).AddString(d.name).Add(src.Data[d.file][d.start:d.end])
+		}
+	}
+	return k.Key()
+}
+
+// cutServices splits a part's JSON into the rest of the source and its
+// services, each as evaluated.
+func cutServices(doc []byte) ([]byte, map[string]json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &top); err != nil {
+		return nil, nil, err
+	}
+	var services map[string]json.RawMessage
+	if raw, ok := top["services"]; ok {
+		if err := json.Unmarshal(raw, &services); err != nil {
+			return nil, nil, err
+		}
+	}
+	delete(top, "services")
+	rest, err := json.Marshal(top)
+	return rest, services, err
+}
