@@ -80,7 +80,32 @@ func escape(s string) string {
 // becomes one space, so no line break can end the comment and start an
 // assignment.
 func comment(text string) string {
+	if isOneLine(text) {
+		return text
+	}
+	return joinFields(text)
+}
+
+// joinFields is comment without its shortcut for text already on one
+// line.
+func joinFields(text string) string {
 	return strings.Join(strings.FieldsFunc(text, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 	}), " ")
+}
+
+// isOneLine reports whether comment leaves text as it is: printable
+// ASCII with single spaces between words and none around them.
+func isOneLine(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == ' ':
+			if i == 0 || i == len(text)-1 || text[i+1] == ' ' {
+				return false
+			}
+		case c < ' ' || c > '~':
+			return false
+		}
+	}
+	return true
 }

@@ -185,3 +185,31 @@ func TestCommentKeepsSourceTextOnOneLine(t *testing.T) {
 		}
 	}
 }
+
+// comment returns text already on one line as it is; every string of
+// the characters that decide whether it may (spaces, tabs, line
+// breaks, controls, non-ASCII spaces and letters) comes out exactly as
+// the joining of its fields does.
+func TestCommentShortcutIsJoining(t *testing.T) {
+	alphabet := []string{"a", "Z", "1", "#", " ", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\u0085", "\u00a0", "\u2028", "é"}
+	kept := 0
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		if got, want := comment(s), joinFields(s); got != want {
+			t.Errorf("comment(%q) = %q, joining gives %q", s, got, want)
+		}
+		if isOneLine(s) {
+			kept++
+		}
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, depth-1)
+		}
+	}
+	walk("", 4)
+	if kept == 0 {
+		t.Fatal("no string took the shortcut")
+	}
+}

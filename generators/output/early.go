@@ -23,9 +23,13 @@ type writer struct {
 	mu      sync.Mutex // guards stopped and the closing of queue
 	stopped bool
 	done    chan struct{}
-	// early are the files staged so far, by path; only the staging
-	// goroutine writes it until done is closed.
-	early map[string]staged
+	// early are the files staged so far, by path; found are the
+	// outputs read to decide it, by path, and checker the path checks
+	// made then. Only the staging goroutine uses them until done is
+	// closed; commit then takes them over.
+	early   map[string]staged
+	found   map[string]found
+	checker *pathChecker
 }
 
 // staged is a temporary file holding the new contents of an output.
@@ -40,7 +44,8 @@ func (t *Tree) begin() (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}), early: map[string]staged{}}
+	w := &writer{tree: t, unlock: unlock, queue: make(chan []File, 16), done: make(chan struct{}),
+		early: map[string]staged{}, found: map[string]found{}, checker: &pathChecker{tree: t}}
 	go w.stageQueued()
 	return w, nil
 }
@@ -63,18 +68,20 @@ func (w *writer) stage(files []File) {
 // leaves to commit, which reports it.
 func (w *writer) stageQueued() {
 	defer close(w.done)
-	checker := &pathChecker{tree: w.tree}
 	for files := range w.queue {
 		var batch []string
 		for _, f := range files {
-			if f.Path == ManifestPath || checker.check(f.Path) != nil {
+			if f.Path == ManifestPath || w.checker.check(f.Path) != nil {
 				continue
 			}
-			if _, dup := w.early[f.Path]; dup {
+			if _, dup := w.found[f.Path]; dup {
 				continue
 			}
 			old, err := w.tree.read(f.Path)
 			missing := errors.Is(err, fs.ErrNotExist)
+			if err == nil || missing {
+				w.found[f.Path] = found{data: old, err: err}
+			}
 			if !missing && (err != nil || !HasHeader(old) || bytes.Equal(old, f.Data)) {
 				continue
 			}
@@ -106,10 +113,12 @@ func (w *writer) finishStaging() {
 }
 
 // commit makes the disk match files, as Write does, taking the files
-// staged early where their contents are what is written.
+// staged early where their contents are what is written, and comparing
+// with the outputs as staging read them: each output is read once in a
+// run.
 func (w *writer) commit(files []File) ([]Change, error) {
 	w.finishStaging()
-	return w.tree.commit(files, w.early)
+	return w.tree.commit(files, w.early, w.checker, w.found)
 }
 
 // close removes the files staged early that commit did not use (all of

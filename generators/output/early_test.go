@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // temps lists the temporary files under root.
@@ -150,6 +151,62 @@ func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
 		"elsewhere/.portschema-3.tmp": true, "out/.keep.tmp": true} {
 		if _, err := os.Stat(filepath.Join(root, p)); (err == nil) != kept {
 			t.Errorf("%s: kept %v, want %v", p, err == nil, kept)
+		}
+	}
+}
+
+// A write compares each output with the bytes its staging read, so it
+// reads every output once; what it finds must still be what a fresh
+// Plan finds: a file edited by hand is stale and rewritten, an
+// unchanged file keeps its mtime, and an unchanged private file made
+// readable by others is made private again while one already private is
+// left alone.
+func TestStagedWriteComparesWhatStagingRead(t *testing.T) {
+	root := t.TempDir()
+	private := func(f File) File { f.Private = true; return f }
+	files := []File{gen("out/edited.yml", "e: 1\n"), gen("out/same.yml", "s: 1\n"),
+		private(gen("out/env/open.env", "A=\n")), private(gen("out/env/closed.env", "B=\n"))}
+	if _, err := NewTree(root).Write(files); err != nil {
+		t.Fatal(err)
+	}
+	abs := func(rel string) string { return filepath.Join(root, rel) }
+	os.WriteFile(abs("out/edited.yml"), []byte(Header(HashComment)+"e: 2\n"), 0o644)
+	os.Chmod(abs("out/env/open.env"), 0o644)
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for _, f := range files[1:] {
+		os.Chtimes(abs(f.Path), past, past)
+	}
+	w, err := NewTree(root).begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.stage(files[:2])
+	w.stage(files[2:])
+	changes, err := w.commit(files)
+	w.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]ChangeKind{"out/edited.yml": Stale, "out/same.yml": Unchanged,
+		"out/env/open.env": Unchanged, "out/env/closed.env": Unchanged, ManifestPath: Unchanged}
+	for path, kind := range kinds(changes) {
+		if want[path] != kind {
+			t.Errorf("%s: %s, want %s", path, kind, want[path])
+		}
+	}
+	if got := readFile(t, root, "out/edited.yml"); got != string(files[0].Data) {
+		t.Errorf("edited file holds %q after the write", got)
+	}
+	for _, f := range files[1:] {
+		fi, err := os.Stat(abs(f.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.ModTime().Equal(past) {
+			t.Errorf("%s was touched: mtime %v", f.Path, fi.ModTime())
+		}
+		if wantPerm := fs.FileMode(0o600); f.Private && fi.Mode().Perm() != wantPerm {
+			t.Errorf("%s has mode %v, want %v", f.Path, fi.Mode().Perm(), wantPerm)
 		}
 	}
 }

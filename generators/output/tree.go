@@ -93,7 +93,13 @@ func NewTree(root string) *Tree {
 // compares them with the disk. It writes nothing. The manifest is added
 // to files as one more generated file.
 func (t *Tree) Plan(files []File) ([]Change, error) {
-	checker := &pathChecker{tree: t}
+	return t.plan(files, &pathChecker{tree: t}, nil)
+}
+
+// plan is Plan with the path checks and the reads a write already made
+// in this run (see writer.stageQueued): an output found there is
+// compared with the bytes read then rather than read again.
+func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) ([]Change, error) {
 	files, err := t.withManifest(files, checker)
 	if err != nil {
 		return nil, err
@@ -101,7 +107,7 @@ func (t *Tree) Plan(files []File) ([]Change, error) {
 	produced := map[string]bool{}
 	var changes []Change
 	for _, f := range files {
-		old, err := t.read(f.Path)
+		old, err := t.readFound(f.Path, found)
 		c := Change{Path: f.Path, Old: old, New: f.Data, Local: f.Local, Private: f.Private, filled: f.Filled}
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
@@ -166,8 +172,10 @@ func (t *Tree) Write(files []File) ([]Change, error) {
 
 // commit is Write's work once the lock is held; early holds files
 // already staged (see writer.stage), by path.
-func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
-	changes, err := t.Plan(files)
+// found holds the outputs read while staging and checker the paths
+// checked then.
+func (t *Tree) commit(files []File, early map[string]staged, checker *pathChecker, found map[string]found) ([]Change, error) {
+	changes, err := t.plan(files, checker, found)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +193,7 @@ func (t *Tree) commit(files []File, early map[string]staged) ([]Change, error) {
 				removeAll(temps[i:])
 				return nil, fmt.Errorf("writing %s: %w", c.Path, err)
 			}
-		case c.Kind == Unchanged && c.Private:
+		case c.Kind == Unchanged && c.Private && checker.mayBeShared(c.Path):
 			tighten(t.abs(c.Path))
 		case c.Kind == Orphaned:
 			if err := os.Remove(t.abs(c.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -367,13 +375,25 @@ func (t *Tree) readManifest(checker *pathChecker) ([]string, error) {
 
 // pathChecker refuses paths that are absolute, leave the root through
 // "..", or pass through a symbolic link that leads outside the root. It
-// lives for one Plan: it remembers the directories it resolved, as
-// thousands of outputs share a few, but not beyond what it saw on disk
-// during that Plan.
+// lives for one run (a Plan, or a write from its first staged file to
+// its commit, under the lock): it remembers the directories it
+// resolved, as thousands of outputs share a few, but not beyond what it
+// saw on disk during that run.
 type pathChecker struct {
 	tree     *Tree
 	root     string            // the root with symbolic links resolved
 	resolved map[string]string // path -> path with symbolic links resolved
+	// perms are the permission bits of the regular files found on the
+	// way, by path.
+	perms map[string]fs.FileMode
+}
+
+// mayBeShared reports whether the output at rel may be readable by
+// group or others: false only when the check found it a regular file
+// without those bits.
+func (c *pathChecker) mayBeShared(rel string) bool {
+	perm, ok := c.perms[filepath.Join(c.root, filepath.FromSlash(rel))]
+	return !ok || perm&0o077 != 0
 }
 
 func (c *pathChecker) check(rel string) error {
@@ -391,7 +411,7 @@ func (c *pathChecker) check(rel string) error {
 		if err != nil {
 			return err
 		}
-		c.root, c.resolved = root, map[string]string{root: root}
+		c.root, c.resolved, c.perms = root, map[string]string{root: root}, map[string]fs.FileMode{}
 	}
 	// The file, or its deepest existing ancestor: a symlink anywhere on
 	// the way must stay inside the root.
@@ -423,6 +443,9 @@ func (c *pathChecker) resolve(p string) (string, error) {
 	}
 	switch {
 	case err == nil:
+		if fi.Mode().IsRegular() {
+			c.perms[p] = fi.Mode().Perm()
+		}
 		parent, err := c.resolve(filepath.Dir(p))
 		if err != nil {
 			return "", err
@@ -438,6 +461,22 @@ func (c *pathChecker) resolve(p string) (string, error) {
 		return c.resolve(parent)
 	}
 	return "", err
+}
+
+// found is an output as a write read it while staging: its contents,
+// or err, fs.ErrNotExist for a file that was not there.
+type found struct {
+	data []byte
+	err  error
+}
+
+// readFound is read, taking the output from found (which may be nil)
+// if it is there.
+func (t *Tree) readFound(rel string, found map[string]found) ([]byte, error) {
+	if f, ok := found[rel]; ok {
+		return f.data, f.err
+	}
+	return t.read(rel)
 }
 
 func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }

@@ -17,6 +17,14 @@ import (
 // so that ordinary text ("Hono/Bun", "Go (v1.26)") reads unchanged in
 // the generated source that reviewers diff.
 func Inline(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	return escapeText(s)
+}
+
+// escapeText is Inline without its shortcut for plain text.
+func escapeText(s string) string {
 	lines := splitLines(s)
 	var b strings.Builder
 	for i, line := range lines {
@@ -26,6 +34,26 @@ func Inline(s string) string {
 		escapeLine(&b, line, i == 0)
 	}
 	return b.String()
+}
+
+// isPlain reports whether Inline leaves s as it is: one line of
+// printable ASCII that starts with a letter (so it opens no block) and
+// ends with no space, holding no character Inline escapes. Most names
+// and descriptions are, and a table of thousands of rows renders them
+// without a copy.
+func isPlain(s string) bool {
+	if s == "" {
+		return true
+	}
+	if c := s[0] | 0x20; c < 'a' || c > 'z' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '#' || strings.IndexByte(escaped, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Line renders plain text as Inline does, with line breaks as spaces:

@@ -180,3 +180,31 @@ func FuzzCell(f *testing.F) {
 		}
 	})
 }
+
+// Inline returns plain text as it is without escaping it; every string
+// of the characters that decide whether it may (letters, digits, the
+// block markers, the escaped characters, spaces and line breaks, a
+// control and a non-ASCII letter) renders exactly as the escaping does.
+func TestInlineShortcutIsEscaping(t *testing.T) {
+	alphabet := []string{"a", "Z", "1", " ", ".", ")", "#", "-", "+", "=", ">", "|", "\\", "`", "*", "&", "~", "$", "!", "/", "\t", "\n", "\r", "\x00", "\x7f", "é"}
+	plain := 0
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		if got, want := Inline(s), escapeText(s); got != want {
+			t.Errorf("Inline(%q) = %q, escaping gives %q", s, got, want)
+		}
+		if isPlain(s) {
+			plain++
+		}
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, depth-1)
+		}
+	}
+	walk("", 4)
+	if plain == 0 {
+		t.Fatal("no string took the shortcut")
+	}
+}
