@@ -53,10 +53,9 @@ func endsChunk(name string) bool {
 
 // evaluateChunks is evaluate through the memo: it returns the rest of
 // the source's JSON first, then every chunk's services, taking from
-// store every chunk (and the rest) evaluated before from the same
-// bytes, and evaluating the others, in parts, to keep them.
-func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store) ([][]byte, bool) {
-	kept := plan.kept(src, store)
+// store every chunk (and the rest) kept found there, and evaluating the
+// others, in parts, to keep them.
+func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptChunks) ([][]byte, bool) {
 	docs, chunks, keys := kept.docs, kept.chunks, kept.keys
 	if len(kept.missing) == 0 {
 		return docs, true

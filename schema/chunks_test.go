@@ -95,3 +95,50 @@ func TestChunksDependOnNamesAround(t *testing.T) {
 		}
 	}
 }
+
+// The index the files' facts give is the one a walk over every file
+// gives, where files repeat a service, a field as a label and as a
+// value, an unknown top-level field, and write a pattern constraint.
+func TestIndexOfFactsIsTheWalk(t *testing.T) {
+	root := t.TempDir()
+	if err := synthetic.Write(root, 60); err != nil {
+		t.Fatal(err)
+	}
+	extra := map[string]string{
+		"a_extra.cue": "package platform\n\nservices: \"db-00001\": {\n\tdescription: \"first\"\n}\nservics: x: 1\n",
+		"z_extra.cue": "package platform\n\nservices: \"db-00001\": description: \"again\"\nservices: [string]: {}\nservics: x: 2\nbogus: 1\n",
+	}
+	for name, data := range extra {
+		if err := os.WriteFile(filepath.Join(root, SourceDir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	abs, _ := filepath.Abs(root)
+	src, err := readSource(filepath.Join(abs, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := parsePlain(src)
+	want := newPositionIndex(abs, files, shape)
+	facts := make([]fileFacts, len(src.Names))
+	for i, f := range files[1:] {
+		facts[i] = factsOf(abs, f, shape)
+	}
+	got := indexOfFacts(abs, shape, facts)
+	got.files, want.files = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the index of the facts differs from the walk's:\nfacts %+v\nwalk  %+v", got.unknown, want.unknown)
+		for key, ps := range want.entities {
+			if !reflect.DeepEqual(got.entities[key], ps) {
+				t.Errorf("%s: facts %v\nwalk %v", key, got.entities[key], ps)
+			}
+		}
+	}
+	if len(want.definedIn["db-00001"]) != 3 || !want.dynamic || want.unknown["servics"].File != "schema/a_extra.cue" {
+		t.Errorf("the source does not exercise the merge: %v %v %v", want.definedIn["db-00001"], want.dynamic, want.unknown)
+	}
+}

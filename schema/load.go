@@ -120,11 +120,27 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*positionIndex, [][]byte, []string, map[string]bool, error) {
 	var whole memo.Key
 	cached := store.On() && !src.InModule // a module reads files the key does not cover
+	if cached {
+		if ix, docs, ok := evaluateFromFacts(absRoot, src, shape, store); ok {
+			return ix, docs, userFiles(absRoot, src), nil, nil
+		}
+	}
 	if files := parsePlain(src); files != nil {
 		names := sourceNames(absRoot, files)
 		if plan := planSplit(src, files); plan != nil {
 			positions := make(chan *positionIndex, 1)
-			go func(files []*ast.File) { positions <- newPositionIndex(absRoot, files, shape) }(files)
+			go func(files []*ast.File) {
+				if !cached {
+					positions <- newPositionIndex(absRoot, files, shape)
+					return
+				}
+				facts := make([]fileFacts, len(src.Names))
+				for i, f := range files[1:] { // after the definitions, src.Names in order
+					facts[i] = factsOf(absRoot, f, shape)
+				}
+				keepFacts(src, facts, store)
+				positions <- indexOfFacts(absRoot, shape, facts)
+			}(files)
 			docs, ok := plan.evaluate(src, store) // from the same syntax where it can
 			ix := <-positions
 			if ok {
@@ -158,6 +174,44 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*pos
 		store.Put(whole, data)
 	}
 	return ix, [][]byte{data}, names, broken, err
+}
+
+// evaluateFromFacts evaluates a split source parsing only the files
+// the memo holds no facts of (see fileFacts), when little is left to
+// evaluate: the chunks the memo lacks are parsed from their own bytes.
+// It reports false otherwise, and for a source with errors, which the
+// parsing path reports.
+func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Store) (*positionIndex, [][]byte, bool) {
+	if !definitionsSplit() {
+		return nil, nil, false
+	}
+	facts, ok := factsOfSource(absRoot, src, shape, store)
+	if !ok {
+		return nil, nil, false
+	}
+	plan := planOfFacts(src, facts)
+	if plan == nil {
+		return nil, nil, false
+	}
+	kept := plan.kept(src, store)
+	if len(kept.missing) > partSize {
+		return nil, nil, false // parsed once and evaluated from the syntax, cheaper
+	}
+	docs, ok := plan.evaluateChunks(src, store, kept)
+	if !ok {
+		return nil, nil, false
+	}
+	return indexOfFacts(absRoot, shape, facts), docs, true
+}
+
+// userFiles are the source's files relative to the root, sorted.
+func userFiles(absRoot string, src *Source) []string {
+	names := make([]string, len(src.Names))
+	for i, name := range src.Names {
+		names[i] = relPath(absRoot, filepath.Join(src.Dir, name))
+	}
+	sort.Strings(names)
+	return names
 }
 
 // partKey is the memo key of an evaluation of files (the source's, or a

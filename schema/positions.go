@@ -44,6 +44,12 @@ type positionIndex struct {
 	// named entities (a Map: ranges, hosts, services) and which are one
 	// entity each (a Struct: platform, outputs, prometheus).
 	shape *Shape
+	// values, when not nil, are the paths of each entity recorded for a
+	// value rather than a label (see fileIndexOf).
+	values map[string]map[string]bool
+	// order, when not nil, is the order in which the walk first met
+	// unknown fields and services (see fileIndexOf).
+	order *walkOrder
 }
 
 func newPositionIndex(root string, files []*ast.File, shape *Shape) *positionIndex {
@@ -66,6 +72,7 @@ func newPositionIndex(root string, files []*ast.File, shape *Shape) *positionInd
 type cursor struct {
 	depth int
 	top   string
+	key   string    // the entity's key
 	ps    Positions // nil outside an entity
 	rest  string
 }
@@ -77,12 +84,13 @@ func (ix *positionIndex) child(c cursor, elem string) cursor {
 	case c.depth == 0:
 		n.top = elem
 		if ix.topKind(elem) == Struct {
-			n.ps = ix.entityFor(elem)
+			n.key, n.ps = elem, ix.entityFor(elem)
 		}
 	case c.depth == 1 && ix.topKind(c.top) == Map:
-		n.ps = ix.entityFor(c.top + "." + elem)
+		n.key = c.top + "." + elem
+		n.ps = ix.entityFor(n.key)
 	case c.ps != nil:
-		n.ps, n.rest = c.ps, joinElem(c.rest, elem)
+		n.key, n.ps, n.rest = c.key, c.ps, joinElem(c.rest, elem)
 	}
 	return n
 }
@@ -181,6 +189,9 @@ func (ix *positionIndex) walkDecls(decls []ast.Decl, c cursor) {
 						ix.unknown = map[string]Pos{}
 					}
 					ix.unknown[name] = ix.pos(d.Label.Pos())
+					if ix.order != nil {
+						ix.order.unknown = append(ix.order.unknown, name)
+					}
 				}
 			}
 			n := ix.child(c, name)
@@ -249,6 +260,9 @@ func (ix *positionIndex) noteDefinition(service string, pos token.Pos) {
 		ix.definedIn = map[string][]Pos{}
 	}
 	ix.definedIn[service] = append(ix.definedIn[service], at)
+	if ix.order != nil {
+		ix.order.defined = append(ix.order.defined, service)
+	}
 }
 
 // spreadServices warns of every service written in more than one file,
@@ -276,6 +290,12 @@ func (ix *positionIndex) recordValue(c cursor, pos token.Pos) {
 		return
 	}
 	c.ps[c.rest] = ix.pos(pos)
+	if ix.values != nil {
+		if ix.values[c.key] == nil {
+			ix.values[c.key] = map[string]bool{}
+		}
+		ix.values[c.key][c.rest] = true
+	}
 }
 
 func (ix *positionIndex) pos(p token.Pos) Pos {

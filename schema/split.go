@@ -297,29 +297,33 @@ func (plan *splitPlan) refersToFileScope(files []*ast.File) bool {
 		declares[d.file] = true
 	}
 	for _, f := range files {
-		if !declares[filepath.Base(f.Filename)] {
-			continue
-		}
-		for _, u := range f.Unresolved {
-			if !isPackageName(f, u) {
-				return true
-			}
-		}
-		found := false
-		ast.Walk(f, func(n ast.Node) bool {
-			switch x := n.(type) {
-			case *ast.Package:
-				return false // its name is no reference, resolved or not
-			case *ast.Ident:
-				found = found || x.Scope == ast.Node(f)
-			}
-			return !found
-		}, nil)
-		if found {
+		if declares[filepath.Base(f.Filename)] && refersToTopLevel(f) {
 			return true
 		}
 	}
 	return false
+}
+
+// refersToTopLevel reports whether an expression of f refers to a
+// top-level declaration, of f or of another file (see
+// refersToFileScope).
+func refersToTopLevel(f *ast.File) bool {
+	for _, u := range f.Unresolved {
+		if !isPackageName(f, u) {
+			return true
+		}
+	}
+	found := false
+	ast.Walk(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.Package:
+			return false // its name is no reference, resolved or not
+		case *ast.Ident:
+			found = found || x.Scope == ast.Node(f)
+		}
+		return !found
+	}, nil)
+	return found
 }
 
 // isPackageName reports whether id is the name in the package clause
@@ -341,7 +345,7 @@ func isPackageName(f *ast.File, id *ast.Ident) bool {
 // chunks whose bytes changed.
 func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, ok bool) {
 	if store.On() && !src.InModule {
-		return plan.evaluateChunks(src, store)
+		return plan.evaluateChunks(src, store, plan.kept(src, store))
 	}
 	part, parts := partition(plan.names)
 	return plan.evaluateParts(src, part, parts)
