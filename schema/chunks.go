@@ -122,8 +122,12 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
 	k.keys = make([]memo.Key, len(k.chunks))
 	k.docs = make([][]byte, 1+len(k.chunks))
+	decls := make(map[string][]serviceDecl, len(plan.names))
+	for _, d := range plan.decls {
+		decls[d.name] = append(decls[d.name], d)
+	}
 	for i, names := range k.chunks {
-		k.keys[i] = plan.chunkKey(store, src, rest, names)
+		k.keys[i] = chunkKey(store, src, rest, names, decls)
 		if data, ok := store.Get(k.keys[i]); ok {
 			k.docs[1+i] = data
 		} else {
@@ -163,15 +167,12 @@ func (plan *splitPlan) restDigest(src *Source) [32]byte {
 }
 
 // chunkKey is the memo key of a chunk: the rest's digest, and every
-// declaration of its services, with the file it is in.
-func (plan *splitPlan) chunkKey(store memo.Store, src *Source, rest [32]byte, names []string) memo.Key {
-	in := make(map[string]bool, len(names))
-	for _, name := range names {
-		in[name] = true
-	}
+// declaration of its services (decls, by service, in the order of the
+// files' bytes), with the file it is in.
+func chunkKey(store memo.Store, src *Source, rest [32]byte, names []string, decls map[string][]serviceDecl) memo.Key {
 	k := store.NewKey("source chunk").Add(rest[:])
-	for _, d := range plan.decls { // in the order of the files' bytes
-		if in[d.name] {
+	for _, name := range names {
+		for _, d := range decls[name] {
 			k.AddString(d.file).AddString(d.name).Add(src.Data[d.file][d.start:d.end])
 		}
 	}
