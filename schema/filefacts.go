@@ -263,14 +263,7 @@ func planOfFacts(src *Source, facts []fileFacts) *splitPlan {
 			plan.decls = append(plan.decls, serviceDecl{file: src.Names[i], name: d.Name, start: d.Start, end: d.End})
 		}
 	}
-	seen := map[string]bool{}
-	for _, d := range plan.decls {
-		if !seen[d.name] {
-			seen[d.name] = true
-			plan.names = append(plan.names, d.name)
-		}
-	}
-	sort.Strings(plan.names)
+	plan.nameServices()
 	if len(plan.names) < splitAt {
 		return nil
 	}

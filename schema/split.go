@@ -169,6 +169,13 @@ func planParts(files []*ast.File) *splitPlan {
 			return nil
 		}
 	}
+	plan.nameServices()
+	return plan
+}
+
+// nameServices sets the plan's names: the services its declarations
+// declare, each once, sorted.
+func (plan *splitPlan) nameServices() {
 	seen := map[string]bool{}
 	for _, d := range plan.decls {
 		if !seen[d.name] {
@@ -177,7 +184,6 @@ func planParts(files []*ast.File) *splitPlan {
 		}
 	}
 	sort.Strings(plan.names)
-	return plan
 }
 
 // addTopLevel accepts one top-level declaration of a user file, noting
