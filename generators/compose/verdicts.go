@@ -46,6 +46,8 @@ type hostVerdicts struct {
 	// envs are the validation environments of the pending services'
 	// own documents.
 	envs []map[string]string
+	// casts is the loader's cast table the environments are made with.
+	casts *castTable
 }
 
 // envOf is the validation environment of a chunk's document, read
@@ -54,7 +56,7 @@ func (hv *hostVerdicts) envOf(doc map[string]any) map[string]string {
 	if hv == nil {
 		return nil
 	}
-	return validationEnv(doc)
+	return validationEnv(doc, hv.casts)
 }
 
 // sameEnv reports whether a chunk's environment gives the variables the
@@ -74,7 +76,7 @@ func (hv *hostVerdicts) sameEnv(i int, env map[string]string) bool {
 // pending returns the services of a host compose-go has not accepted
 // before, in the host's order, and what accepted needs to record the
 // loader's verdicts; with the memo off, every service.
-func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Service, *hostVerdicts) {
+func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable) ([]*schema.Service, *hostVerdicts) {
 	if !vs.store.On() {
 		return h.Services, nil
 	}
@@ -85,6 +87,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 	hv := &hostVerdicts{
 		entry: vs.store.NewKey(verdictStep + " host").AddString(OutputPath(h)).AddString(h.Compose.Project).Key(),
 		known: map[[32]byte]bool{},
+		casts: casts,
 	}
 	if data, ok := vs.store.Get(hv.entry); ok {
 		for _, id := range memo.SplitIDs(data) {
@@ -104,7 +107,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 		if !hv.known[k.ID()] {
 			services = append(services, s)
 			hv.pending = append(hv.pending, i)
-			hv.envs = append(hv.envs, validationEnv(userDocument(h, own)))
+			hv.envs = append(hv.envs, validationEnv(userDocument(h, own), casts))
 		}
 	}
 	return services, hv
