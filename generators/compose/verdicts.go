@@ -1,18 +1,16 @@
 package compose
 
 import (
-	"encoding/json"
-
 	"portschema/schema"
 	"portschema/schema/memo"
 )
 
 // verdicts remember, in the memo, which services of a host compose-go's
-// loader accepted. A service's verdict is the digest of every byte the
-// loader read for it: the output file's name, the project's name, the
-// host's top-level blocks, and the blocks of the service and of every
-// service it refers to (see withReferenced), so that any change to any
-// of them asks the loader again. Only acceptances are kept: a rejected
+// loader accepted. A service's verdict is the digest of everything the
+// loader read for it (see appendBlock): the output file's name, the
+// project's name, the host's top-level blocks, and the blocks of the
+// service and of every service it refers to (see withReferenced), so
+// that any change to any of them asks the loader again. Only acceptances are kept: a rejected
 // block is loaded again for its diagnostics (see diagnose), as on a
 // first run.
 //
@@ -34,7 +32,7 @@ type verdicts struct {
 
 // verdictStep names the verdicts in the memo, and the format of the
 // bytes their digests are made of.
-const verdictStep = "compose-go accepts v1"
+const verdictStep = "compose-go accepts v2"
 
 // hostVerdicts is what validate needs of a host's verdicts: its entry,
 // the digests it held, and the digest of every service to load.
@@ -80,8 +78,8 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable)
 	if !vs.store.On() {
 		return h.Services, nil
 	}
-	top, err := json.Marshal(userDocument(h, nil))
-	if err != nil {
+	top, ok := appendBlock(nil, userDocument(h, nil))
+	if !ok {
 		return h.Services, nil
 	}
 	hv := &hostVerdicts{
@@ -95,10 +93,10 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable)
 		}
 	}
 	var services []*schema.Service
+	var blocks []byte // reused: the key builder copies what it is given
 	for i, s := range h.Services {
 		own := withReferenced(p, h, []*schema.Service{s})
-		blocks, err := json.Marshal(own)
-		if err != nil {
+		if blocks, ok = appendBlock(blocks[:0], own); !ok {
 			return h.Services, nil
 		}
 		k := vs.store.NewKey(verdictStep).AddString(OutputPath(h)).AddString(h.Compose.Project).
