@@ -128,3 +128,15 @@ func (p castPath) cast() (cast interp.Cast, found, ambiguous bool) {
 	}
 	return cast, found, false
 }
+
+// casts is the cast of every pattern that matches the path: none, one,
+// or, where patterns overlap, each the loader might apply.
+func (p castPath) casts() []interp.Cast {
+	var out []interp.Cast
+	for _, n := range p.nodes {
+		if n.cast != nil {
+			out = append(out, n.cast)
+		}
+	}
+	return out
+}

@@ -76,10 +76,10 @@ services:
     ports: [{target: "${PORT}", published: "${PUBLISHED:-3001}"}]
     healthcheck: {retries: "${RETRIES:-3}"}
 `, true},
-	{"a stand-in that is no boolean", `
+	{"a boolean read from a variable", `
 services:
-  web: {image: app, read_only: "${READ_ONLY}"}
-`, false},
+  web: {image: app, read_only: "${READ_ONLY}", tty: "${TTY:-false}"}
+`, true},
 	{"values that fail to cast", `
 services:
   web: {image: app, cpus: lots, scale: "1.5"}
@@ -191,7 +191,7 @@ func TestInterpolatingFirstIsTheLoadersInterpolation(t *testing.T) {
 func sameAsTheLoader(t *testing.T, name string, h *schema.Host, doc map[string]any, casts *castTable) bool {
 	t.Helper()
 	fast, plain := passThrough(doc).(map[string]any), passThrough(doc).(map[string]any)
-	fastEnv, plainEnv := validationEnv(fast), validationEnv(plain)
+	fastEnv, plainEnv := validationEnv(fast, casts), validationEnv(plain, casts)
 	withDefaultNetwork(fast)
 	withDefaultNetwork(plain)
 

@@ -59,7 +59,7 @@ func newValidator() *validator {
 // Only the services without a verdict are loaded; each chunk the loader
 // accepts gives its services theirs (see verdicts).
 func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
-	services, known := v.verdicts.pending(p, h)
+	services, known := v.verdicts.pending(p, h, v.casts)
 	chunks := (len(services) + v.chunkSize - 1) / v.chunkSize
 	errs := make([]error, chunks)
 	accepted := make([]bool, len(services))
@@ -173,7 +173,7 @@ func loadProject(h *schema.Host, doc map[string]any) (*types.Project, error) {
 // interpolated in its validation environment (see validationEnv):
 // compose decides what some values are only after it interpolates.
 func (v *validator) checkProject(h *schema.Host, doc map[string]any) error {
-	env := validationEnv(doc)
+	env := validationEnv(doc, v.casts)
 	withDefaultNetwork(doc)
 	_, err := loadInterpolated(h, doc, env, v.casts)
 	return err

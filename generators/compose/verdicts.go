@@ -1,18 +1,16 @@
 package compose
 
 import (
-	"encoding/json"
-
 	"portschema/schema"
 	"portschema/schema/memo"
 )
 
 // verdicts remember, in the memo, which services of a host compose-go's
-// loader accepted. A service's verdict is the digest of every byte the
-// loader read for it: the output file's name, the project's name, the
-// host's top-level blocks, and the blocks of the service and of every
-// service it refers to (see withReferenced), so that any change to any
-// of them asks the loader again. Only acceptances are kept: a rejected
+// loader accepted. A service's verdict is the digest of everything the
+// loader read for it (see appendBlock): the output file's name, the
+// project's name, the host's top-level blocks, and the blocks of the
+// service and of every service it refers to (see withReferenced), so
+// that any change to any of them asks the loader again. Only acceptances are kept: a rejected
 // block is loaded again for its diagnostics (see diagnose), as on a
 // first run.
 //
@@ -34,7 +32,7 @@ type verdicts struct {
 
 // verdictStep names the verdicts in the memo, and the format of the
 // bytes their digests are made of.
-const verdictStep = "compose-go accepts v1"
+const verdictStep = "compose-go accepts v2"
 
 // hostVerdicts is what validate needs of a host's verdicts: its entry,
 // the digests it held, and the digest of every service to load.
@@ -46,6 +44,8 @@ type hostVerdicts struct {
 	// envs are the validation environments of the pending services'
 	// own documents.
 	envs []map[string]string
+	// casts is the loader's cast table the environments are made with.
+	casts *castTable
 }
 
 // envOf is the validation environment of a chunk's document, read
@@ -54,7 +54,7 @@ func (hv *hostVerdicts) envOf(doc map[string]any) map[string]string {
 	if hv == nil {
 		return nil
 	}
-	return validationEnv(doc)
+	return validationEnv(doc, hv.casts)
 }
 
 // sameEnv reports whether a chunk's environment gives the variables the
@@ -74,17 +74,18 @@ func (hv *hostVerdicts) sameEnv(i int, env map[string]string) bool {
 // pending returns the services of a host compose-go has not accepted
 // before, in the host's order, and what accepted needs to record the
 // loader's verdicts; with the memo off, every service.
-func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Service, *hostVerdicts) {
+func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable) ([]*schema.Service, *hostVerdicts) {
 	if !vs.store.On() {
 		return h.Services, nil
 	}
-	top, err := json.Marshal(userDocument(h, nil))
-	if err != nil {
+	top, ok := appendBlock(nil, userDocument(h, nil))
+	if !ok {
 		return h.Services, nil
 	}
 	hv := &hostVerdicts{
 		entry: vs.store.NewKey(verdictStep + " host").AddString(OutputPath(h)).AddString(h.Compose.Project).Key(),
 		known: map[[32]byte]bool{},
+		casts: casts,
 	}
 	if data, ok := vs.store.Get(hv.entry); ok {
 		for _, id := range memo.SplitIDs(data) {
@@ -92,10 +93,10 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 		}
 	}
 	var services []*schema.Service
+	var blocks []byte // reused: the key builder copies what it is given
 	for i, s := range h.Services {
 		own := withReferenced(p, h, []*schema.Service{s})
-		blocks, err := json.Marshal(own)
-		if err != nil {
+		if blocks, ok = appendBlock(blocks[:0], own); !ok {
 			return h.Services, nil
 		}
 		k := vs.store.NewKey(verdictStep).AddString(OutputPath(h)).AddString(h.Compose.Project).
@@ -104,7 +105,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host) ([]*schema.Servic
 		if !hv.known[k.ID()] {
 			services = append(services, s)
 			hv.pending = append(hv.pending, i)
-			hv.envs = append(hv.envs, validationEnv(userDocument(h, own)))
+			hv.envs = append(hv.envs, validationEnv(userDocument(h, own), casts))
 		}
 	}
 	return services, hv

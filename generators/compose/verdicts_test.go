@@ -19,7 +19,7 @@ func verdictsOf(t *testing.T, p *schema.Platform, dir string) ([]string, int) {
 	v := newValidator()
 	v.verdicts = verdicts{store: memo.At(dir, "tool A")}
 	h := p.Host(p.Service("e").Host)
-	pending, _ := v.verdicts.pending(p, h)
+	pending, _ := v.verdicts.pending(p, h, v.casts)
 	var got []string
 	switch err := v.validate(p, h).(type) {
 	case nil:
