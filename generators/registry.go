@@ -20,7 +20,7 @@ func All() []Generator {
 		{Name: "compose", Generate: compose.Generate, Check: compose.Check},
 		{Name: "prometheus", Generate: prometheus.Generate, Check: prometheus.Check},
 		{Name: "cloudflared", Generate: cloudflared.Generate, Check: cloudflared.Check},
-		{Name: "env", Generate: env.Generate, Check: env.Check},
+		preparedGenerator("env", env.Prepare),
 		{Name: "alerts", Generate: alerts.Generate, Check: alerts.Check},
 		{Name: "promtail", Generate: promtail.Generate, Check: promtail.Check},
 		{Name: "urldoc", Generate: urldoc.Generate},
