@@ -9,6 +9,8 @@
 package generators
 
 import (
+	"os"
+
 	"portschema/generators/output"
 	"portschema/schema"
 )
@@ -28,4 +30,54 @@ type Generator struct {
 	// reads the files besides the source that its rules check (alert
 	// rules); an error is an I/O problem, not the source's.
 	Check func(p *schema.Platform, read output.Read) (schema.Diagnostics, error)
+	// Prepare, if set, stands for Check and Generate together, for an
+	// output whose rules and files come from the same costly work (the
+	// .env documents, the tunnel configurations): it does that work once
+	// per run and returns it, with the problems Check would report (on
+	// the same models Check runs on). A run asks the result for its
+	// files only when it generates and no problem is an error. Check and
+	// Generate are then its two halves, for callers that need one.
+	Prepare func(p *schema.Platform, read output.Read) (Prepared, error)
 }
+
+// Prepared is an output's work on one model, done once: the problems
+// its rules found, and its files rendered from the same work.
+type Prepared interface {
+	// Diagnostics are the problems Check reports.
+	Diagnostics() schema.Diagnostics
+	// Files are what Generate returns; it is called only on a source
+	// whose Diagnostics hold no error.
+	Files() ([]output.File, error)
+}
+
+// preparedGenerator is the Generator of an output that prepares its work once:
+// prepare, the output package's own function returning its own type,
+// stands for Check and Generate (see Generator.Prepare).
+func preparedGenerator[P Prepared](name string, prepare func(*schema.Platform, output.Read) (P, error)) Generator {
+	g := Generator{Name: name}
+	g.Prepare = func(p *schema.Platform, read output.Read) (Prepared, error) {
+		return prepare(p, read)
+	}
+	g.Check = func(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
+		w, err := g.Prepare(p, read)
+		if err != nil {
+			return nil, err
+		}
+		return w.Diagnostics(), nil
+	}
+	g.Generate = func(p *schema.Platform) ([]output.File, error) {
+		w, err := g.Prepare(p, noFiles)
+		if err != nil {
+			return nil, err
+		}
+		if errs := errorsOf(w.Diagnostics()); len(errs) > 0 {
+			return nil, errs
+		}
+		return w.Files()
+	}
+	return g
+}
+
+// noFiles is the read of a Generate, which reads no file besides the
+// source: every file is missing.
+func noFiles(string) ([]byte, error) { return nil, os.ErrNotExist }

@@ -18,9 +18,9 @@ func All() []Generator {
 	return []Generator{
 		{Name: "portdoc", Generate: portdoc.Generate},
 		{Name: "compose", Generate: compose.Generate, Check: compose.Check},
-		{Name: "prometheus", Generate: prometheus.Generate, Check: prometheus.Check},
-		{Name: "cloudflared", Generate: cloudflared.Generate, Check: cloudflared.Check},
-		{Name: "env", Generate: env.Generate, Check: env.Check},
+		preparedGenerator("prometheus", prometheus.Prepare),
+		preparedGenerator("cloudflared", cloudflared.Prepare),
+		preparedGenerator("env", env.Prepare),
 		{Name: "alerts", Generate: alerts.Generate, Check: alerts.Check},
 		{Name: "promtail", Generate: promtail.Generate, Check: promtail.Check},
 		{Name: "urldoc", Generate: urldoc.Generate},

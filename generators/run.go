@@ -79,18 +79,15 @@ func run(gens []Generator, p *schema.Platform, generate bool, read output.Read, 
 
 // runOne is one generator's part of run.
 func runOne(g Generator, p *schema.Platform, generate bool, read output.Read, ready func([]output.File)) ([]output.File, schema.Diagnostics, error) {
-	var diags schema.Diagnostics
-	if g.Check != nil {
-		ds, err := g.Check(p, read)
-		if err != nil {
-			return nil, nil, err
-		}
-		diags = ds
+	w, err := prepare(g, p, read)
+	if err != nil {
+		return nil, nil, err
 	}
+	diags := w.Diagnostics()
 	if !generate || diags.Errors() > 0 {
 		return nil, diags, nil
 	}
-	files, err := g.Generate(p)
+	files, err := w.Files()
 	var ds schema.Diagnostics
 	switch {
 	case errors.As(err, &ds):
@@ -103,6 +100,33 @@ func runOne(g Generator, p *schema.Platform, generate bool, read output.Read, re
 	}
 	return files, diags, nil
 }
+
+// prepare is g's work on p: its Prepare, or its Check, with its
+// Generate to follow.
+func prepare(g Generator, p *schema.Platform, read output.Read) (Prepared, error) {
+	if g.Prepare != nil {
+		return g.Prepare(p, read)
+	}
+	w := checked{generate: func() ([]output.File, error) { return g.Generate(p) }}
+	if g.Check != nil {
+		ds, err := g.Check(p, read)
+		if err != nil {
+			return nil, err
+		}
+		w.diags = ds
+	}
+	return w, nil
+}
+
+// checked is the work of a generator with a separate Check and
+// Generate: Check's problems, and Generate yet to run.
+type checked struct {
+	diags    schema.Diagnostics
+	generate func() ([]output.File, error)
+}
+
+func (c checked) Diagnostics() schema.Diagnostics { return c.diags }
+func (c checked) Files() ([]output.File, error)   { return c.generate() }
 
 // errorsOf are the errors among diagnostics, or nil.
 func errorsOf(ds schema.Diagnostics) schema.Diagnostics {

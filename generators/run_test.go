@@ -191,3 +191,64 @@ func TestBuildEndings(t *testing.T) {
 		t.Errorf("a broken source: %v, %+v", err, res)
 	}
 }
+
+// countedWork is an output's prepared work that counts how often it is
+// prepared and rendered.
+type countedWork struct {
+	name     string
+	diags    schema.Diagnostics
+	rendered *atomic.Int32
+}
+
+func (w countedWork) Diagnostics() schema.Diagnostics { return w.diags }
+func (w countedWork) Files() ([]output.File, error) {
+	w.rendered.Add(1)
+	return []output.File{{Path: "out/" + w.name}}, nil
+}
+
+// counted is a prepared generator that reports an error at line (if
+// not 0), counting its preparations and renderings.
+func counted(name string, line int, prepared, rendered *atomic.Int32) Generator {
+	return preparedGenerator(name, func(*schema.Platform, output.Read) (countedWork, error) {
+		prepared.Add(1)
+		w := countedWork{name: name, rendered: rendered}
+		if line > 0 {
+			w.diags.Errorf(schema.Pos{File: "schema/x.cue", Line: line, Col: 1}, nil, "%s objects", name)
+		}
+		return w, nil
+	})
+}
+
+// A prepared output does its work once per run, whether the run only
+// checks or also generates, and renders its files only when no
+// problem is an error; its Check and Generate halves behave as a
+// generator's own.
+func TestPreparedWorkIsDoneOncePerRun(t *testing.T) {
+	p, _ := load(t, map[string]string{"schema/a.cue": source})
+	for _, tc := range []struct {
+		line               int
+		generate           bool
+		rendered, files, n int
+	}{
+		{0, true, 1, 1, 0}, {0, false, 0, 0, 0}, {4, true, 0, 0, 1}, {4, false, 0, 0, 1},
+	} {
+		var prepared, rendered atomic.Int32
+		files, ds, err := run([]Generator{counted("x", tc.line, &prepared, &rendered)}, p, tc.generate, nil, nil)
+		if err != nil || prepared.Load() != 1 || rendered.Load() != int32(tc.rendered) || len(files) != tc.files || len(ds) != tc.n {
+			t.Errorf("%+v: prepared %d, rendered %d, files %v, diagnostics %v, error %v",
+				tc, prepared.Load(), rendered.Load(), files, ds, err)
+		}
+	}
+	var prepared, rendered atomic.Int32
+	g := counted("x", 4, &prepared, &rendered)
+	if ds, err := g.Check(p, nil); err != nil || len(ds) != 1 {
+		t.Errorf("Check: %v %v", ds, err)
+	}
+	var errs schema.Diagnostics
+	if files, err := g.Generate(p); files != nil || !errors.As(err, &errs) || len(errs) != 1 || rendered.Load() != 0 {
+		t.Errorf("Generate of a source with an error: %v %v, rendered %d", files, err, rendered.Load())
+	}
+	if files, err := counted("y", 0, &prepared, &rendered).Generate(p); err != nil || len(files) != 1 {
+		t.Errorf("Generate: %v %v", files, err)
+	}
+}

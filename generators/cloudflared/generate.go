@@ -40,30 +40,61 @@ func OutputPath(h *schema.Host) string {
 	return "out/cloudflared-" + h.Name + ".yml"
 }
 
-// Check reports the source's problems that only a tunnel has (a public
-// hostname no tunnel can route, a rule that hides another, an origin
-// setting cloudflared rejects), in the same run as every other rule.
-func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
-	_, _, diags := configsOf(p)
-	return diags, nil
+// Plan is the tunnel configurations of one model, worked out once
+// per run: both the rules (Check) and the files (Files) need them.
+type Plan struct {
+	tunnels []*schema.Host
+	cfgs    []*config // one per tunnel host
+	diags   schema.Diagnostics
 }
 
-// Generate returns one file per tunnel. Problems in the source come
-// back as schema.Diagnostics at the offending value.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	tunnels, cfgs, diags := configsOf(p)
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
+// Prepare works out the configuration of every tunnel of p.
+func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
+	w := &Plan{}
+	w.tunnels, w.cfgs, w.diags = configsOf(p)
+	return w, nil
+}
+
+// Diagnostics are the source's problems that only a tunnel has (a
+// public hostname no tunnel can route, a rule that hides another, an
+// origin setting cloudflared rejects), reported in the same run as
+// every other rule.
+func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
+
+// Files returns one file per tunnel, for a source whose Diagnostics
+// hold no error.
+func (w *Plan) Files() ([]output.File, error) {
 	var files []output.File
-	for i, h := range tunnels {
-		data, err := cfgs[i].marshal()
+	for i, h := range w.tunnels {
+		data, err := w.cfgs[i].marshal()
 		if err != nil {
 			return nil, fmt.Errorf("cloudflared: host %s: %w", h.Name, err)
 		}
 		files = append(files, output.File{Path: OutputPath(h), Data: data})
 	}
 	return files, nil
+}
+
+// Check reports the problems Plan.Diagnostics holds.
+func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
+	w, err := Prepare(p, read)
+	if err != nil {
+		return nil, err
+	}
+	return w.Diagnostics(), nil
+}
+
+// Generate returns one file per tunnel. Problems in the source come
+// back as schema.Diagnostics at the offending value.
+func Generate(p *schema.Platform) ([]output.File, error) {
+	w, err := Prepare(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(w.diags) > 0 {
+		return nil, w.diags.Sort()
+	}
+	return w.Files()
 }
 
 // configsOf is every tunnel host and its configuration, in the order

@@ -18,47 +18,74 @@
 package env
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"sort"
-	"text/template"
 
 	"portschema/generators/output"
 	"portschema/schema"
-	"portschema/templates"
 )
 
 // TemplateName is the template both outputs render.
 const TemplateName = "env.tmpl"
 
-// Check reports the source's problems that only the .env files have (a
-// need a laptop cannot reach, a need password read from a variable that
-// holds something else), in
-// the same run as every other rule.
-func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
-	var diags schema.Diagnostics
-	for _, s := range p.Services {
-		_, ds := serviceDocument(p, s)
-		diags = append(diags, ds...)
+// Plan is the dotenv files of one model, worked out once per run:
+// every service's document, with the problems found on the way, which
+// both the rules (Check) and the files (Files) need.
+type Plan struct {
+	p     *schema.Platform
+	docs  []document // one per service, in p.Services' order
+	diags schema.Diagnostics
+}
+
+// Prepare works out the documents of every service of p.
+func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
+	w := &Plan{p: p, docs: make([]document, len(p.Services))}
+	for i, s := range p.Services {
+		var ds schema.Diagnostics
+		w.docs[i], ds = serviceDocument(p, s)
+		w.diags = append(w.diags, ds...)
 	}
-	return diags, nil
+	return w, nil
+}
+
+// Diagnostics are the source's problems that only the .env files have
+// (a need a laptop cannot reach, a need password read from a variable
+// that holds something else), reported in the same run as every other
+// rule.
+func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
+
+// Check reports the problems Plan.Diagnostics holds.
+func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
+	w, err := Prepare(p, read)
+	if err != nil {
+		return nil, err
+	}
+	return w.Diagnostics(), nil
 }
 
 // Generate returns every service's .env files and every compose host's
 // secrets template. Problems in the source come back as
 // schema.Diagnostics at the offending value.
 func Generate(p *schema.Platform) ([]output.File, error) {
-	tmpl, err := parseTemplate()
+	w, err := Prepare(p, nil)
 	if err != nil {
 		return nil, err
 	}
+	if len(w.diags) > 0 {
+		return nil, w.diags.Sort()
+	}
+	return w.Files()
+}
+
+// Files renders every service's .env files and every compose host's
+// secrets template, for a source whose Diagnostics hold no error.
+func (w *Plan) Files() ([]output.File, error) {
+	p := w.p
 	var files []output.File
-	var diags schema.Diagnostics
-	for _, s := range p.Services {
-		doc, ds := serviceDocument(p, s)
-		diags = append(diags, ds...)
-		data, err := render(tmpl, doc)
+	for i, s := range p.Services {
+		doc := w.docs[i]
+		data, err := render(doc)
 		if err != nil {
 			return nil, fmt.Errorf("env: %s: %w", s.Name, err)
 		}
@@ -76,22 +103,19 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 		if h.Compose == nil {
 			continue
 		}
-		data, err := render(tmpl, secretsDocument(p, h))
+		data, err := render(secretsDocument(p, h))
 		if err != nil {
 			return nil, fmt.Errorf("env: secrets of host %s: %w", h.Name, err)
 		}
 		files = append(files, output.File{Path: SecretsPath(h), Data: data, Private: true})
 	}
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
 	return files, nil
 }
 
-// document is what env.tmpl renders: comment lines about the file, then
-// sections of assignments, each under its title.
+// document is a dotenv file as the generator works it out: comment
+// lines about the file, then sections of assignments, each under its
+// title. Its text is raw; render readies it for env.tmpl.
 type document struct {
-	Header   string
 	About    []string
 	Sections []section
 }
@@ -130,26 +154,6 @@ func (d *document) names(title string) []string {
 		}
 	}
 	return out
-}
-
-func parseTemplate() (*template.Template, error) {
-	t, err := template.New(TemplateName).Funcs(template.FuncMap{
-		"comment": comment,
-		"dotenv":  quoteValue,
-	}).ParseFS(templates.FS, "env/"+TemplateName)
-	if err != nil {
-		return nil, fmt.Errorf("env: %w", err)
-	}
-	return t, nil
-}
-
-func render(t *template.Template, doc document) ([]byte, error) {
-	doc.Header = output.Header(output.HashComment)
-	var b bytes.Buffer
-	if err := t.Execute(&b, doc); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 func literal(text string) schema.SecretURL { return schema.SecretURL{Head: text} }

@@ -9,9 +9,10 @@
 //
 // Generate is pure: it builds a typed Doc from the model (Build) and
 // renders it with the embedded template portdoc.md.tmpl. Every text that
-// comes from the source is escaped by the template's functions, so a
-// description holding `|`, a line break or `<script>` cannot break a
-// table or inject HTML.
+// comes from the source is escaped, the cells of table rows before the
+// template runs (see escapedRows), every other text by the template's
+// functions, so a description holding `|`, a line break or `<script>`
+// cannot break a table or inject HTML.
 package portdoc
 
 import (
@@ -31,7 +32,6 @@ const TemplateName = "portdoc.md.tmpl"
 
 // funcs are the template's escaping helpers. They are pure.
 var funcs = template.FuncMap{
-	"cell":   Cell,
 	"inline": Inline,
 	"line":   Line,
 	"code":   Code,
@@ -70,7 +70,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 func Render(d Doc) ([]byte, error) {
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
-	if err := tmpl().Execute(&buf, d); err != nil {
+	if err := tmpl().Execute(&buf, escapedRows(d)); err != nil {
 		return nil, fmt.Errorf("portdoc: %w", err)
 	}
 	return buf.Bytes(), nil

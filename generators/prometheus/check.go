@@ -9,6 +9,50 @@ import (
 	"portschema/schema"
 )
 
+// Plan is Prometheus' part of one model, worked out once per run:
+// the configuration, which both the rules (Check's alert checks need
+// its job names) and the file need, and the problems found.
+type Plan struct {
+	path  string
+	cfg   *config // nil without a prometheus block
+	diags schema.Diagnostics
+}
+
+// Prepare checks the source as Check says, building the configuration
+// on the way; read reads the alert rule files the source names.
+func Prepare(p *schema.Platform, read output.Read) (*Plan, error) {
+	w := &Plan{path: p.Outputs.Prometheus}
+	ds := checkMetrics(p)
+	var jobs []string
+	if p.Prometheus != nil {
+		cfg, built := build(p)
+		ds = append(ds, built...)
+		w.cfg, jobs = cfg, jobNames(cfg)
+	}
+	alerts, err := checkAlerts(p, jobs, read)
+	if err != nil {
+		return nil, err
+	}
+	w.diags = append(ds, alerts...).Sort()
+	return w, nil
+}
+
+// Diagnostics are the problems Check reports.
+func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
+
+// Files is prometheus.yml, or nothing when the source has no prometheus
+// block, for a source whose Diagnostics hold no error.
+func (w *Plan) Files() ([]output.File, error) {
+	if w.cfg == nil {
+		return nil, nil
+	}
+	data, err := w.cfg.marshal()
+	if err != nil {
+		return nil, fmt.Errorf("prometheus: %w", err)
+	}
+	return []output.File{{Path: w.path, Data: data}}, nil
+}
+
 // Check reports what Prometheus makes of the source: metrics declared
 // without a prometheus block or on a port the service lacks, a scrape
 // job defined twice, probes of unknown jobs or of services without a
@@ -18,18 +62,11 @@ import (
 // configuration lacks (see checkAlerts); read reads those files.
 // Generate relies on a source that passes it.
 func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
-	ds := checkMetrics(p)
-	var jobs []string
-	if p.Prometheus != nil {
-		cfg, built := build(p)
-		ds = append(ds, built...)
-		jobs = jobNames(cfg)
-	}
-	alerts, err := checkAlerts(p, jobs, read)
+	w, err := Prepare(p, read)
 	if err != nil {
 		return nil, err
 	}
-	return append(ds, alerts...).Sort(), nil
+	return w.Diagnostics(), nil
 }
 
 // checkMetrics: metrics need a prometheus block and a port of the

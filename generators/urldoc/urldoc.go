@@ -13,7 +13,8 @@
 // hostname, a host reached by nobody) the cell says so.
 //
 // Generate is pure: Build computes a typed Doc, the embedded template
-// urldoc.md.tmpl renders it, escaping every text from the source.
+// urldoc.md.tmpl renders it, escaping every text from the source (the
+// cells of its tables before it runs, see pageOf).
 package urldoc
 
 import (
@@ -38,7 +39,7 @@ const DefaultPath = "out/URL_SCHEMA.md"
 // tmpl is parsed once, when first used (see portdoc's).
 var tmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New(TemplateName).
-		Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code, "urls": urlsCell}).
+		Funcs(template.FuncMap{"cell": portdoc.Cell, "line": portdoc.Line, "code": portdoc.Code}).
 		Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
 })
 
@@ -47,7 +48,7 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	d := Build(p)
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
-	if err := tmpl().Execute(&buf, d); err != nil {
+	if err := tmpl().Execute(&buf, pageOf(d)); err != nil {
 		return nil, fmt.Errorf("urldoc: %w", err)
 	}
 	path := p.Outputs.URLDoc
@@ -71,4 +72,39 @@ func urlsCell(c Cell) string {
 		}
 	}
 	return strings.Join(parts, "<br>")
+}
+
+// page is the Doc as the template reads it: the tables' rows with
+// every cell already rendered, so that a table of thousands of rows
+// costs the template no function call per cell.
+type page struct {
+	Doc
+	Hosts []pageHost
+}
+
+type pageHost struct {
+	Name, Title string
+	Rows        []pageRow
+}
+
+// pageRow is a row's port (Cell) and its cells (urlsCell), final.
+type pageRow struct {
+	Port  string
+	Cells []string
+}
+
+func pageOf(d Doc) page {
+	pg := page{Doc: d, Hosts: make([]pageHost, len(d.Hosts))}
+	for i, h := range d.Hosts {
+		rows := make([]pageRow, len(h.Rows))
+		for k, r := range h.Rows {
+			cells := make([]string, len(r.Cells))
+			for c, cell := range r.Cells {
+				cells[c] = urlsCell(cell)
+			}
+			rows[k] = pageRow{Port: portdoc.Cell(r.Port), Cells: cells}
+		}
+		pg.Hosts[i] = pageHost{Name: h.Name, Title: h.Title, Rows: rows}
+	}
+	return pg
 }

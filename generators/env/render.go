@@ -1,0 +1,74 @@
+package env
+
+import (
+	"bytes"
+	"sync"
+	"text/template"
+
+	"portschema/generators/output"
+	"portschema/templates"
+)
+
+// tmpl is parsed once, when first used, so that a command that renders
+// nothing does not pay for it; executing a parsed template is safe for
+// concurrent use and never changes it.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New(TemplateName).Option("missingkey=error").
+		ParseFS(templates.FS, "env/"+TemplateName))
+})
+
+// page is what env.tmpl renders: a document whose every text is final,
+// comment lines kept on one line (comment) and values quoted for dotenv
+// (quoteValue). The template only lays the texts out, so a file of
+// thousands of lines costs no call through reflection per line.
+type page struct {
+	Header   string
+	About    []string
+	Sections []pageSection
+}
+
+type pageSection struct {
+	Title string
+	Vars  []pageVar
+}
+
+// pageVar is one `Name=Value` line under its comment lines.
+type pageVar struct {
+	Name, Value string
+	Comments    []string
+}
+
+// pageOf readies a document's texts for the template.
+func pageOf(doc document) page {
+	pg := page{Header: output.Header(output.HashComment), About: comments(doc.About),
+		Sections: make([]pageSection, len(doc.Sections))}
+	for i, sec := range doc.Sections {
+		vars := make([]pageVar, len(sec.Vars))
+		for k, v := range sec.Vars {
+			vars[k] = pageVar{Name: v.Name, Value: quoteValue(v.Value), Comments: comments(v.Comments)}
+		}
+		pg.Sections[i] = pageSection{Title: comment(sec.Title), Vars: vars}
+	}
+	return pg
+}
+
+// comments are texts as comment lines' bodies; nil stays nil.
+func comments(texts []string) []string {
+	if texts == nil {
+		return nil
+	}
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = comment(t)
+	}
+	return out
+}
+
+// render is a document's file.
+func render(doc document) ([]byte, error) {
+	var b bytes.Buffer
+	if err := tmpl().Execute(&b, pageOf(doc)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
