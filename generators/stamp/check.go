@@ -1,10 +1,15 @@
 package stamp
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"portschema/generators"
-	"portschema/schema/memo"
+	"portschema/schema"
 	"portschema/schema/readfile"
 )
 
@@ -37,6 +42,11 @@ func Written(root, tool string) (int, bool) {
 
 // Current returns the stamp of the last run if it vouches for the tree
 // at root as it is now (see Holds).
+//
+// A check of an unchanged tree reads the stamp and the fingerprints of
+// the files, not the files (see Fingerprint). When the stamp holds but
+// some file had to be read, it is written again with the fingerprints
+// found now, so that the next check need not.
 func Current(root, tool string) (Stamp, bool) {
 	var s Stamp
 	absRoot, err := filepath.Abs(root)
@@ -54,17 +64,21 @@ func Current(root, tool string) (Stamp, bool) {
 	if s.UnmarshalText(data) != nil {
 		return s, false
 	}
-	digest, err := SourceDigest(absRoot)
-	if err != nil || s.Key != Key(absRoot, digest, tool) {
+	digest, sourceTrusted := s.sourceDigest(absRoot)
+	if digest == "" || s.Key != Key(absRoot, digest, tool) {
 		return s, false
 	}
-	return s, Verify(absRoot, s)
+	ok, trusted := verify(absRoot, s)
+	if ok && !(trusted && sourceTrusted) {
+		write(file, absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
+	}
+	return s, ok
 }
 
 // Save records that the tree is up to date with what a run built: its
 // changes as a write made them (written) or as a comparison found them,
-// and the other files its rules read. A stamp that cannot be written
-// only costs the next check its shortcut.
+// the other files its rules read, and its source. A stamp that cannot
+// be written only costs the next check its shortcut.
 func Save(res *generators.Result, tool string, written bool) {
 	p := res.Platform
 	file := Path(p.Root)
@@ -80,9 +94,69 @@ func Save(res *generators.Result, tool string, written bool) {
 		}
 		s.Inputs = append(s.Inputs, f)
 	}
-	data, err := s.MarshalText()
-	if err != nil {
-		return
+	for _, name := range p.Source.Names {
+		s.Sources = append(s.Sources, FileOf(path.Join(schema.SourceDir, name), p.Source.Data[name]))
 	}
-	memo.WriteAtomic(file, data) // a stamp that cannot be written is no stamp
+	var prev *Stamp
+	if data, err := readfile.Regular(file); err == nil {
+		prev = new(Stamp)
+		if prev.UnmarshalText(data) != nil {
+			prev = nil
+		}
+	}
+	write(file, p.Root, s, prev) // a stamp that cannot be written is no stamp
+}
+
+// clone is a copy of s whose file lists are its own.
+func (s Stamp) clone() Stamp {
+	s.Outputs, s.Inputs, s.Sources = slices.Clone(s.Outputs), slices.Clone(s.Inputs), slices.Clone(s.Sources)
+	s.Dirs = slices.Clone(s.Dirs)
+	return s
+}
+
+// sourceDigest is the digest of the source as it is now: from the
+// stamp's hashes of its files while their fingerprints and that of
+// their directory hold (trusted), else read from disk; "" when it
+// cannot be known.
+func (s Stamp) sourceDigest(absRoot string) (digest string, trusted bool) {
+	if d, ok := s.recordedSourceDigest(absRoot); ok {
+		return d, true
+	}
+	d, err := SourceDigest(absRoot)
+	if err != nil {
+		return "", false
+	}
+	return d, false
+}
+
+// recordedSourceDigest is the digest of the stamp's source files, if no
+// file of the source directory changed since the stamp read them and
+// no CUE module appeared around it.
+func (s Stamp) recordedSourceDigest(absRoot string) (string, bool) {
+	if len(s.Sources) == 0 || !s.SourceDir.TrustedBefore(s.Since) {
+		return "", false
+	}
+	dir := abs(absRoot, schema.SourceDir)
+	if fp, err := lstat(dir); err != nil || fp != s.SourceDir {
+		return "", false
+	}
+	names := make([]string, len(s.Sources))
+	sums := make([][sha256.Size]byte, len(s.Sources))
+	for i, f := range s.Sources {
+		name, ok := strings.CutPrefix(f.Path, schema.SourceDir+"/")
+		if !ok || strings.Contains(name, "/") || !f.Stat.TrustedBefore(s.Since) {
+			return "", false
+		}
+		if n, err := hex.Decode(sums[i][:], []byte(f.Sum)); err != nil || n != sha256.Size {
+			return "", false
+		}
+		if fp, err := lstat(filepath.Join(dir, name)); err != nil || fp != f.Stat || !isRegular(fp) {
+			return "", false
+		}
+		names[i] = name
+	}
+	if inModule(dir) {
+		return "", false
+	}
+	return digestOf(names, sums), true
 }

@@ -10,8 +10,13 @@ import (
 )
 
 func TestStampRoundTrip(t *testing.T) {
-	s := Stamp{Key: "k", Outputs: []File{FileOf("out/a b.yml", []byte("x")), {Path: "out/local.env"}},
-		Inputs: []File{FileOf("rules.yml", nil)}}
+	fp := Fingerprint{Dev: 1, Ino: 2, Mode: 0o100644, Size: 1, Mtime: 3, Ctime: 4}
+	s := Stamp{Key: "k", Since: 5, Outputs: []File{FileOf("out/a b.yml", []byte("x")), {Path: "out/local.env"}},
+		Inputs:    []File{FileOf("rules.yml", nil)},
+		Sources:   []File{{Path: "schema/a.cue", Sum: Sum([]byte("x")), Size: 1, Stat: fp}},
+		SourceDir: Fingerprint{Dev: 1, Ino: 3, Mode: 0o40755, Size: 4096, Mtime: 1, Ctime: 1},
+		Dirs:      []Dir{{Path: "out", Stat: fp}, {Path: "out/none"}}}
+	s.Outputs[0].Stat = fp
 	data, err := s.MarshalText()
 	if err != nil {
 		t.Fatal(err)
@@ -23,8 +28,11 @@ func TestStampRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, s) {
 		t.Errorf("round trip:\n%+v\n%+v", back, s)
 	}
-	for _, bad := range []string{"", "portschema stamp 0\nkey k\n", "portschema stamp 1\n", "portschema stamp 1\nkey k\nout x out/a\n",
-		"portschema stamp 1\nkey k\nout x -1 out/a\n", "portschema stamp 1\nkey k\nother x 1 out/a\n"} {
+	head := "portschema stamp 2\nkey k\nsince 5\nsrcdir -\n"
+	for _, bad := range []string{"", "portschema stamp 1\nkey k\nout x 1 out/a\n", "portschema stamp 2\nkey k\n",
+		"portschema stamp 2\nkey k\nsince x\nsrcdir -\n", head + "out x 1 out/a\n", head + "out x -1 - out/a\n",
+		head + "out x 1 1:2 out/a\n", head + "out x 1 0:0:0:0:0:0 out/a\n", head + "other x 1 - out/a\n",
+		head + "dir out\n", head + "dir 1:2:x:4:5:6 out\n", head + "out x 1 - out/a"} {
 		if err := back.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
 		}

@@ -1,0 +1,152 @@
+package stamp
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"portschema/generators/output"
+)
+
+// Verify reports whether every file of the stamp is on disk as recorded:
+// the same bytes, a regular file reached without a symbolic link below
+// the root, or still absent; and whether out/ holds nothing else.
+func Verify(root string, s Stamp) bool {
+	ok, _ := verify(root, s)
+	return ok
+}
+
+// verify is Verify, and whether every file and directory it looked at
+// had its trusted fingerprint: when not, a new stamp that records the
+// fingerprints found now spares the next check the reading.
+//
+// A file whose trusted fingerprint holds is not read; the others are
+// read in parallel. While every directory holds, no entry appeared in
+// out/ and none of them became a link, so out/ is not walked.
+func verify(root string, s Stamp) (ok, trusted bool) {
+	files := append(s.Outputs[:len(s.Outputs):len(s.Outputs)], s.Inputs...)
+	if len(s.Outputs) == 0 {
+		return false, false
+	}
+	dirsHold := s.dirsHold(root)
+	if !dirsHold && !plainDirs(root, files) {
+		return false, false
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var failed, read atomic.Bool
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var buf []byte
+			for i := w; i < len(files) && !failed.Load(); i += workers {
+				var ok, byStat bool
+				if buf, ok, byStat = holds(root, files[i], s.Since, buf); !ok {
+					failed.Store(true)
+				} else if !byStat {
+					read.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() || (!dirsHold && !nothingElse(root, s)) {
+		return false, false
+	}
+	return true, dirsHold && !read.Load()
+}
+
+// dirsHold reports whether every directory of the stamp is as recorded
+// with a trusted fingerprint, or still absent; false for a stamp
+// without directories.
+func (s Stamp) dirsHold(root string) bool {
+	if len(s.Dirs) == 0 {
+		return false
+	}
+	for _, d := range s.Dirs {
+		if !cleanRelative(d.Path) {
+			return false
+		}
+		fp, err := lstat(abs(root, d.Path))
+		switch {
+		case !d.Stat.Known():
+			if !errors.Is(err, fs.ErrNotExist) {
+				return false
+			}
+		case err != nil || fp != d.Stat || !isDir(fp) || !d.Stat.TrustedBefore(s.Since):
+			return false
+		}
+	}
+	return true
+}
+
+// nothingElse reports whether out/ holds only the stamp's outputs: a
+// file that appeared there since, or a temporary file a killed write
+// left, is for the full check to report.
+func nothingElse(root string, s Stamp) bool {
+	files := make([]output.File, len(s.Outputs))
+	for i, f := range s.Outputs {
+		files[i] = output.File{Path: f.Path}
+	}
+	strays, err := output.NewTree(root).Strays(files)
+	return err == nil && len(strays) == 0
+}
+
+// holds reports whether one file is on disk as the stamp recorded it,
+// and whether its fingerprint said so (byStat) rather than its bytes;
+// buf is reused from file to file.
+func holds(root string, f File, since int64, buf []byte) (_ []byte, ok, byStat bool) {
+	if !cleanRelative(f.Path) {
+		return buf, false, false
+	}
+	name := abs(root, f.Path)
+	if f.Sum == "" {
+		_, err := os.Lstat(name)
+		return buf, errors.Is(err, fs.ErrNotExist), true
+	}
+	if f.Stat.TrustedBefore(since) {
+		if fp, err := lstat(name); err == nil && fp == f.Stat && isRegular(fp) {
+			return buf, true, true
+		}
+	}
+	if cap(buf) < f.Size+1 {
+		buf = make([]byte, f.Size+1)
+	}
+	data, _, ok := readRegular(name, buf[:f.Size+1])
+	return buf, ok && len(data) == f.Size && Sum(data) == f.Sum, false
+}
+
+// plainDirs reports whether every directory the files lie in, below the
+// root, is a real directory or absent: a symbolic link there could lead
+// outside the root, which only the full check's path rules judge.
+func plainDirs(root string, files []File) bool {
+	seen := map[string]bool{".": true}
+	for _, f := range files {
+		for dir := path.Dir(f.Path); !seen[dir]; dir = path.Dir(dir) {
+			seen[dir] = true
+			fi, err := os.Lstat(abs(root, dir))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil || !fi.IsDir() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// abs is the file at a slash path relative to root.
+func abs(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+
+// cleanRelative reports whether p is a clean slash-separated path that
+// stays below the root, as every output path is.
+func cleanRelative(p string) bool {
+	return p != "" && !path.IsAbs(p) && !filepath.IsAbs(p) && !strings.Contains(p, "\\") &&
+		path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
+}
