@@ -182,9 +182,14 @@ func (s *Stamp) UnmarshalText(data []byte) error {
 	return nil
 }
 
+// badLine is the error for a line that is not a stamp's.
+type badLine string
+
+func (l badLine) Error() string { return fmt.Sprintf("stamp: bad line %q", string(l)) }
+
 // parseLine reads one file or directory line into s.
 func (s *Stamp) parseLine(l string) error {
-	bad := fmt.Errorf("stamp: bad line %q", l)
+	bad := badLine(l)
 	if rest, ok := strings.CutPrefix(l, "dir "); ok {
 		fp, p, ok := strings.Cut(rest, " ")
 		stat, err := parseFingerprint(fp)
