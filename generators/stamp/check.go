@@ -48,31 +48,46 @@ func Written(root, tool string) (int, bool) {
 // some file had to be read, it is written again with the fingerprints
 // found now, so that the next check need not.
 func Current(root, tool string) (Stamp, bool) {
-	var s Stamp
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return s, false
-	}
-	file := Path(absRoot)
-	if file == "" {
-		return s, false
-	}
-	data, err := readfile.Regular(file)
-	if err != nil {
-		return s, false
-	}
-	if s.UnmarshalText(data) != nil {
-		return s, false
-	}
-	digest, sourceTrusted := s.sourceDigest(absRoot)
-	if digest == "" || s.Key != Key(absRoot, digest, tool) {
+	s, absRoot, sourceTrusted, ok := keyed(root, tool)
+	if !ok {
 		return s, false
 	}
 	ok, trusted := verify(absRoot, s)
 	if ok && !(trusted && sourceTrusted) {
-		write(file, absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
+		write(Path(absRoot), absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
 	}
 	return s, ok
+}
+
+// Keyed reports whether the stamp of the last run was made for the
+// source as it is now, the root and the tool, without looking at the
+// outputs: a regen for which it is false has work to do.
+func Keyed(root, tool string) bool {
+	_, _, _, ok := keyed(root, tool)
+	return ok
+}
+
+// keyed reads the stamp of the project at root and reports whether its
+// key is that of the source as it is now, with the absolute root and
+// whether the source's fingerprints said so (sourceTrusted).
+func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return s, "", false, false
+	}
+	file := Path(absRoot)
+	if file == "" {
+		return s, "", false, false
+	}
+	data, err := readfile.Regular(file)
+	if err != nil || s.UnmarshalText(data) != nil {
+		return s, "", false, false
+	}
+	digest, sourceTrusted := s.sourceDigest(absRoot)
+	if digest == "" || s.Key != Key(absRoot, digest, tool) {
+		return s, "", false, false
+	}
+	return s, absRoot, sourceTrusted, true
 }
 
 // Save records that the tree is up to date with what a run built: its

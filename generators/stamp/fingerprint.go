@@ -54,33 +54,37 @@ func (f Fingerprint) String() string {
 
 // parseFingerprint reads what String wrote.
 func parseFingerprint(s string) (Fingerprint, error) {
-	var f Fingerprint
 	if s == "-" {
-		return f, nil
+		return Fingerprint{}, nil
 	}
-	parts := strings.Split(s, ":")
-	if len(parts) != 6 {
-		return f, fmt.Errorf("stamp: bad fingerprint %q", s)
-	}
-	var err error
-	uint := func(s string, bits int) uint64 {
-		n, e := strconv.ParseUint(s, 10, bits)
-		if e != nil {
-			err = e
+	bad := badFingerprint(s)
+	var n [6]uint64 // device, inode and mode
+	var t [6]int64  // size and times, which may be negative for times
+	rest := s
+	for i := range n {
+		field, next, found := strings.Cut(rest, ":")
+		if found == (i == len(n)-1) {
+			return Fingerprint{}, bad
 		}
-		return n
-	}
-	int := func(s string) int64 {
-		n, e := strconv.ParseInt(s, 10, 64)
-		if e != nil {
-			err = e
+		var err error
+		if i < 3 {
+			n[i], err = strconv.ParseUint(field, 10, 64)
+		} else {
+			t[i], err = strconv.ParseInt(field, 10, 64)
 		}
-		return n
+		if err != nil {
+			return Fingerprint{}, bad
+		}
+		rest = next
 	}
-	f = Fingerprint{Dev: uint(parts[0], 64), Ino: uint(parts[1], 64), Mode: uint32(uint(parts[2], 32)),
-		Size: int(parts[3]), Mtime: int(parts[4]), Ctime: int(parts[5])}
-	if err != nil || !f.Known() {
-		return Fingerprint{}, fmt.Errorf("stamp: bad fingerprint %q", s)
+	f := Fingerprint{Dev: n[0], Ino: n[1], Mode: uint32(n[2]), Size: t[3], Mtime: t[4], Ctime: t[5]}
+	if n[2] > 1<<32-1 || !f.Known() {
+		return Fingerprint{}, bad
 	}
 	return f, nil
 }
+
+// badFingerprint is the error for what is not a fingerprint.
+type badFingerprint string
+
+func (s badFingerprint) Error() string { return fmt.Sprintf("stamp: bad fingerprint %q", string(s)) }

@@ -199,13 +199,17 @@ func (s *Stamp) parseLine(l string) error {
 		s.Dirs = append(s.Dirs, Dir{Path: p, Stat: stat})
 		return nil
 	}
-	fields := strings.SplitN(l, " ", 5)
-	if len(fields) != 5 || fields[4] == "" {
-		return bad
+	var fields [4]string
+	rest := l
+	for i := range fields {
+		var ok bool
+		if fields[i], rest, ok = strings.Cut(rest, " "); !ok {
+			return bad
+		}
 	}
-	tag, sum, p := fields[0], fields[1], fields[4]
+	tag, sum, p := fields[0], fields[1], rest
 	size, err := strconv.Atoi(fields[2])
-	if err != nil || size < 0 {
+	if err != nil || size < 0 || p == "" {
 		return bad
 	}
 	stat, err := parseFingerprint(fields[3])

@@ -12,7 +12,7 @@ import (
 )
 
 func TestStampRoundTrip(t *testing.T) {
-	fp := Fingerprint{Dev: 1, Ino: 2, Mode: 0o100644, Size: 1, Mtime: 3, Ctime: 4}
+	fp := Fingerprint{Dev: 1, Ino: 2, Mode: 0o100644, Size: 1, Mtime: -3, Ctime: 4}
 	s := Stamp{Key: "k", Since: 5, Outputs: []File{FileOf("out/a b.yml", []byte("x")), {Path: "out/local.env"}},
 		Inputs:    []File{FileOf("rules.yml", nil)},
 		Sources:   []File{{Path: "schema/a.cue", Sum: Sum([]byte("x")), Size: 1, Stat: fp}},
@@ -34,7 +34,7 @@ func TestStampRoundTrip(t *testing.T) {
 	for _, bad := range []string{"", "portschema stamp 1\nkey k\nout x 1 out/a\n", "portschema stamp 2\nkey k\n",
 		"portschema stamp 2\nkey k\nsince x\nsrcdir -\n", head + "out x 1 out/a\n", head + "out x -1 - out/a\n",
 		head + "out x 1 1:2 out/a\n", head + "out x 1 0:0:0:0:0:0 out/a\n", head + "other x 1 - out/a\n",
-		head + "dir out\n", head + "dir 1:2:x:4:5:6 out\n", head + "out x 1 - out/a"} {
+		head + "dir out\n", head + "dir 1:2:x:4:5:6 out\n", head + "dir 1:2:3:4:5:6:7 out\n", head + "dir 1:2:3:4:5 out\n", head + "out x 1 - out/a"} {
 		if err := back.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
 		}

@@ -38,27 +38,42 @@ func verify(root string, s Stamp) (ok, trusted bool) {
 	if !dirsHold && !plainDirs(root, files) {
 		return false, false
 	}
+	var toRead []File
+	for _, f := range files {
+		if !cleanRelative(f.Path) {
+			return false, false
+		}
+		if held, known := heldByStat(root, f, s.Since); known && !held {
+			return false, false
+		} else if !known {
+			toRead = append(toRead, f)
+		}
+	}
+	if !readAll(root, toRead) || (!dirsHold && !nothingElse(root, s)) {
+		return false, false
+	}
+	return true, dirsHold && len(toRead) == 0
+}
+
+// readAll reports whether every file has the recorded bytes, reading
+// them in parallel.
+func readAll(root string, files []File) bool {
 	workers := min(runtime.GOMAXPROCS(0), len(files))
-	var failed, read atomic.Bool
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var buf []byte
 			for i := w; i < len(files) && !failed.Load(); i += workers {
-				var ok, byStat bool
-				if buf, ok, byStat = holds(root, files[i], s.Since, buf); !ok {
+				var ok bool
+				if buf, ok = holds(root, files[i], buf); !ok {
 					failed.Store(true)
-				} else if !byStat {
-					read.Store(true)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if failed.Load() || (!dirsHold && !nothingElse(root, s)) {
-		return false, false
-	}
-	return true, dirsHold && !read.Load()
+	return !failed.Load()
 }
 
 // dirsHold reports whether every directory of the stamp is as recorded
@@ -97,28 +112,33 @@ func nothingElse(root string, s Stamp) bool {
 	return err == nil && len(strays) == 0
 }
 
-// holds reports whether one file is on disk as the stamp recorded it,
-// and whether its fingerprint said so (byStat) rather than its bytes;
-// buf is reused from file to file.
-func holds(root string, f File, since int64, buf []byte) (_ []byte, ok, byStat bool) {
-	if !cleanRelative(f.Path) {
-		return buf, false, false
-	}
+// heldByStat reports, for a file of a stamp that started at since,
+// whether the file system alone tells that it is as recorded (known)
+// and if so whether it is (held): an absent file must still be absent,
+// and a file with a trusted fingerprint that still has it has its
+// recorded bytes. Any other file must be read.
+func heldByStat(root string, f File, since int64) (held, known bool) {
 	name := abs(root, f.Path)
 	if f.Sum == "" {
-		_, err := os.Lstat(name)
-		return buf, errors.Is(err, fs.ErrNotExist), true
+		_, err := lstat(name)
+		return errors.Is(err, fs.ErrNotExist), true
 	}
 	if f.Stat.TrustedBefore(since) {
 		if fp, err := lstat(name); err == nil && fp == f.Stat && isRegular(fp) {
-			return buf, true, true
+			return true, true
 		}
 	}
+	return false, false
+}
+
+// holds reports whether one file is on disk with the bytes the stamp
+// recorded; buf is reused from file to file.
+func holds(root string, f File, buf []byte) ([]byte, bool) {
 	if cap(buf) < f.Size+1 {
 		buf = make([]byte, f.Size+1)
 	}
-	data, _, ok := readRegular(name, buf[:f.Size+1])
-	return buf, ok && len(data) == f.Size && Sum(data) == f.Sum, false
+	data, _, ok := readRegular(abs(root, f.Path), buf[:f.Size+1])
+	return buf, ok && len(data) == f.Size && Sum(data) == f.Sum
 }
 
 // plainDirs reports whether every directory the files lie in, below the
