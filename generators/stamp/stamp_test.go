@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -256,5 +257,27 @@ func testVerify(t *testing.T, stamped func(*testing.T) (*output.Tree, Stamp)) {
 	bad := Stamp{Key: "key", Outputs: []File{{Path: "../outside"}}}
 	if Verify(tree.Root, bad) {
 		t.Error("a path outside the root verifies")
+	}
+}
+
+// A stamp whose directories leave out one its files lie in cannot
+// vouch for out/ having no other entries or no link there.
+func TestDirsMustCoverTheFiles(t *testing.T) {
+	tree, s := fingerprinted(t)
+	for i, d := range s.Dirs {
+		if d.Path == "out/env" {
+			partial := s.clone()
+			partial.Dirs = slices.Delete(partial.Dirs, i, i+1)
+			if partial.dirsHold(tree.Root) {
+				t.Error("the directories hold without out/env")
+			}
+		}
+		if d.Path == "out" {
+			partial := s.clone()
+			partial.Dirs = slices.Delete(partial.Dirs, i, i+1)
+			if partial.dirsHold(tree.Root) {
+				t.Error("the directories hold without out, the parent of out/env")
+			}
+		}
 	}
 }

@@ -77,16 +77,35 @@ func readAll(root string, files []File) bool {
 }
 
 // dirsHold reports whether every directory of the stamp is as recorded
-// with a trusted fingerprint, or still absent; false for a stamp
+// with a trusted fingerprint, or still absent, and the stamp records
+// every directory its files lie in below the root; false for a stamp
 // without directories.
 func (s Stamp) dirsHold(root string) bool {
 	if len(s.Dirs) == 0 {
 		return false
 	}
+	recorded := make(map[string]bool, len(s.Dirs))
 	for _, d := range s.Dirs {
 		if !cleanRelative(d.Path) {
 			return false
 		}
+		recorded[d.Path] = true
+	}
+	for d := range recorded {
+		for dir := path.Dir(d); dir != "."; dir = path.Dir(dir) {
+			if !recorded[dir] {
+				return false
+			}
+		}
+	}
+	for _, files := range [][]File{s.Outputs, s.Inputs} {
+		for _, f := range files {
+			if dir := path.Dir(f.Path); dir != "." && !recorded[dir] {
+				return false
+			}
+		}
+	}
+	for _, d := range s.Dirs {
 		fp, err := lstat(abs(root, d.Path))
 		switch {
 		case !d.Stat.Known():
