@@ -26,3 +26,9 @@ func fstat(int) (Fingerprint, error) { return Fingerprint{}, errNoFingerprint }
 
 func isRegular(Fingerprint) bool { return false }
 func isDir(Fingerprint) bool     { return false }
+
+// A statter takes fingerprints as lstat does.
+type statter struct{}
+
+func (*statter) lstat(name string) (Fingerprint, error) { return lstat(name) }
+func (*statter) Close()                                 {}

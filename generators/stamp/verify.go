@@ -39,11 +39,13 @@ func verify(root string, s Stamp) (ok, trusted bool) {
 		return false, false
 	}
 	var toRead []File
+	var st statter
+	defer st.Close()
 	for _, f := range files {
 		if !cleanRelative(f.Path) {
 			return false, false
 		}
-		if held, known := heldByStat(root, f, s.Since); known && !held {
+		if held, known := heldByStat(&st, root, f, s.Since); known && !held {
 			return false, false
 		} else if !known {
 			toRead = append(toRead, f)
@@ -136,14 +138,14 @@ func nothingElse(root string, s Stamp) bool {
 // and if so whether it is (held): an absent file must still be absent,
 // and a file with a trusted fingerprint that still has it has its
 // recorded bytes. Any other file must be read.
-func heldByStat(root string, f File, since int64) (held, known bool) {
+func heldByStat(st *statter, root string, f File, since int64) (held, known bool) {
 	name := abs(root, f.Path)
 	if f.Sum == "" {
-		_, err := lstat(name)
+		_, err := st.lstat(name)
 		return errors.Is(err, fs.ErrNotExist), true
 	}
 	if f.Stat.TrustedBefore(since) {
-		if fp, err := lstat(name); err == nil && fp == f.Stat && isRegular(fp) {
+		if fp, err := st.lstat(name); err == nil && fp == f.Stat && isRegular(fp) {
 			return true, true
 		}
 	}
