@@ -3,6 +3,7 @@ package stamp
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -10,7 +11,6 @@ import (
 
 	"portschema/generators"
 	"portschema/schema"
-	"portschema/schema/readfile"
 )
 
 // Holds reports whether the stamp of the last run vouches for the tree
@@ -79,8 +79,8 @@ func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) 
 	if file == "" {
 		return s, "", false, false
 	}
-	data, err := readfile.Regular(file)
-	if err != nil || s.UnmarshalText(data) != nil {
+	data, ok := readStamp(file)
+	if !ok || s.UnmarshalText(data) != nil {
 		return s, "", false, false
 	}
 	digest, sourceTrusted := s.sourceDigest(absRoot)
@@ -113,7 +113,7 @@ func Save(res *generators.Result, tool string, written bool) {
 		s.Sources = append(s.Sources, FileOf(path.Join(schema.SourceDir, name), p.Source.Data[name]))
 	}
 	var prev *Stamp
-	if data, err := readfile.Regular(file); err == nil {
+	if data, ok := readStamp(file); ok {
 		prev = new(Stamp)
 		if prev.UnmarshalText(data) != nil {
 			prev = nil
@@ -121,6 +121,21 @@ func Save(res *generators.Result, tool string, written bool) {
 	}
 	write(file, p.Root, s, prev) // a stamp that cannot be written is no stamp
 }
+
+// readStamp reads the stamp file in one buffer of its size; a file
+// that is not a regular one, or changes size meanwhile, is no stamp.
+func readStamp(file string) ([]byte, bool) {
+	fi, err := os.Lstat(file)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxStamp {
+		return nil, false
+	}
+	data, _, ok := readRegular(file, make([]byte, fi.Size()+1))
+	return data, ok && int64(len(data)) == fi.Size()
+}
+
+// maxStamp bounds the stamp read: about a hundred times the stamp of
+// 10,000 services.
+const maxStamp = 256 << 20
 
 // clone is a copy of s whose file lists are its own.
 func (s Stamp) clone() Stamp {

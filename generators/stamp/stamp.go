@@ -170,6 +170,8 @@ func (s *Stamp) UnmarshalText(data []byte) error {
 	if s.SourceDir, err = parseFingerprint(srcdir); err != nil {
 		return err
 	}
+	lines := strings.Count(text, "\n")
+	s.Outputs = make([]File, 0, lines)
 	for text != "" {
 		l, ok := line()
 		if !ok {
