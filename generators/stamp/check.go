@@ -46,14 +46,15 @@ func Written(root, tool string) (int, bool) {
 // A check of an unchanged tree reads the stamp and the fingerprints of
 // the files, not the files (see Fingerprint). When the stamp holds but
 // some file had to be read, it is written again with the fingerprints
-// found now, so that the next check need not.
+// found now, so that the next check need not (where the system gives
+// fingerprints: a stamp that took none, Since 0, will take none).
 func Current(root, tool string) (Stamp, bool) {
 	s, absRoot, sourceTrusted, ok := keyed(root, tool)
 	if !ok {
 		return s, false
 	}
 	ok, trusted := verify(absRoot, s)
-	if ok && !(trusted && sourceTrusted) {
+	if ok && s.Since != 0 && !(trusted && sourceTrusted) {
 		write(Path(absRoot), absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
 	}
 	return s, ok

@@ -6,6 +6,11 @@
 // key and finds every output (and every other input) with the recorded
 // bytes is done; anything else falls back to the full check.
 //
+// Reading every output would cost a check of 10,000 services more than
+// everything else it does, so a stamp also keeps each file's
+// fingerprint (see Fingerprint) and takes an unchanged one for the
+// recorded bytes, as git takes its index's word for unchanged files.
+//
 // Stamps live in the user's cache directory, not in out/: the key names
 // the binary, which differs between machines, and everything in out/
 // must be the same bytes wherever it is generated.

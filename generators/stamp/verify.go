@@ -60,7 +60,7 @@ func verify(root string, s Stamp) (ok, trusted bool) {
 // readAll reports whether every file has the recorded bytes, reading
 // them in parallel.
 func readAll(root string, files []File) bool {
-	workers := min(runtime.GOMAXPROCS(0), len(files))
+	workers := min(runtime.GOMAXPROCS(0)*2, len(files))
 	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
