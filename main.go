@@ -316,16 +316,16 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 
 // upToDate is regen's shortcut: it reports whether the stamp vouches
 // for the tree as a regen would leave it, with the number of outputs;
-// then there is nothing to write. It asks again under the lock a write
-// would take, so that it never vouches for a tree another run is
-// writing; done is also set, with an exit code, when that lock cannot
-// be taken.
+// then there is nothing to write. Once the stamp is known to be of the
+// source as it is, it looks at the outputs under the lock a write would
+// take, so that it never vouches for a tree another run is writing;
+// done is also set, with an exit code, when that lock cannot be taken.
 func (c *cli) upToDate() (n int, done bool, code int) {
 	abs, err := filepath.Abs(c.root)
 	if err != nil {
 		return 0, false, exitOK
 	}
-	if _, ok := stamp.Written(abs, c.toolID()); !ok {
+	if !stamp.Keyed(abs, c.toolID()) {
 		return 0, false, exitOK // the full run, which says what is wrong
 	}
 	tree := output.NewTree(abs)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"portschema/generators/output"
 	"portschema/generators/stamp"
@@ -235,4 +236,137 @@ func TestSymlinkedOutputDirFallsBack(t *testing.T) {
 		t.Skip("no symbolic links here:", err)
 	}
 	sp.wantFallback(exitUsage, "outside the project root")
+}
+
+// readStamp is the project's stamp as it is in the cache.
+func (sp *stampProject) readStamp() stamp.Stamp {
+	sp.t.Helper()
+	root, _ := filepath.Abs(sp.root)
+	data, err := os.ReadFile(stamp.Path(root))
+	if err != nil {
+		sp.t.Fatal(err)
+	}
+	var s stamp.Stamp
+	if err := s.UnmarshalText(data); err != nil {
+		sp.t.Fatal(err)
+	}
+	return s
+}
+
+// trusted reports whether the stamp vouches for every file and
+// directory by its fingerprint alone.
+func trusted(s stamp.Stamp) bool {
+	for _, files := range [][]stamp.File{s.Outputs, s.Inputs, s.Sources} {
+		for _, f := range files {
+			if f.Sum != "" && !f.Stat.TrustedBefore(s.Since) {
+				return false
+			}
+		}
+	}
+	for _, d := range s.Dirs {
+		if d.Stat.Known() && !d.Stat.TrustedBefore(s.Since) {
+			return false
+		}
+	}
+	return len(s.Dirs) > 0 && len(s.Sources) > 0 && s.SourceDir.TrustedBefore(s.Since)
+}
+
+// fingerprinted runs check until the stamp it leaves vouches for the
+// whole tree by fingerprints: files regen wrote in the tick the stamp
+// started are read by the next check, which writes the stamp again.
+func (sp *stampProject) fingerprinted() {
+	sp.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if code := sp.run("check"); code != exitOK {
+			sp.t.Fatalf("check: exit %d\n%s", code, sp.out.String())
+		}
+		s := sp.readStamp()
+		if s.Since == 0 {
+			sp.t.Skip("no fingerprints on this system")
+		}
+		if trusted(s) {
+			return
+		}
+		if time.Now().After(deadline) {
+			sp.t.Fatalf("the stamp does not come to trust the tree: %+v", s)
+		}
+	}
+}
+
+// sameSize edits a file, replacing old by new of the same length, and
+// gives it back its modification time, or that time's second.
+func (sp *stampProject) sameSize(rel, old, new string, keepNanoseconds bool) {
+	sp.t.Helper()
+	fi, err := os.Stat(sp.path(rel))
+	if err != nil {
+		sp.t.Fatal(err)
+	}
+	sp.edit(rel, func(s string) string {
+		if len(old) != len(new) || !strings.Contains(s, old) {
+			sp.t.Fatalf("%s has no %q to replace by %q", rel, old, new)
+		}
+		return strings.Replace(s, old, new, 1)
+	})
+	mtime := fi.ModTime()
+	if !keepNanoseconds {
+		mtime = mtime.Truncate(time.Second).Add(time.Nanosecond)
+	}
+	if err := os.Chtimes(sp.path(rel), mtime, mtime); err != nil {
+		sp.t.Fatal(err)
+	}
+}
+
+// Once the stamp vouches for the tree by fingerprints, check still
+// answers without evaluating anything, and every edit is still found,
+// even one that keeps the size and the modification time.
+func TestFingerprintedStampFindsEveryEdit(t *testing.T) {
+	sp := newStampProject(t)
+	sp.fingerprinted()
+	if !sp.holds() {
+		t.Fatal("the fingerprinted stamp does not hold for the unchanged tree")
+	}
+	cases := []struct {
+		what       string
+		change     func(sp *stampProject)
+		code       int
+		output     string
+		regenFixes string
+	}{
+		{"an output edited in its size and mtime", func(sp *stampProject) {
+			sp.sameSize("out/prometheus.yml", "job_name", "jab_name", true)
+		}, exitFindings, "out/prometheus.yml: stale", "1 updated"},
+		{"an output edited in its size and mtime's second", func(sp *stampProject) {
+			sp.sameSize("out/env/api-00000.env", "=", "~", false)
+		}, exitFindings, "out/env/api-00000.env: stale", "1 updated"},
+		{"a source edited in its size and mtime", func(sp *stampProject) {
+			sp.sameSize("schema/services_000.cue", `"info"`, `"warn"`, true)
+		}, exitFindings, "stale", "updated"},
+		{"a source file added", func(sp *stampProject) {
+			os.WriteFile(sp.path("schema/extra.cue"), []byte("package platform\n\nservices: \"db-00000\": env: EXTRA: \"1\"\n"), 0o644)
+		}, exitFindings, "stale", "updated"},
+		{"a stray in out/", func(sp *stampProject) { os.WriteFile(sp.path("out/env/stray.env"), nil, 0o644) },
+			exitFindings, "out/env/stray.env: not generated", ""},
+		{"a CUE module around the source", func(sp *stampProject) { os.Mkdir(sp.path("cue.mod"), 0o755) },
+			-1, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.what, func(t *testing.T) {
+			sp := newStampProject(t)
+			sp.fingerprinted()
+			c.change(sp)
+			if c.code < 0 {
+				if sp.holds() {
+					t.Fatalf("the stamp still vouches for the tree after %s", c.what)
+				}
+				return
+			}
+			sp.wantFallback(c.code, c.output)
+			if c.regenFixes == "" {
+				return
+			}
+			if code := sp.run("regen"); code != exitOK || !strings.Contains(sp.out.String(), c.regenFixes) {
+				t.Fatalf("regen: exit %d, want %q in:\n%q", code, c.regenFixes, sp.out.String())
+			}
+		})
+	}
 }

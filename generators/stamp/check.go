@@ -1,11 +1,16 @@
 package stamp
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"portschema/generators"
-	"portschema/schema/memo"
-	"portschema/schema/readfile"
+	"portschema/schema"
 )
 
 // Holds reports whether the stamp of the last run vouches for the tree
@@ -37,34 +42,59 @@ func Written(root, tool string) (int, bool) {
 
 // Current returns the stamp of the last run if it vouches for the tree
 // at root as it is now (see Holds).
+//
+// A check of an unchanged tree reads the stamp and the fingerprints of
+// the files, not the files (see Fingerprint). When the stamp holds but
+// some file had to be read, it is written again with the fingerprints
+// found now, so that the next check need not (where the system gives
+// fingerprints: a stamp that took none, Since 0, will take none).
 func Current(root, tool string) (Stamp, bool) {
-	var s Stamp
+	s, absRoot, sourceTrusted, ok := keyed(root, tool)
+	if !ok {
+		return s, false
+	}
+	ok, trusted := verify(absRoot, s)
+	if ok && s.Since != 0 && !(trusted && sourceTrusted) {
+		write(Path(absRoot), absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
+	}
+	return s, ok
+}
+
+// Keyed reports whether the stamp of the last run was made for the
+// source as it is now, the root and the tool, without looking at the
+// outputs: a regen for which it is false has work to do.
+func Keyed(root, tool string) bool {
+	_, _, _, ok := keyed(root, tool)
+	return ok
+}
+
+// keyed reads the stamp of the project at root and reports whether its
+// key is that of the source as it is now, with the absolute root and
+// whether the source's fingerprints said so (sourceTrusted).
+func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		return s, false
+		return s, "", false, false
 	}
 	file := Path(absRoot)
 	if file == "" {
-		return s, false
+		return s, "", false, false
 	}
-	data, err := readfile.Regular(file)
-	if err != nil {
-		return s, false
+	data, ok := readStamp(file)
+	if !ok || s.UnmarshalText(data) != nil {
+		return s, "", false, false
 	}
-	if s.UnmarshalText(data) != nil {
-		return s, false
+	digest, sourceTrusted := s.sourceDigest(absRoot)
+	if digest == "" || s.Key != Key(absRoot, digest, tool) {
+		return s, "", false, false
 	}
-	digest, err := SourceDigest(absRoot)
-	if err != nil || s.Key != Key(absRoot, digest, tool) {
-		return s, false
-	}
-	return s, Verify(absRoot, s)
+	return s, absRoot, sourceTrusted, true
 }
 
 // Save records that the tree is up to date with what a run built: its
 // changes as a write made them (written) or as a comparison found them,
-// and the other files its rules read. A stamp that cannot be written
-// only costs the next check its shortcut.
+// the other files its rules read, and its source. A stamp that cannot
+// be written only costs the next check its shortcut.
 func Save(res *generators.Result, tool string, written bool) {
 	p := res.Platform
 	file := Path(p.Root)
@@ -80,9 +110,84 @@ func Save(res *generators.Result, tool string, written bool) {
 		}
 		s.Inputs = append(s.Inputs, f)
 	}
-	data, err := s.MarshalText()
-	if err != nil {
-		return
+	for _, name := range p.Source.Names {
+		s.Sources = append(s.Sources, FileOf(path.Join(schema.SourceDir, name), p.Source.Data[name]))
 	}
-	memo.WriteAtomic(file, data) // a stamp that cannot be written is no stamp
+	var prev *Stamp
+	if data, ok := readStamp(file); ok {
+		prev = new(Stamp)
+		if prev.UnmarshalText(data) != nil {
+			prev = nil
+		}
+	}
+	write(file, p.Root, s, prev) // a stamp that cannot be written is no stamp
+}
+
+// readStamp reads the stamp file in one buffer of its size; a file
+// that is not a regular one, or changes size meanwhile, is no stamp.
+func readStamp(file string) ([]byte, bool) {
+	fi, err := os.Lstat(file)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxStamp {
+		return nil, false
+	}
+	data, _, ok := readRegular(file, make([]byte, fi.Size()+1))
+	return data, ok && int64(len(data)) == fi.Size()
+}
+
+// maxStamp bounds the stamp read: about a hundred times the stamp of
+// 10,000 services.
+const maxStamp = 256 << 20
+
+// clone is a copy of s whose file lists are its own.
+func (s Stamp) clone() Stamp {
+	s.Outputs, s.Inputs, s.Sources = slices.Clone(s.Outputs), slices.Clone(s.Inputs), slices.Clone(s.Sources)
+	s.Dirs = slices.Clone(s.Dirs)
+	return s
+}
+
+// sourceDigest is the digest of the source as it is now: from the
+// stamp's hashes of its files while their fingerprints and that of
+// their directory hold (trusted), else read from disk; "" when it
+// cannot be known.
+func (s Stamp) sourceDigest(absRoot string) (digest string, trusted bool) {
+	if d, ok := s.recordedSourceDigest(absRoot); ok {
+		return d, true
+	}
+	d, err := SourceDigest(absRoot)
+	if err != nil {
+		return "", false
+	}
+	return d, false
+}
+
+// recordedSourceDigest is the digest of the stamp's source files, if no
+// file of the source directory changed since the stamp read them and
+// no CUE module appeared around it.
+func (s Stamp) recordedSourceDigest(absRoot string) (string, bool) {
+	if len(s.Sources) == 0 || !s.SourceDir.TrustedBefore(s.Since) {
+		return "", false
+	}
+	dir := abs(absRoot, schema.SourceDir)
+	if fp, err := lstat(dir); err != nil || fp != s.SourceDir {
+		return "", false
+	}
+	names := make([]string, len(s.Sources))
+	sums := make([][sha256.Size]byte, len(s.Sources))
+	for i, f := range s.Sources {
+		name, ok := strings.CutPrefix(f.Path, schema.SourceDir+"/")
+		if !ok || strings.Contains(name, "/") || !f.Stat.TrustedBefore(s.Since) {
+			return "", false
+		}
+		if n, err := hex.Decode(sums[i][:], []byte(f.Sum)); err != nil || n != sha256.Size {
+			return "", false
+		}
+		if fp, err := lstat(filepath.Join(dir, name)); err != nil || fp != f.Stat || !isRegular(fp) {
+			return "", false
+		}
+		names[i] = name
+	}
+	if inModule(dir) {
+		return "", false
+	}
+	return digestOf(names, sums), true
 }

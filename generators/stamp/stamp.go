@@ -6,27 +6,24 @@
 // key and finds every output (and every other input) with the recorded
 // bytes is done; anything else falls back to the full check.
 //
+// Reading every output would cost a check of 10,000 services more than
+// everything else it does, so a stamp also keeps each file's
+// fingerprint (see Fingerprint) and takes an unchanged one for the
+// recorded bytes, as git takes its index's word for unchanged files.
+//
 // Stamps live in the user's cache directory, not in out/: the key names
 // the binary, which differs between machines, and everything in out/
 // must be the same bytes wherever it is generated.
 package stamp
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"portschema/generators/output"
 )
@@ -39,14 +36,30 @@ import (
 // A stamp vouches only for bytes the tool generated or compared itself,
 // never for what it found later: any file that differs, is missing, has
 // appeared, or is no longer a regular file makes Verify fail, and the
-// caller falls back to the full check.
+// caller falls back to the full check. Files whose fingerprint is the
+// one recorded, and trusted (see Fingerprint), are not read again.
 type Stamp struct {
 	Key string
+	// Since is the time, on the file system's clock, at which the stamp
+	// started taking fingerprints; 0 trusts none.
+	Since int64
 	// Outputs are the generated files, the manifest included.
 	Outputs []File
 	// Inputs are files other than the source that the run read (alert
 	// rule files), relative to the root; the key covers the source.
 	Inputs []File
+	// Sources are the files of the source (schema.SourceDir/NAME), in
+	// the order the digest takes them, and SourceDir the fingerprint of
+	// their directory: while it holds, no file was added, removed or
+	// renamed there.
+	Sources   []File
+	SourceDir Fingerprint
+	// Dirs are the directories below out/ and those the outputs and
+	// inputs lie in, with their fingerprints (unknown for one that was
+	// absent). While they hold, no entry appeared or went in out/ since
+	// a run found no stray there; a stamp without them has the tree
+	// walked.
+	Dirs []Dir
 }
 
 // File is one file of a stamp.
@@ -57,6 +70,14 @@ type File struct {
 	Sum string
 	// Size is the file's length, so that it is read in one call.
 	Size int
+	// Stat is the file's fingerprint when it had these bytes, if known.
+	Stat Fingerprint
+}
+
+// Dir is one directory of a stamp.
+type Dir struct {
+	Path string
+	Stat Fingerprint
 }
 
 // StampFile records a file with the given bytes.
@@ -89,17 +110,20 @@ func Of(key string, changes []output.Change, written bool) Stamp {
 	return s
 }
 
-const stampMagic = "portschema stamp 1"
+const stampMagic = "portschema stamp 2"
 
-// MarshalText writes the stamp one file a line: "out <sum> <size>
-// <path>" or "in <sum> <size> <path>", with "- 0" for an absent file.
+// MarshalText writes the stamp one item a line: "since <ns>", "srcdir
+// <fingerprint>", then "<tag> <sum> <size> <fingerprint> <path>" for
+// each file (tag out, in or src; "- 0" for an absent file, "-" for an
+// unknown fingerprint) and "dir <fingerprint> <path>" for each
+// directory.
 func (s Stamp) MarshalText() ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nkey %s\n", stampMagic, s.Key)
+	fmt.Fprintf(&b, "%s\nkey %s\nsince %d\nsrcdir %s\n", stampMagic, s.Key, s.Since, s.SourceDir)
 	for _, group := range []struct {
 		tag   string
 		files []File
-	}{{"out", s.Outputs}, {"in", s.Inputs}} {
+	}{{"out", s.Outputs}, {"in", s.Inputs}, {"src", s.Sources}} {
 		for _, f := range group.files {
 			if strings.ContainsAny(f.Path, "\n\r") {
 				return nil, fmt.Errorf("stamp: path %q has a line break", f.Path)
@@ -108,8 +132,14 @@ func (s Stamp) MarshalText() ([]byte, error) {
 			if sum == "" {
 				sum = "-"
 			}
-			fmt.Fprintf(&b, "%s %s %d %s\n", group.tag, sum, f.Size, f.Path)
+			fmt.Fprintf(&b, "%s %s %d %s %s\n", group.tag, sum, f.Size, f.Stat, f.Path)
 		}
+	}
+	for _, d := range s.Dirs {
+		if strings.ContainsAny(d.Path, "\n\r") {
+			return nil, fmt.Errorf("stamp: path %q has a line break", d.Path)
+		}
+		fmt.Fprintf(&b, "dir %s %s\n", d.Stat, d.Path)
 	}
 	return b.Bytes(), nil
 }
@@ -117,123 +147,95 @@ func (s Stamp) MarshalText() ([]byte, error) {
 // UnmarshalText reads what MarshalText wrote; anything else is an error.
 func (s *Stamp) UnmarshalText(data []byte) error {
 	*s = Stamp{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	if !sc.Scan() || sc.Text() != stampMagic {
+	text := string(data)
+	line := func() (string, bool) {
+		l, rest, ok := strings.Cut(text, "\n")
+		text = rest
+		return l, ok
+	}
+	head := [4]string{}
+	for i := range head {
+		l, ok := line()
+		if !ok {
+			return errors.New("stamp: not a stamp of this version")
+		}
+		head[i] = l
+	}
+	var err error
+	key, okKey := strings.CutPrefix(head[1], "key ")
+	since, okSince := strings.CutPrefix(head[2], "since ")
+	srcdir, okDir := strings.CutPrefix(head[3], "srcdir ")
+	if head[0] != stampMagic || !okKey || !okSince || !okDir {
 		return errors.New("stamp: not a stamp of this version")
 	}
-	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "key ") {
-		return errors.New("stamp: no key")
+	s.Key = key
+	if s.Since, err = strconv.ParseInt(since, 10, 64); err != nil {
+		return fmt.Errorf("stamp: bad time %q", since)
 	}
-	s.Key = strings.TrimPrefix(sc.Text(), "key ")
-	for sc.Scan() {
-		fields := strings.SplitN(sc.Text(), " ", 4)
-		if len(fields) != 4 || fields[3] == "" {
-			return fmt.Errorf("stamp: bad line %q", sc.Text())
+	if s.SourceDir, err = parseFingerprint(srcdir); err != nil {
+		return err
+	}
+	lines := strings.Count(text, "\n")
+	s.Outputs = make([]File, 0, lines)
+	for text != "" {
+		l, ok := line()
+		if !ok {
+			return errors.New("stamp: truncated")
 		}
-		tag, sum, p := fields[0], fields[1], fields[3]
-		size, err := strconv.Atoi(fields[2])
-		if err != nil || size < 0 {
-			return fmt.Errorf("stamp: bad line %q", sc.Text())
-		}
-		if sum == "-" {
-			sum = ""
-		}
-		f := File{Path: p, Sum: sum, Size: size}
-		switch tag {
-		case "out":
-			s.Outputs = append(s.Outputs, f)
-		case "in":
-			s.Inputs = append(s.Inputs, f)
-		default:
-			return fmt.Errorf("stamp: bad line %q", sc.Text())
+		if err := s.parseLine(l); err != nil {
+			return err
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
-// Verify reports whether every file of the stamp is on disk as recorded:
-// the same bytes, a regular file reached without a symbolic link below
-// the root, or still absent. The files are read in parallel; reading
-// them is most of what a check of an unchanged tree costs.
-func Verify(root string, s Stamp) bool {
-	files := append(s.Outputs[:len(s.Outputs):len(s.Outputs)], s.Inputs...)
-	if len(s.Outputs) == 0 || !plainDirs(root, files) {
-		return false
-	}
-	workers := min(runtime.GOMAXPROCS(0)*2, len(files))
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			var buf []byte
-			for i := w; i < len(files) && !failed.Load(); i += workers {
-				var ok bool
-				if buf, ok = holds(root, files[i], buf); !ok {
-					failed.Store(true)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return !failed.Load() && nothingElse(root, s)
-}
+// badLine is the error for a line that is not a stamp's.
+type badLine string
 
-// nothingElse reports whether out/ holds only the stamp's outputs: a
-// file that appeared there since, or a temporary file a killed write
-// left, is for the full check to report.
-func nothingElse(root string, s Stamp) bool {
-	files := make([]output.File, len(s.Outputs))
-	for i, f := range s.Outputs {
-		files[i] = output.File{Path: f.Path}
-	}
-	strays, err := output.NewTree(root).Strays(files)
-	return err == nil && len(strays) == 0
-}
+func (l badLine) Error() string { return fmt.Sprintf("stamp: bad line %q", string(l)) }
 
-// holds reports whether one file is on disk as the stamp recorded it;
-// buf is reused from file to file.
-func holds(root string, f File, buf []byte) ([]byte, bool) {
-	if !cleanRelative(f.Path) {
-		return buf, false
+// parseLine reads one file or directory line into s.
+func (s *Stamp) parseLine(l string) error {
+	bad := badLine(l)
+	if rest, ok := strings.CutPrefix(l, "dir "); ok {
+		fp, p, ok := strings.Cut(rest, " ")
+		stat, err := parseFingerprint(fp)
+		if !ok || p == "" || err != nil {
+			return bad
+		}
+		s.Dirs = append(s.Dirs, Dir{Path: p, Stat: stat})
+		return nil
 	}
-	if f.Sum == "" {
-		_, err := os.Lstat(abs(root, f.Path))
-		return buf, errors.Is(err, fs.ErrNotExist)
-	}
-	if cap(buf) < f.Size+1 {
-		buf = make([]byte, f.Size+1)
-	}
-	data, ok := readRegular(abs(root, f.Path), buf[:f.Size+1])
-	return buf, ok && len(data) == f.Size && Sum(data) == f.Sum
-}
-
-// plainDirs reports whether every directory the files lie in, below the
-// root, is a real directory or absent: a symbolic link there could lead
-// outside the root, which only the full check's path rules judge.
-func plainDirs(root string, files []File) bool {
-	seen := map[string]bool{".": true}
-	for _, f := range files {
-		for dir := path.Dir(f.Path); !seen[dir]; dir = path.Dir(dir) {
-			seen[dir] = true
-			fi, err := os.Lstat(abs(root, dir))
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil || !fi.IsDir() {
-				return false
-			}
+	var fields [4]string
+	rest := l
+	for i := range fields {
+		var ok bool
+		if fields[i], rest, ok = strings.Cut(rest, " "); !ok {
+			return bad
 		}
 	}
-	return true
-}
-
-// abs is the file at a slash path relative to root.
-func abs(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
-
-// cleanRelative reports whether p is a clean slash-separated path that
-// stays below the root, as every output path is.
-func cleanRelative(p string) bool {
-	return p != "" && !path.IsAbs(p) && !filepath.IsAbs(p) && !strings.Contains(p, "\\") &&
-		path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
+	tag, sum, p := fields[0], fields[1], rest
+	size, err := strconv.Atoi(fields[2])
+	if err != nil || size < 0 || p == "" {
+		return bad
+	}
+	stat, err := parseFingerprint(fields[3])
+	if err != nil {
+		return bad
+	}
+	if sum == "-" {
+		sum = ""
+	}
+	f := File{Path: p, Sum: sum, Size: size, Stat: stat}
+	switch tag {
+	case "out":
+		s.Outputs = append(s.Outputs, f)
+	case "in":
+		s.Inputs = append(s.Inputs, f)
+	case "src":
+		s.Sources = append(s.Sources, f)
+	default:
+		return bad
+	}
+	return nil
 }
