@@ -20,8 +20,9 @@ import (
 // (the stamp, the parts' evaluations, compose-go's verdicts) leaves
 // exactly the tree a full regen leaves, and reports exactly the same
 // problems. Edits break the source as often as not (taken ports,
-// values compose refuses, needs of a removed service), and go back to
-// earlier states, whose entries the cache still holds.
+// values compose refuses, needs of a removed service), change what
+// every service is evaluated with (a host, the domain, a range), and go
+// back to earlier states, whose entries the cache still holds.
 func TestIncrementalRegenIsFullRegen(t *testing.T) {
 	seeds := []uint64{1, 2, 3}
 	steps := 12
@@ -107,6 +108,28 @@ func readSourceFiles(t *testing.T, root string) map[string][]byte {
 	return files
 }
 
+// editOutsideServices changes what every service is evaluated with (a
+// host's address, the domain, a range's purpose), so that nothing the
+// cache holds of the services may be taken.
+func editOutsideServices(t *testing.T, rng *rand.Rand, dir string) string {
+	t.Helper()
+	edits := []struct{ file, re, with, what string }{
+		{"hosts.cue", `address: "10\.0\.0\.1"`, fmt.Sprintf(`address: "10.0.0.%d"`, 1+rng.IntN(200)), "host core moves"},
+		{"platform.cue", `domain: "[^"]*"`, fmt.Sprintf(`domain: "bench%d.example.com"`, rng.IntN(100)), "the domain changes"},
+		{"ranges.cue", `purpose: "Exporters"`, `purpose: "Exporters of every kind"`, "a range's purpose changes"},
+	}
+	e := edits[rng.IntN(len(edits))]
+	file := filepath.Join(dir, e.file)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, regexp.MustCompile(e.re).ReplaceAll(data, []byte(e.with)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return e.what
+}
+
 // serviceBlock matches one service as synthetic writes it.
 var serviceBlock = regexp.MustCompile(`(?s)\nservices: "([^"]+)": \{\n.*?\n\}\n`)
 
@@ -126,6 +149,9 @@ func randomEdit(t *testing.T, rng *rand.Rand, root string, history []map[string]
 			}
 		}
 		return fmt.Sprintf("back to the source before step %d", i)
+	}
+	if rng.IntN(4) == 0 {
+		return editOutsideServices(t, rng, dir)
 	}
 	names, _ := filepath.Glob(filepath.Join(dir, "services_*.cue"))
 	file := names[rng.IntN(len(names))]
