@@ -307,7 +307,11 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	if c.budget != nil {
 		c.budget(c.root)
 	}
-	res, err := generators.BuildNotifying(c.root, ending, c.waiting)
+	hooks := generators.Hooks{Waiting: c.waiting}
+	if ending != output.Discard {
+		hooks.Known = stamp.Known(c.root)
+	}
+	res, err := generators.BuildWith(c.root, ending, hooks)
 	if err != nil {
 		return nil, c.report(err)
 	}

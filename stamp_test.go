@@ -344,6 +344,10 @@ func TestFingerprintedStampFindsEveryEdit(t *testing.T) {
 		{"a source file added", func(sp *stampProject) {
 			os.WriteFile(sp.path("schema/extra.cue"), []byte("package platform\n\nservices: \"db-00000\": env: EXTRA: \"1\"\n"), 0o644)
 		}, exitFindings, "stale", "updated"},
+		{"a source changed and an output edited in its size and mtime", func(sp *stampProject) {
+			sp.edit("schema/services_000.cue", func(s string) string { return strings.Replace(s, `"info"`, `"warn"`, 1) })
+			sp.sameSize("out/PORT_SCHEMA.md", "Port", "Pork", true)
+		}, exitFindings, "out/PORT_SCHEMA.md: stale", "updated"},
 		{"a stray in out/", func(sp *stampProject) { os.WriteFile(sp.path("out/env/stray.env"), nil, 0o644) },
 			exitFindings, "out/env/stray.env: not generated", ""},
 		{"a CUE module around the source", func(sp *stampProject) { os.Mkdir(sp.path("cue.mod"), 0o755) },
@@ -368,5 +372,31 @@ func TestFingerprintedStampFindsEveryEdit(t *testing.T) {
 				t.Fatalf("regen: exit %d, want %q in:\n%q", code, c.regenFixes, sp.out.String())
 			}
 		})
+	}
+}
+
+// What the stamp knows of an output without reading it is the sum of
+// its bytes while its fingerprint stands, and nothing once it is
+// edited, even with its size and modification time kept.
+func TestStampKnowsUnchangedOutputsOnly(t *testing.T) {
+	sp := newStampProject(t)
+	sp.fingerprinted()
+	known := stamp.Known(sp.root)
+	if known == nil {
+		t.Fatal("the fingerprinted stamp knows nothing")
+	}
+	data, err := os.ReadFile(sp.path("out/prometheus.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, ok := known("out/prometheus.yml"); !ok || sum != stamp.Sum(data) {
+		t.Fatalf("known = %q, %v; want the sum of the file's bytes", sum, ok)
+	}
+	sp.sameSize("out/prometheus.yml", "job_name", "jab_name", true)
+	if sum, ok := known("out/prometheus.yml"); ok {
+		t.Fatalf("an edited output is still known, as %q", sum)
+	}
+	if _, ok := known("out/nothing-here.yml"); ok {
+		t.Fatal("an output the stamp does not record is known")
 	}
 }

@@ -41,12 +41,21 @@ type Result struct {
 // generators run: a write stages each generator's files while the
 // others still run, and writes nothing unless every one succeeded.
 func Build(root string, ending output.Ending) (*Result, error) {
-	return BuildNotifying(root, ending, nil)
+	return BuildWith(root, ending, Hooks{})
 }
 
-// BuildNotifying is Build, telling waiting (if not nil) when a write
-// waits for the lock another run on the root holds.
-func BuildNotifying(root string, ending output.Ending, waiting func(lock string)) (*Result, error) {
+// Hooks are what a command adds to the pipeline's run.
+type Hooks struct {
+	// Waiting, if not nil, is told when a write waits for the lock
+	// another run on the root holds.
+	Waiting func(lock string)
+	// Known, if not nil, tells what is known of the outputs on disk
+	// without reading them (see output.Tree.Known).
+	Known func(rel string) (sum string, ok bool)
+}
+
+// BuildWith is Build with hooks.
+func BuildWith(root string, ending output.Ending, hooks Hooks) (*Result, error) {
 	p, err := schema.Load(root)
 	var srcErrs schema.Diagnostics
 	if p == nil || (err != nil && !errors.As(err, &srcErrs)) {
@@ -63,7 +72,7 @@ func BuildNotifying(root string, ending output.Ending, waiting func(lock string)
 	var sink *output.Sink
 	if generate {
 		tree := output.NewTree(p.Root)
-		tree.Waiting = waiting
+		tree.Waiting, tree.Known = hooks.Waiting, hooks.Known
 		if sink, err = tree.Open(ending); err != nil {
 			return nil, err
 		}

@@ -77,6 +77,10 @@ func (w *writer) stageQueued() {
 			if _, dup := w.found[f.Path]; dup {
 				continue
 			}
+			if w.tree.knownToHold(f.Path, f.Data) {
+				w.found[f.Path] = found{data: f.Data} // unchanged, not read
+				continue
+			}
 			old, err := w.tree.read(f.Path)
 			missing := errors.Is(err, fs.ErrNotExist)
 			if err == nil || missing {

@@ -2,6 +2,8 @@ package output
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -81,6 +83,26 @@ type Tree struct {
 	// Waiting, if not nil, is told when a write waits for the lock
 	// (named by its path) that another run holds.
 	Waiting func(lock string)
+	// Known, if not nil, tells what is known of an output on disk
+	// without reading it: the hex SHA-256 of its bytes, where a record
+	// of the last run still stands for the file (see the stamp's
+	// fingerprints). An output known to hold the bytes generated now is
+	// unchanged and is not read; any other is read as always.
+	Known func(rel string) (sum string, ok bool)
+}
+
+// knownToHold reports whether the output at rel is known (see Known)
+// to hold data.
+func (t *Tree) knownToHold(rel string, data []byte) bool {
+	if t.Known == nil {
+		return false
+	}
+	sum, ok := t.Known(rel)
+	if !ok {
+		return false
+	}
+	h := sha256.Sum256(data)
+	return sum == hex.EncodeToString(h[:])
 }
 
 // NewTree returns the tree rooted at root.
@@ -107,7 +129,7 @@ func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) 
 	produced := map[string]bool{}
 	var changes []Change
 	for _, f := range files {
-		old, err := t.readFound(f.Path, found)
+		old, err := t.readFound(f.Path, found, f.Data)
 		c := Change{Path: f.Path, Old: old, New: f.Data, Local: f.Local, Private: f.Private, filled: f.Filled}
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
@@ -471,10 +493,14 @@ type found struct {
 }
 
 // readFound is read, taking the output from found (which may be nil)
-// if it is there.
-func (t *Tree) readFound(rel string, found map[string]found) ([]byte, error) {
+// if it is there, or generated itself if the output is known to hold
+// it (see Known).
+func (t *Tree) readFound(rel string, found map[string]found, generated []byte) ([]byte, error) {
 	if f, ok := found[rel]; ok {
 		return f.data, f.err
+	}
+	if rel != ManifestPath && t.knownToHold(rel, generated) {
+		return generated, nil
 	}
 	return t.read(rel)
 }
