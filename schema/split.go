@@ -40,18 +40,16 @@ import (
 // 3 ms); from 40, two parts on two cores take a tenth to a fifth off a
 // regen.
 //
-// partSize is how many services a part holds on average. Parts are
-// kept in the memo (see evaluateCached), so a part is what a change to
-// one service costs to evaluate again. Each part pays for evaluating
-// the definitions again: at 10,000 services parts of 50 cost a fifth
-// more CPU, cold, than parts of 250, while a change to one service at
-// 1,000 costs about the same with either (0.36 and 0.41 s of CPU).
+// partSize is how many services a part holds on average when a run
+// evaluates it. The memo keeps what a part evaluated to in smaller
+// chunks (see chunkSize), so a change to one service evaluates its
+// chunk again, not its part. Each part pays for evaluating the
+// definitions again: at 10,000 services parts of 60 cost a tenth more
+// CPU, cold, than parts of 250.
 //
 // A part ends after a service whose name hashes to a multiple of
 // partSize (or at maxPart services), so where parts end depends on the
-// names around, not on how many services come before: adding or
-// removing a service changes its own part only, and every other part
-// keeps its bytes and its memo entry.
+// names around, not on how many services come before.
 const (
 	splitAt  = 40
 	partSize = 250
