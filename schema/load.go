@@ -44,8 +44,9 @@ const PackageName = "platform"
 // Warnings are in Platform.Warnings.
 //
 // What the source evaluates to is kept in the memo (see package memo),
-// part by part for a source evaluated in parts, so that a run after a
-// change to one service evaluates only the part that holds it.
+// in chunks for a source evaluated in parts, with what each file's
+// syntax told, so that a run after a change to one service parses only
+// the changed files and evaluates only the chunk that holds it.
 // PORTSCHEMA_CACHE=off turns that off; the model is the same either way.
 func Load(root string) (*Platform, error) {
 	return loadWith(root, memo.Open(memo.ToolIdentity()))
