@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
 	"portschema/schema"
@@ -193,22 +194,14 @@ func TestCommentKeepsSourceTextOnOneLine(t *testing.T) {
 func TestCommentShortcutIsJoining(t *testing.T) {
 	alphabet := []string{"a", "Z", "1", "#", " ", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\u0085", "\u00a0", "\u2028", "é"}
 	kept := 0
-	var walk func(s string, depth int)
-	walk = func(s string, depth int) {
+	gentest.EachString(alphabet, 4, func(s string) {
 		if got, want := comment(s), joinFields(s); got != want {
 			t.Errorf("comment(%q) = %q, joining gives %q", s, got, want)
 		}
 		if isOneLine(s) {
 			kept++
 		}
-		if depth == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			walk(s+c, depth-1)
-		}
-	}
-	walk("", 4)
+	})
 	if kept == 0 {
 		t.Fatal("no string took the shortcut")
 	}

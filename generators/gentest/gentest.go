@@ -39,3 +39,20 @@ func Promtool(t testing.TB) string {
 	}
 	return path
 }
+
+// EachString calls f with every string of at most maxLen pieces of
+// alphabet, the empty one first: the whole space of short inputs, for a
+// shortcut that must give what the full transformation gives.
+func EachString(alphabet []string, maxLen int, f func(s string)) {
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		f(s)
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, depth-1)
+		}
+	}
+	walk("", maxLen)
+}

@@ -188,22 +188,14 @@ func FuzzCell(f *testing.F) {
 func TestInlineShortcutIsEscaping(t *testing.T) {
 	alphabet := []string{"a", "Z", "1", " ", ".", ")", "#", "-", "+", "=", ">", "|", "\\", "`", "*", "&", "~", "$", "!", "/", "\t", "\n", "\r", "\x00", "\x7f", "é"}
 	plain := 0
-	var walk func(s string, depth int)
-	walk = func(s string, depth int) {
+	gentest.EachString(alphabet, 4, func(s string) {
 		if got, want := Inline(s), escapeText(s); got != want {
 			t.Errorf("Inline(%q) = %q, escaping gives %q", s, got, want)
 		}
 		if isPlain(s) {
 			plain++
 		}
-		if depth == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			walk(s+c, depth-1)
-		}
-	}
-	walk("", 4)
+	})
 	if plain == 0 {
 		t.Fatal("no string took the shortcut")
 	}
