@@ -264,6 +264,12 @@ type Service struct {
 	// platform asks for the main port again.
 	portPos      Pos
 	portPosKnown bool
+	// portNames are the named ports' names, sorted, and portNamePos
+	// where each one's port is written, in the same order: looked up
+	// once too, for the checks and generators that ask for every port
+	// of every service.
+	portNames   []string
+	portNamePos []Pos
 	// HostRef and RangeRef are the host and the range the service
 	// names, resolved once (see resolve).
 	HostRef  *Host  `json:"-"`
@@ -311,7 +317,11 @@ func (r PortRef) Label() string {
 func (s *Service) AllPorts() []PortRef {
 	out := make([]PortRef, 0, 1+len(s.Ports))
 	out = append(out, s.mainPort())
-	for _, name := range sortedKeys(s.Ports) {
+	names := s.portNames
+	if !s.portPosKnown {
+		names = sortedKeys(s.Ports)
+	}
+	for _, name := range names {
 		out = append(out, s.namedPort(name, s.Ports[name]))
 	}
 	return out
@@ -330,7 +340,23 @@ func (s *Service) mainPort() PortRef {
 // setPositions sets where the service's fields are written.
 func (s *Service) setPositions(ps Positions) {
 	s.Pos = ps
-	s.portPos, s.portPosKnown = s.At("port"), true
+	s.portPos = s.At("port")
+	s.portNames = sortedKeys(s.Ports)
+	s.portNamePos = make([]Pos, len(s.portNames))
+	for i, name := range s.portNames {
+		s.portNamePos[i] = s.At("ports." + name + ".port")
+	}
+	s.portPosKnown = true
+}
+
+// namedPortPos is where the port of the named port is written.
+func (s *Service) namedPortPos(name string) Pos {
+	if s.portPosKnown {
+		if i, ok := slices.BinarySearch(s.portNames, name); ok {
+			return s.portNamePos[i]
+		}
+	}
+	return s.At("ports." + name + ".port")
 }
 
 // namedPort is the named port np as a PortRef; its scheme defaults to
@@ -341,7 +367,7 @@ func (s *Service) namedPort(name string, np NamedPort) PortRef {
 		scheme = s.Scheme
 	}
 	return PortRef{Service: s, Name: name, Port: np.Port, ContainerPort: np.ContainerPort,
-		Protocol: np.Protocol, HostIPs: np.HostIPs, Publish: np.Publish, Scheme: scheme, Pos: s.At("ports." + name + ".port")}
+		Protocol: np.Protocol, HostIPs: np.HostIPs, Publish: np.Publish, Scheme: scheme, Pos: s.namedPortPos(name)}
 }
 
 // MainProtocol is the main port's protocol, tcp unless the source says

@@ -32,7 +32,7 @@ type verdicts struct {
 
 // verdictStep names the verdicts in the memo, and the format of the
 // bytes their digests are made of.
-const verdictStep = "compose-go accepts v2"
+const verdictStep = "compose-go accepts v3"
 
 // hostVerdicts is what validate needs of a host's verdicts: its entry,
 // the digests it held, and the digest of every service to load.
@@ -92,15 +92,18 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable)
 			hv.known[id] = true
 		}
 	}
+	// What every service's verdict shares is hashed once: the top-level
+	// blocks can be as large as a service's.
+	hostDigest := vs.store.NewKey(verdictStep + " host blocks").AddString(OutputPath(h)).AddString(h.Compose.Project).
+		Add(top).Key().ID()
 	var services []*schema.Service
-	var blocks []byte // reused: the key builder copies what it is given
+	var blocks []byte // reused: the key builder hashes what it is given
 	for i, s := range h.Services {
 		own := withReferenced(p, h, []*schema.Service{s})
 		if blocks, ok = appendBlock(blocks[:0], own); !ok {
 			return h.Services, nil
 		}
-		k := vs.store.NewKey(verdictStep).AddString(OutputPath(h)).AddString(h.Compose.Project).
-			Add(top).AddString(s.Name).Add(blocks).Key()
+		k := vs.store.NewKey(verdictStep).Add(hostDigest[:]).AddString(s.Name).Add(blocks).Key()
 		hv.current = append(hv.current, k)
 		if !hv.known[k.ID()] {
 			services = append(services, s)

@@ -8,8 +8,8 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
-	"strings"
 )
 
 // HeaderText is the first line of every generated file, in the file's
@@ -69,9 +69,9 @@ func Header(style string) string {
 // HasHeader reports whether data starts with a generated-file header in
 // any comment style, within its first lines (a shebang or BOM may precede).
 func HasHeader(data []byte) bool {
-	head := string(data)
+	head := data
 	if len(head) > 512 {
 		head = head[:512]
 	}
-	return strings.Contains(head, HeaderText)
+	return bytes.Contains(head, []byte(HeaderText))
 }

@@ -69,6 +69,8 @@ func (s *Stamp) takeFingerprints(root string, prev *Stamp) {
 		}
 	}
 	var buf []byte
+	var st statter
+	defer st.Close()
 	for _, group := range [][]File{s.Outputs, s.Inputs, s.Sources} {
 		for i := range group {
 			f := &group[i]
@@ -78,7 +80,7 @@ func (s *Stamp) takeFingerprints(root string, prev *Stamp) {
 			}
 			name := abs(root, f.Path)
 			if fp, ok := known[[2]string{f.Path, f.Sum}]; ok {
-				if now, err := lstat(name); err == nil && now == fp {
+				if now, err := st.lstat(name); err == nil && now == fp {
 					f.Stat = fp
 					continue
 				}

@@ -28,6 +28,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -89,13 +91,18 @@ func (s Store) On() bool { return s.dir != "" }
 // cache in the clear.
 type Key struct{ id, seal [32]byte }
 
-// KeyBuilder accumulates the parts of a key.
-type KeyBuilder struct{ buf []byte }
+// KeyBuilder hashes the parts of a key as they are added: a key can be
+// made of every block of a large host, and holding them in one buffer
+// would copy them again each time it grows.
+type KeyBuilder struct {
+	digest hash.Hash
+	length [binary.MaxVarintLen64]byte
+}
 
 // NewKey starts a key for a step; step names the step and the version
 // of its result's format, so that steps never share entries.
 func (s Store) NewKey(step string) *KeyBuilder {
-	b := &KeyBuilder{}
+	b := &KeyBuilder{digest: sha256.New()}
 	b.Add([]byte("portschema memo 1"))
 	b.Add([]byte(s.tool))
 	b.Add([]byte(step))
@@ -105,17 +112,22 @@ func (s Store) NewKey(step string) *KeyBuilder {
 // Add appends one part; its length goes first, so that no two
 // sequences of parts give the same stream.
 func (b *KeyBuilder) Add(part []byte) *KeyBuilder {
-	b.buf = binary.AppendUvarint(b.buf, uint64(len(part)))
-	b.buf = append(b.buf, part...)
+	b.digest.Write(binary.AppendUvarint(b.length[:0], uint64(len(part))))
+	b.digest.Write(part)
 	return b
 }
 
 // AddString is Add of a string.
-func (b *KeyBuilder) AddString(part string) *KeyBuilder { return b.Add([]byte(part)) }
+func (b *KeyBuilder) AddString(part string) *KeyBuilder {
+	b.digest.Write(binary.AppendUvarint(b.length[:0], uint64(len(part))))
+	io.WriteString(b.digest, part)
+	return b
+}
 
 // Key is the SHA-256 of every part added.
 func (b *KeyBuilder) Key() Key {
-	digest := sha256.Sum256(b.buf)
+	var digest [sha256.Size]byte
+	b.digest.Sum(digest[:0])
 	return Key{
 		id:   sha256.Sum256(append([]byte("entry name\x00"), digest[:]...)),
 		seal: sha256.Sum256(append([]byte("entry seal\x00"), digest[:]...)),

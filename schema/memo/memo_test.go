@@ -2,6 +2,8 @@ package memo
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,6 +34,29 @@ func TestPutThenGet(t *testing.T) {
 	// another key.
 	if key(s, "ab", "") == key(s, "a", "b") || key(s, "a", "b") == key(s, "a", "b", "") {
 		t.Error("different parts give the same key")
+	}
+}
+
+// Add and AddString hash the same stream, and a key is the digest of
+// every part behind its length, whatever the size of the parts.
+func TestKeyIsDigestOfLengthPrefixedParts(t *testing.T) {
+	s := At(t.TempDir(), "tool A")
+	big := bytes.Repeat([]byte("0123456789"), 100_000)
+	parts := [][]byte{[]byte("x"), {}, big, []byte("tail")}
+	byBytes, byString := s.NewKey("step"), s.NewKey("step")
+	var stream []byte
+	for _, p := range append([][]byte{[]byte("portschema memo 1"), []byte("tool A"), []byte("step")}, parts...) {
+		stream = binary.AppendUvarint(stream, uint64(len(p)))
+		stream = append(stream, p...)
+	}
+	for _, p := range parts {
+		byBytes.Add(p)
+		byString.AddString(string(p))
+	}
+	digest := sha256.Sum256(stream)
+	want := sha256.Sum256(append([]byte("entry name\x00"), digest[:]...))
+	if a, b := byBytes.Key(), byString.Key(); a != b || a.ID() != want {
+		t.Errorf("keys differ: Add %x, AddString %x, want %x", a.ID(), b.ID(), want)
 	}
 }
 
