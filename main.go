@@ -948,8 +948,8 @@ func setMemoryBudget(root string) {
 // peak.
 func codeBytes(data []byte) int {
 	n := 0
-	for line := range strings.Lines(string(data)) {
-		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "//") {
+	for line := range bytes.Lines(data) {
+		if !bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("//")) {
 			n += len(line)
 		}
 	}

@@ -1,7 +1,5 @@
 package schema
 
-import "strings"
-
 // Cluster holds what a cluster host declares for its manifests. Its
 // services keep their compose blocks: the Kubernetes generator
 // translates them, so moving a service between a compose host and a
@@ -53,7 +51,7 @@ func (p *Platform) Namespace(s *Service) string {
 	if h == nil || h.Cluster == nil {
 		return ""
 	}
-	return strings.NewReplacer("{platform}", p.Name, "{range}", s.Range, "{tier}", s.Tier).Replace(h.Cluster.Namespace)
+	return FillPlaceholders(h.Cluster.Namespace, "{platform}", p.Name, "{range}", s.Range, "{tier}", s.Tier)
 }
 
 // ClusterDNSName is the name a service's Service answers to inside its

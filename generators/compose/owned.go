@@ -42,7 +42,7 @@ func ContainerName(h *schema.Host, s *schema.Service) string {
 	if h.Compose != nil {
 		rule, project = h.Compose.ContainerName, h.Compose.Project
 	}
-	return strings.NewReplacer("{name}", s.Name, "{tier}", s.Tier, "{project}", project).Replace(rule)
+	return schema.FillPlaceholders(rule, "{name}", s.Name, "{tier}", s.Tier, "{project}", project)
 }
 
 // checkOwnership reports compose blocks on hosts without compose, keys

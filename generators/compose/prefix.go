@@ -42,7 +42,7 @@ func checkContainerPrefixes(p *schema.Platform) schema.Diagnostics {
 // name without it (mana-auth-forms), or the service's name where that
 // is all it is; "" when it does not.
 func repeatedWord(h *schema.Host, s *schema.Service) (word, better string) {
-	rule := strings.NewReplacer("{tier}", s.Tier, "{project}", h.Compose.Project).Replace(h.Compose.ContainerName)
+	rule := schema.FillPlaceholders(h.Compose.ContainerName, "{tier}", s.Tier, "{project}", h.Compose.Project)
 	around := strings.ReplaceAll(rule, "{name}", " ")
 	first, rest := splitFirstWord(s.Name)
 	if first == "" || !slices.Contains(nameWords(around), first) {

@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"fmt"
-	"strings"
 
 	"portschema/schema"
 )
@@ -105,5 +104,5 @@ func (g *clusterGen) useNamespace(name string, pos schema.Pos) {
 // rule with "tunnel" for the range and tier, so the one namespace of a
 // cluster that has one, and a namespace of its own otherwise.
 func (g *clusterGen) tunnelNamespace() string {
-	return strings.NewReplacer("{platform}", g.p.Name, "{range}", "tunnel", "{tier}", "tunnel").Replace(g.cluster.Namespace)
+	return schema.FillPlaceholders(g.cluster.Namespace, "{platform}", g.p.Name, "{range}", "tunnel", "{tier}", "tunnel")
 }

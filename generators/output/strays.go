@@ -33,7 +33,10 @@ func (t *Tree) Strays(files []File) ([]Stray, error) {
 	for _, f := range files {
 		known[f.Path] = true
 	}
-	owned, err := t.readManifest(&pathChecker{tree: t})
+	// A manifest entry only keeps a file from being reported, and the
+	// walk below does not follow links: the entries need no look at the
+	// file system, only to be paths inside the root as written.
+	owned, err := t.readManifest(checkLexically)
 	if err != nil {
 		return nil, err
 	}

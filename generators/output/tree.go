@@ -150,7 +150,7 @@ func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) 
 		changes = append(changes, c)
 		produced[f.Path] = true
 	}
-	owned, err := t.readManifest(checker)
+	owned, err := t.readManifest(checker.check)
 	if err != nil {
 		return nil, err
 	}
@@ -372,8 +372,9 @@ func (t *Tree) withManifest(files []File, checker *pathChecker) ([]File, error) 
 	return append(files[:len(files):len(files)], File{Path: ManifestPath, Data: []byte(b.String())}), nil
 }
 
-// readManifest lists the paths the previous run owned.
-func (t *Tree) readManifest(checker *pathChecker) ([]string, error) {
+// readManifest lists the paths the previous run owned, those check
+// accepts.
+func (t *Tree) readManifest(check func(rel string) error) ([]string, error) {
 	data, err := t.read(ManifestPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -388,7 +389,7 @@ func (t *Tree) readManifest(checker *pathChecker) ([]string, error) {
 		}
 		// A hand-edited manifest must not make regen delete files
 		// outside the root.
-		if checker.check(line) == nil {
+		if check(line) == nil {
 			out = append(out, line)
 		}
 	}
@@ -419,11 +420,8 @@ func (c *pathChecker) mayBeShared(rel string) bool {
 }
 
 func (c *pathChecker) check(rel string) error {
-	if rel == "" || path.IsAbs(rel) || filepath.IsAbs(rel) || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
-		return fmt.Errorf("output path %q must be a clean relative path inside the project root", rel)
-	}
-	if rel == ".." || strings.HasPrefix(rel, "../") {
-		return fmt.Errorf("output path %q leaves the project root", rel)
+	if err := checkLexically(rel); err != nil {
+		return err
 	}
 	if c.root == "" {
 		root, err := filepath.Abs(c.tree.Root)
@@ -443,6 +441,19 @@ func (c *pathChecker) check(rel string) error {
 	}
 	if resolved != c.root && !strings.HasPrefix(resolved, c.root+string(filepath.Separator)) {
 		return fmt.Errorf("output path %q leads outside the project root through a symbolic link (to %s)", rel, resolved)
+	}
+	return nil
+}
+
+// checkLexically refuses the paths that are absolute or leave the root
+// through "..", as written: what a path checker refuses before it looks
+// at the file system.
+func checkLexically(rel string) error {
+	if rel == "" || path.IsAbs(rel) || filepath.IsAbs(rel) || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
+		return fmt.Errorf("output path %q must be a clean relative path inside the project root", rel)
+	}
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("output path %q leaves the project root", rel)
 	}
 	return nil
 }

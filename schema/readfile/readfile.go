@@ -60,7 +60,9 @@ func read(name string, noFollow bool, max int64) ([]byte, error) {
 		return nil, &os.PathError{Op: "read", Path: name, Err: tooLarge(max)}
 	}
 	// The file may grow while it is read: never read past the limit.
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	// The buffer starts at the size the file has, as os.ReadFile's does,
+	// one byte more to see the end without growing it.
+	data, err := readAll(io.LimitReader(f, max+1), fi.Size()+1)
 	if err != nil {
 		return nil, err
 	}
@@ -100,3 +102,21 @@ func size(n int64) string {
 
 // errSymlink is the error for a symbolic link where NoFollow reads.
 var errSymlink = errors.New("a symbolic link, which portschema does not follow here")
+
+// readAll is io.ReadAll with a buffer of size bytes to start with.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, size)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}

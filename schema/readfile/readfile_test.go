@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -18,6 +19,17 @@ func TestRegularReadsAFile(t *testing.T) {
 	data, err := Regular(name)
 	if err != nil || string(data) != "hello" {
 		t.Fatalf("Regular = %q, %v", data, err)
+	}
+}
+
+// A file that grew, or shrank, since it was measured is read whole.
+func TestReadAllPastTheSizeItStartsWith(t *testing.T) {
+	text := strings.Repeat("0123456789", 1000)
+	for _, size := range []int64{0, 1, 9999, 10000, 10001, 20000} {
+		data, err := readAll(iotest.OneByteReader(strings.NewReader(text)), size)
+		if err != nil || string(data) != text {
+			t.Errorf("size %d: got %d bytes, %v", size, len(data), err)
+		}
 	}
 }
 
