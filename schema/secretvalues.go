@@ -81,28 +81,28 @@ func walkSecrets(v any, path string, found func(path string, sec Found)) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		// A value's path is written only for a secret found or a block
+		// to go into: most values are neither.
 		for _, k := range keys {
-			p := joinElem(path, k)
 			if s, ok := scalarText(v[k]); ok {
 				if sec, ok := secretIn(k, s); ok {
-					found(p, sec)
+					found(joinElem(path, k), sec)
 				}
 				continue
 			}
-			walkSecrets(v[k], p, found)
+			walkSecrets(v[k], joinElem(path, k), found)
 		}
 	case []any:
 		flag := ""
 		for i, item := range v {
-			p := fmt.Sprintf("%s[%d]", path, i)
 			s, ok := scalarText(item)
 			if !ok {
-				walkSecrets(item, p, found)
+				walkSecrets(item, fmt.Sprintf("%s[%d]", path, i), found)
 				flag = ""
 				continue
 			}
 			if sec, ok := SecretItem(flag, s); ok {
-				found(p, sec)
+				found(fmt.Sprintf("%s[%d]", path, i), sec)
 			}
 			flag = FlagName(s)
 		}
@@ -121,6 +121,14 @@ func scalarText(v any) (string, bool) {
 	}
 }
 
+// assignmentIn is assignment's submatches in word, nil for none.
+func assignmentIn(word string) []string {
+	if !strings.Contains(word, "=") {
+		return nil
+	}
+	return assignment().FindStringSubmatch(word)
+}
+
 // assignment matches NAME=value and --flag=value inside a string.
 var assignment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`) })
 
@@ -136,10 +144,11 @@ func secretIn(name, value string) (Found, bool) {
 		return Found{Why: "by its form", Text: text}, true
 	}
 	flag := ""
-	for _, line := range strings.Split(value, "\n") {
-		for _, word := range strings.Fields(line) {
+	for line := range strings.SplitSeq(value, "\n") {
+		for word := range strings.FieldsSeq(line) {
 			word = strings.Trim(word, `"'(),;`)
-			if m := assignment().FindStringSubmatch(word); m != nil && secretByName(m[1], m[2]) {
+			// Every assignment holds "=": the others need no match.
+			if m := assignmentIn(word); m != nil && secretByName(m[1], m[2]) {
 				return Found{Why: "by the name " + m[1] + " it is assigned to", Text: m[2], Name: normalName(m[1])}, true
 			}
 			if flag != "" && secretByName(strings.TrimLeft(flag, "-"), word) {

@@ -114,19 +114,40 @@ func interpolations(v any, path string, found func(name, path string, optional b
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
-			interpolations(v[k], path+"."+k, found)
+			if mayInterpolate(v[k]) {
+				interpolations(v[k], path+"."+k, found)
+			}
 		}
 	case []any:
 		for i, e := range v {
-			interpolations(e, fmt.Sprintf("%s[%d]", path, i), found)
+			if mayInterpolate(e) {
+				interpolations(e, fmt.Sprintf("%s[%d]", path, i), found)
+			}
 		}
 	case string:
+		if !strings.Contains(v, "$") {
+			return
+		}
 		vars := template.ExtractVariables(map[string]any{"v": v}, nil)
 		for _, name := range slices.Sorted(maps.Keys(vars)) {
 			x := vars[name]
 			found(name, path, x.DefaultValue != "" || x.PresenceValue != "")
 		}
 	}
+}
+
+// mayInterpolate reports whether v can read a variable: a block, or a
+// string with a "$" (every reference has one). The others are passed
+// by without writing their paths, which most values of a large
+// platform would cost.
+func mayInterpolate(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.Contains(v, "$")
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // checkSecrets reports, on every compose host, a variable compose reads
