@@ -46,8 +46,28 @@ func (r ingressRule) MarshalYAML() (any, error) {
 	if err := n.Encode(plain(r)); err != nil {
 		return nil, err
 	}
-	n.HeadComment = strings.Join(strings.Fields(r.Comment), " ")
+	n.HeadComment = r.headComment()
 	return &n, nil
+}
+
+// WriteYAML writes the rule as MarshalYAML has yaml.v4 write it (see
+// yamlout.ListItem); a rule with its own originRequest, a map passed
+// through from the source, is left to yaml.v4.
+func (r ingressRule) WriteYAML(w *yamlout.Block, col int) {
+	if len(r.OriginRequest) > 0 {
+		w.Fail()
+		return
+	}
+	w.Comment(col, r.headComment())
+	w.Item(col)
+	w.OmitEmpty(col+2, "hostname", r.Hostname)
+	w.OmitEmpty(col+2, "path", r.Path)
+	w.String(col+2, "service", r.Service)
+}
+
+// headComment is Comment on one line.
+func (r ingressRule) headComment() string {
+	return strings.Join(strings.Fields(r.Comment), " ")
 }
 
 // catchAll is the last rule: whatever no other rule matched gets a 404.

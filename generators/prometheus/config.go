@@ -54,6 +54,59 @@ type relabelConfig struct {
 	Replacement  string   `yaml:"replacement,omitempty"`
 }
 
+// WriteYAML writes the job as yaml.v4 writes it: the fields in the
+// order and with the omissions and flow styles of their tags (see
+// yamlout.ListItem).
+func (j scrapeConfig) WriteYAML(w *yamlout.Block, col int) {
+	w.Item(col)
+	col += 2
+	w.String(col, "job_name", j.JobName)
+	w.OmitEmpty(col, "scrape_interval", j.ScrapeInterval)
+	w.OmitEmpty(col, "metrics_path", j.MetricsPath)
+	w.OmitEmpty(col, "scheme", j.Scheme)
+	if len(j.Params) > 0 {
+		w.StringsMap(col, "params", j.Params)
+	}
+	if len(j.StaticConfigs) > 0 {
+		w.Key(col, "static_configs")
+		for _, sc := range j.StaticConfigs {
+			w.Item(col + 2)
+			w.Strings(col+4, "targets", sc.Targets)
+			if len(sc.Labels) > 0 {
+				w.StringMap(col+4, "labels", sc.Labels)
+			}
+		}
+	}
+	if len(j.DNSSDConfigs) > 0 {
+		w.Key(col, "dns_sd_configs")
+		for _, sd := range j.DNSSDConfigs {
+			w.Item(col + 2)
+			w.FlowStrings(col+4, "names", sd.Names)
+			w.String(col+4, "type", sd.Type)
+			w.Int(col+4, "port", sd.Port)
+		}
+	}
+	if len(j.RelabelConfigs) > 0 {
+		w.Key(col, "relabel_configs")
+		for _, rc := range j.RelabelConfigs {
+			rc.writeYAML(w, col+2)
+		}
+	}
+}
+
+func (rc relabelConfig) writeYAML(w *yamlout.Block, col int) {
+	if len(rc.SourceLabels) == 0 && rc.TargetLabel == "" && rc.Replacement == "" {
+		w.Fail() // yaml.v4 writes {}
+		return
+	}
+	w.Item(col)
+	if len(rc.SourceLabels) > 0 {
+		w.FlowStrings(col+2, "source_labels", rc.SourceLabels)
+	}
+	w.OmitEmpty(col+2, "target_label", rc.TargetLabel)
+	w.OmitEmpty(col+2, "replacement", rc.Replacement)
+}
+
 // extraJob is a scrape config written by hand in the source
 // (prometheus.jobs), passed through with job_name first and the other
 // keys sorted.

@@ -12,25 +12,15 @@ import (
 // pieceSize is the most items of a list MarshalList encodes at once.
 const pieceSize = 64
 
-// writeIndented writes text with every line but the empty ones indented:
-// a uniform shift, which keeps block scalars and their indentation the
-// same.
-func writeIndented(buf *bytes.Buffer, text []byte, indent string) {
-	for line := range bytes.Lines(text) {
-		if len(line) > 1 {
-			buf.WriteString(indent)
-		}
-		buf.Write(line)
-	}
-}
-
 // MarshalList returns what Marshal returns for a struct whose fields are
 // those of head followed by a list under key, for the documents whose
-// bulk is one list (the scrape jobs, the ingress rules). The YAML
-// encoder keeps every event of a document until the document ends, so
-// one call on a list of thousands of items grows and copies a queue of
-// millions of events; the list is encoded a batch of items at a time
-// instead, with the same bytes (tested). key must be a plain YAML key.
+// bulk is one list (the scrape jobs, the ingress rules). An item that is
+// a ListItem writes itself where it can (see Block); the others are
+// encoded by yaml.v4. The YAML encoder keeps every event of a document
+// until the document ends, so one call on a list of thousands of items
+// grows and copies a queue of millions of events; the items it encodes
+// are encoded a batch at a time instead, with the same bytes (tested).
+// key must be a plain YAML key.
 func MarshalList[T any](head any, key string, items []T) ([]byte, error) {
 	headText, err := Marshal(head)
 	if err != nil {
@@ -45,17 +35,54 @@ func MarshalList[T any](head any, key string, items []T) ([]byte, error) {
 		return buf.Bytes(), nil
 	}
 	buf.WriteString(key + ":\n")
-	for start := 0; start < len(items); start += pieceSize {
-		var piece bytes.Buffer
-		enc := yaml.NewEncoder(&piece)
-		enc.SetIndent(2)
-		if err := enc.Encode(items[start:min(len(items), start+pieceSize)]); err != nil {
-			return nil, fmt.Errorf("marshalling yaml: %w", err)
+	var pending []T // items for yaml.v4, in order, fewer than pieceSize
+	var text []byte // the last item written directly, its buffer reused
+	for _, item := range items {
+		if li, ok := any(item).(ListItem); ok {
+			if text, ok = AppendItem(text[:0], li, 2); ok {
+				if err := encodePiece(buf, key, pending); err != nil {
+					return nil, err
+				}
+				pending = pending[:0]
+				buf.Write(text)
+				continue
+			}
 		}
-		if err := enc.Close(); err != nil {
-			return nil, fmt.Errorf("marshalling yaml: %w", err)
+		if pending = append(pending, item); len(pending) == pieceSize {
+			if err := encodePiece(buf, key, pending); err != nil {
+				return nil, err
+			}
+			pending = pending[:0]
 		}
-		writeIndented(buf, piece.Bytes(), "  ")
+	}
+	if err := encodePiece(buf, key, pending); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// encodePiece appends items, if any, as yaml.v4 writes them as the
+// entries of the list under key at the top of a document: it encodes
+// that list, under that key, and drops the key's line, so that every
+// line, continuation lines of scalars included, has yaml.v4's own
+// indentation.
+func encodePiece[T any](buf *bytes.Buffer, key string, items []T) error {
+	if len(items) == 0 {
+		return nil
+	}
+	var piece bytes.Buffer
+	enc := yaml.NewEncoder(&piece)
+	enc.SetIndent(2)
+	if err := enc.Encode(map[string][]T{key: items}); err != nil {
+		return fmt.Errorf("marshalling yaml: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("marshalling yaml: %w", err)
+	}
+	text, ok := bytes.CutPrefix(piece.Bytes(), []byte(key+":\n"))
+	if !ok {
+		return fmt.Errorf("marshalling yaml: %s is not a plain key", key)
+	}
+	buf.Write(text)
+	return nil
 }

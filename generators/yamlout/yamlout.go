@@ -1,6 +1,8 @@
 // Package yamlout renders the YAML outputs (prometheus.yml, cloudflared
 // ingress) the same way: the generated-file header first, then the value
-// marshalled with go.yaml.in/yaml/v4 at an indent of two spaces.
+// marshalled with go.yaml.in/yaml/v4 at an indent of two spaces. The
+// items of their long lists that a Block can write, it writes with
+// yaml.v4's bytes and without its cost (see MarshalList and ListItem).
 //
 // Marshalling is deterministic: struct fields come out in declaration
 // order and map keys sorted, so the same model gives the same bytes.
