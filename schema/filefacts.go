@@ -153,7 +153,11 @@ func (ix *positionIndex) add(fi *fileIndex) {
 		ix.definedIn[d.Name] = append(ix.definedIn[d.Name], Pos{File: fi.Rel, Line: d.Line, Col: d.Col})
 	}
 	for _, e := range fi.Entities {
-		ps := ix.entityFor(e.Key)
+		ps := ix.entities[e.Key]
+		if ps == nil { // most entities are written in one file: sized once
+			ps = make(Positions, len(e.Paths))
+			ix.entities[e.Key] = ps
+		}
 		for i, path := range e.Paths {
 			if _, seen := ps[path]; e.Values[i] || !seen {
 				ps[path] = Pos{File: fi.Rel, Line: e.Lines[i], Col: e.Cols[i]}
@@ -241,7 +245,11 @@ func keepFacts(src *Source, facts []fileFacts, store memo.Store) {
 // indexOfFacts is the source's position index, from its files' facts
 // in load order.
 func indexOfFacts(absRoot string, shape *Shape, facts []fileFacts) *positionIndex {
-	ix := &positionIndex{root: absRoot, entities: map[string]Positions{}, shape: shape}
+	n := 0
+	for i := range facts {
+		n += len(facts[i].Index.Entities)
+	}
+	ix := &positionIndex{root: absRoot, entities: make(map[string]Positions, n), shape: shape}
 	for i := range facts {
 		ix.add(&facts[i].Index)
 	}

@@ -2,6 +2,8 @@ package env
 
 import (
 	"bytes"
+	"iter"
+	"slices"
 	"strings"
 )
 
@@ -30,7 +32,7 @@ const hidden = "<hidden: filled in on disk>"
 // generated empty one.
 func (f *filledSecrets) Keep(old, generated []byte) []byte {
 	set := map[string]string{}
-	for _, a := range assignments(old) {
+	for a := range dotenvPieces(old) {
 		if f.keys[a.key] && a.value != "" {
 			if _, dup := set[a.key]; !dup {
 				set[a.key] = a.text
@@ -75,30 +77,46 @@ type dotenvPiece struct {
 
 // assignments splits a dotenv file into pieces whose texts, joined, are
 // the file.
-func assignments(data []byte) []dotenvPiece {
-	var out []dotenvPiece
-	lines := strings.SplitAfter(string(data), "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		if line == "" {
-			continue
+func assignments(data []byte) []dotenvPiece { return slices.Collect(dotenvPieces(data)) }
+
+// dotenvPieces yields the pieces of a dotenv file one by one, each a
+// slice of one copy of the file: a regen reads every .env with secrets
+// to keep what was filled in, and most have nothing to keep.
+func dotenvPieces(data []byte) iter.Seq[dotenvPiece] {
+	s := string(data)
+	return func(yield func(dotenvPiece) bool) {
+		for start := 0; start < len(s); {
+			end := lineEnd(s, start)
+			line := s[start:end]
+			key, rest, ok := assignmentOf(line)
+			if !ok {
+				if !yield(dotenvPiece{text: line}) {
+					return
+				}
+				start = end
+				continue
+			}
+			value := end - len(rest) // where the value starts
+			// A quoted value may go on over lines until its quote closes.
+			for q := quoteOf(rest); q != 0 && !closes(strings.TrimRight(s[value:end], "\n"), q) && end < len(s); {
+				end = lineEnd(s, end)
+			}
+			piece := dotenvPiece{key: key, value: strings.TrimSpace(s[value:end]), prefix: s[start:value], text: s[start:end]}
+			if !yield(piece) {
+				return
+			}
+			start = end
 		}
-		key, rest, ok := assignmentOf(line)
-		if !ok {
-			out = append(out, dotenvPiece{text: line})
-			continue
-		}
-		text := line
-		// A quoted value may go on over lines until its quote closes.
-		for q := quoteOf(rest); q != 0 && !closes(strings.TrimRight(text[len(line)-len(rest):], "\n"), q) && i+1 < len(lines); {
-			i++
-			text += lines[i]
-			rest = text[len(line)-len(rest):]
-		}
-		value := strings.TrimSpace(text[len(line)-len(rest):])
-		out = append(out, dotenvPiece{key: key, value: value, prefix: line[:len(line)-len(rest)], text: text})
 	}
-	return out
+}
+
+// lineEnd is where the line of s that starts at start ends: after its
+// line break, or at the end of s.
+func lineEnd(s string, start int) int {
+	if i := strings.IndexByte(s[start:], '\n'); i >= 0 {
+		return start + i + 1
+	}
+	return len(s)
 }
 
 // assignmentOf splits `KEY=rest` (optionally after `export `); comments

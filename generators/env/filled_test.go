@@ -1,6 +1,7 @@
 package env
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,33 @@ func TestKeepLeavesAnUnfilledFileAlone(t *testing.T) {
 	onDisk := strings.Replace(generatedEnv, "API_TOKEN=\n", "API_TOKEN=x\n", 1)
 	if got := f.Keep([]byte(onDisk), []byte(generatedEnv)); strings.Contains(string(got), "API_TOKEN=x") {
 		t.Errorf("Keep kept a value of a key that is not a secret:\n%s", got)
+	}
+}
+
+// The pieces of any text, joined, are the text, and a piece that holds
+// an assignment starts with its prefix and ends at a line break or the
+// end: whatever quotes are left open or lines are left unfinished.
+func TestPiecesJoinedAreTheFile(t *testing.T) {
+	parts := []string{"A=1", "export B = \"x", "y\"", "C='open", "# c", "", " D=", "E=\"a\\\"b\"", "=x", "F G=1", "\n", "\n\n", "H='", "'"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(parts[r.IntN(len(parts))])
+			if r.IntN(3) > 0 {
+				b.WriteByte('\n')
+			}
+		}
+		text := b.String()
+		var joined strings.Builder
+		for _, p := range assignments([]byte(text)) {
+			joined.WriteString(p.text)
+			if p.key != "" && (!strings.HasPrefix(p.text, p.prefix) || !strings.HasSuffix(p.prefix, "=")) {
+				t.Fatalf("piece %+v of %q", p, text)
+			}
+		}
+		if joined.String() != text {
+			t.Fatalf("pieces of %q join to %q", text, joined.String())
+		}
 	}
 }
