@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -471,7 +473,7 @@ func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
 // UnmarshalJSON accepts a hostname or {hostname, path, port}.
 func (pub *Public) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		return json.Unmarshal(b, &pub.Hostname)
+		return unquote(b, &pub.Hostname)
 	}
 	type plain Public
 	return json.Unmarshal(b, (*plain)(pub))
@@ -482,7 +484,7 @@ func (pub *Public) UnmarshalJSON(b []byte) error {
 func (n *Need) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		n.Depends = true
-		return json.Unmarshal(b, &n.Service)
+		return unquote(b, &n.Service)
 	}
 	type plain Need
 	need := struct {
@@ -499,7 +501,7 @@ func (n *Need) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON accepts a variable name or {env, from}.
 func (s *Secret) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s.Env); err != nil {
+		if err := unquote(b, &s.Env); err != nil {
 			return err
 		}
 		s.From = s.Env
@@ -513,7 +515,7 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 func (v *Variable) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		*v = Variable{}
-		return json.Unmarshal(b, &v.Name)
+		return unquote(b, &v.Name)
 	}
 	type plain Variable
 	return json.Unmarshal(b, (*plain)(v))
@@ -523,8 +525,22 @@ func (v *Variable) UnmarshalJSON(b []byte) error {
 // true/false, so that a value reaches the environment unchanged.
 func (e *EnvValue) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		return json.Unmarshal(b, &e.Value)
+		return unquote(b, &e.Value)
 	}
 	e.Value = string(b)
 	return nil
+}
+
+// unquote decodes the JSON string b into dst. The text of a string
+// without escapes is the string itself (b is a value of a document
+// already found valid, so it holds no control characters); the others
+// go through the decoder. A large platform has tens of thousands of
+// such values, each of which json.Unmarshal would scan twice.
+func unquote(b []byte, dst *string) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 &&
+		bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) {
+		*dst = string(b[1 : len(b)-1])
+		return nil
+	}
+	return json.Unmarshal(b, dst)
 }

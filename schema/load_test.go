@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -279,6 +280,23 @@ func TestIOErrors(t *testing.T) {
 		os.Chmod(filepath.Join(unreadable, SourceDir, "base.cue"), 0)
 		if _, err := Load(unreadable); err == nil || errors.As(err, &ds) {
 			t.Errorf("unreadable file: %v", err)
+		}
+	}
+}
+
+// unquote reads every JSON string as json.Unmarshal does, escapes,
+// invalid UTF-8 and all.
+func TestUnquoteIsJSONDecoding(t *testing.T) {
+	texts := []string{`""`, `"plain"`, `"a\"b"`, `"\u00e9\n\t"`, `"é ü 漢"`, "\"\xff\xfe\"", `"\/"`, `"\ud83d\ude00"`, `"x\\"`}
+	for _, r := range "a é\x7f\u2028" {
+		texts = append(texts, `"`+strings.Repeat(string(r), 3)+`"`)
+	}
+	for _, text := range texts {
+		var want, got string
+		wantErr := json.Unmarshal([]byte(text), &want)
+		gotErr := unquote([]byte(text), &got)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Errorf("unquote(%s) = %q, %v; json.Unmarshal gives %q, %v", text, got, gotErr, want, wantErr)
 		}
 	}
 }
