@@ -48,6 +48,17 @@ func ServicePathKind(keys []string, sibling func(key string) any) PathKind {
 	return NotAPath
 }
 
+// servicePathsUnder reports whether ServicePathKind finds any path
+// below key, a top-level key of a service's compose block: the values
+// of every other key are passed over without a look.
+func servicePathsUnder(key string) bool {
+	switch key {
+	case "build", "env_file", "label_file", "extends", "develop", "volumes":
+		return true
+	}
+	return false
+}
+
 // TopLevelPathKind is the kind of the string at keys in a host's
 // top-level compose block (the block's key first): the file of a secret
 // or a config.

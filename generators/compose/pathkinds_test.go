@@ -1,6 +1,12 @@
 package compose
 
-import "testing"
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
 
 func TestMovePath(t *testing.T) {
 	cases := []struct {
@@ -88,5 +94,54 @@ func TestWhichStringsArePaths(t *testing.T) {
 	}
 	if TopLevelPathKind([]string{"secrets", "db", "file"}) != PathValue || TopLevelPathKind([]string{"volumes", "db", "name"}) != NotAPath {
 		t.Error("top-level files")
+	}
+}
+
+// Every key path ServicePathKind finds a path at starts with a key
+// servicePathsUnder names: the keys a service block can have (compose-go's
+// own), each with sub-keys that hold paths somewhere, down four levels.
+func TestPathsOnlyUnderTheKeysLookedAt(t *testing.T) {
+	var top []string
+	var keysOf func(reflect.Type)
+	keysOf = func(st reflect.Type) {
+		for i := range st.NumField() {
+			f := st.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			switch {
+			case f.Anonymous && f.Type.Kind() == reflect.Struct:
+				keysOf(f.Type) // inlined: its keys are the service's
+			case name != "" && name != "-" && !strings.HasPrefix(name, "#"):
+				top = append(top, name)
+			}
+		}
+	}
+	keysOf(reflect.TypeFor[types.ServiceConfig]())
+	if len(top) < 50 {
+		t.Fatalf("only %d service keys found in compose-go's types", len(top))
+	}
+	below := []string{"[]", "context", "path", "file", "source", "watch", "additional_contexts", "x", "target", "type"}
+	bind := func(key string) any {
+		if key == "type" {
+			return "bind"
+		}
+		return nil
+	}
+	below = append(below, "")
+	for _, k := range top {
+		for _, a := range below {
+			for _, b := range below {
+				for _, c := range below {
+					keys := []string{k}
+					for _, more := range []string{a, b, c} {
+						if more != "" {
+							keys = append(keys, more)
+						}
+					}
+					if ServicePathKind(keys, bind) != NotAPath && !servicePathsUnder(k) {
+						t.Errorf("%s holds a path, but servicePathsUnder(%q) is false", strings.Join(keys, "."), k)
+					}
+				}
+			}
+		}
 	}
 }

@@ -34,6 +34,9 @@ func movePaths(v any, keys []string, up string, top bool) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, e := range v {
+			if !top && len(keys) == 0 && !servicePathsUnder(k) {
+				continue
+			}
 			v[k] = movePathsIn(e, append(keys[:len(keys):len(keys)], k), up, top, v)
 		}
 	case []any:
