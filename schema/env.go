@@ -39,15 +39,15 @@ func checkEnv(c *collector, p *Platform) {
 			gen[g.Name] = g.Field
 		}
 		for _, name := range sortedKeys(s.Env) {
-			pos := s.At("env." + name)
+			pos := func() Pos { return s.At("env." + name) } // looked up for a problem only
 			if field, ok := gen[name]; ok {
-				c.errorf(pos, []Pos{s.At(field)}, "%s: env %s collides with the variable generated from %s", s.Name, name, field)
+				c.errorf(pos(), []Pos{s.At(field)}, "%s: env %s collides with the variable generated from %s", s.Name, name, field)
 			}
 			if r, at, ok := controlChar(s.Env[name].Value); ok {
-				c.errorf(pos, nil, "%s: env %s holds the control character U+%04X at byte %d; an environment value cannot carry it (a .env or compose file would write it raw)", s.Name, name, r, at)
+				c.errorf(pos(), nil, "%s: env %s holds the control character U+%04X at byte %d; an environment value cannot carry it (a .env or compose file would write it raw)", s.Name, name, r, at)
 			}
 			if LooksSecret(name, s.Env[name].Value) {
-				c.errorf(pos, nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
+				c.errorf(pos(), nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
 			}
 		}
 	}

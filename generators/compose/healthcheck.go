@@ -27,36 +27,50 @@ func checkHealthchecks(p *schema.Platform) schema.Diagnostics {
 		if !ok || hc["disable"] == true {
 			continue
 		}
-		self := map[string]bool{"localhost": true, "127.0.0.1": true, "0.0.0.0": true, "[::1]": true, s.Name: true,
-			ContainerName(s.HostRef, s): true}
-		listens := map[int]bool{}
+		// What the service listens on is worked out for a test that
+		// probes some host:port only: most tests of a large platform
+		// probe none, or only the service's own port.
+		var self map[string]bool
+		var listens map[int]bool
 		var ports []string
-		for _, pr := range s.AllPorts() {
-			listens[pr.ContainerPort] = true
-			if s.HostNetwork() {
-				listens[pr.Port] = true
+		var declared schema.Pos
+		learn := func() {
+			self = map[string]bool{"localhost": true, "127.0.0.1": true, "0.0.0.0": true, "[::1]": true, s.Name: true,
+				ContainerName(s.HostRef, s): true}
+			listens = map[int]bool{}
+			for _, pr := range s.AllPorts() {
+				listens[pr.ContainerPort] = true
+				if s.HostNetwork() {
+					listens[pr.Port] = true
+				}
+				ports = append(ports, strconv.Itoa(pr.ContainerPort))
 			}
-			ports = append(ports, strconv.Itoa(pr.ContainerPort))
+			declared = s.At("port")
+			if pos, ok := s.Pos["container_port"]; ok {
+				declared = pos
+			}
 		}
-		declared := s.At("port")
-		if pos, ok := s.Pos["container_port"]; ok {
-			declared = pos
-		}
-		check := func(arg, path string) {
+		check := func(arg string, path func() string) {
+			if !strings.Contains(arg, ":") { // every host:port has one
+				return
+			}
 			for _, m := range selfPortRE.FindAllStringSubmatch(arg, -1) {
+				if self == nil {
+					learn()
+				}
 				if port, _ := strconv.Atoi(m[2]); self[m[1]] && !listens[port] {
-					ds = append(ds, schema.ServiceWarning(s, schema.WarnHealthcheckPort, s.At(path), []schema.Pos{declared}, "%s: healthcheck probes %s, but the service listens on %s; declare the port under ports: (publish: false) if another process serves it",
+					ds = append(ds, schema.ServiceWarning(s, schema.WarnHealthcheckPort, s.At(path()), []schema.Pos{declared}, "%s: healthcheck probes %s, but the service listens on %s; declare the port under ports: (publish: false) if another process serves it",
 						s.Name, m[0], strings.Join(ports, ", ")))
 				}
 			}
 		}
 		switch test := hc["test"].(type) {
 		case string:
-			check(test, "compose.healthcheck.test")
+			check(test, func() string { return "compose.healthcheck.test" })
 		case []any:
 			for i, arg := range test {
 				if str, ok := arg.(string); ok {
-					check(str, fmt.Sprintf("compose.healthcheck.test[%d]", i))
+					check(str, func() string { return fmt.Sprintf("compose.healthcheck.test[%d]", i) })
 				}
 			}
 		}

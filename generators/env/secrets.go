@@ -86,9 +86,31 @@ func hostIPVariables(s *schema.Service) []string {
 // left out: compose sets it to the project's name, and a value in the
 // host's .env would rename the project.
 func referencedIn(block map[string]any) []string {
-	vars := template.ExtractVariables(block, nil)
+	// compose-go reads values only, and every reference has a "$": the
+	// loader is handed those strings alone rather than every value.
+	vars := template.ExtractVariables(map[string]any{"values": withDollar(block, nil)}, nil)
 	delete(vars, consts.ComposeProjectName)
 	return slices.Sorted(maps.Keys(vars))
+}
+
+// withDollar appends to out the strings below v (values, not keys)
+// that hold a "$".
+func withDollar(v any, out []any) []any {
+	switch v := v.(type) {
+	case string:
+		if strings.Contains(v, "$") {
+			out = append(out, v)
+		}
+	case map[string]any:
+		for _, e := range v {
+			out = withDollar(e, out)
+		}
+	case []any:
+		for _, e := range v {
+			out = withDollar(e, out)
+		}
+	}
+	return out
 }
 
 // environmentSecrets lists, sorted, the variables that top-level compose
