@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"reflect"
@@ -215,21 +216,29 @@ func (w *writer) literal(s string, indent int) {
 // sortedKeys are a mapping's keys in the order they are written: ranked
 // keys (see keyRanks) first, by rank, then the others sorted.
 func (w *writer) sortedKeys(m map[string]any, t reflect.Type) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
 	ranks := w.keyRanks(t)
-	slices.SortFunc(keys, func(a, b string) int {
-		if ra, rb := ranks[a], ranks[b]; ra != rb {
-			// Unranked keys (0) go after the ranked ones.
-			if ra == 0 || rb != 0 && ra > rb {
-				return 1
-			}
-			return -1
+	type ranked struct {
+		key  string
+		rank int // unranked keys (0) go after the ranked ones
+	}
+	order := make([]ranked, 0, len(m))
+	for k := range m {
+		r := ranks[k]
+		if r == 0 {
+			r = math.MaxInt
 		}
-		return strings.Compare(a, b)
+		order = append(order, ranked{k, r})
+	}
+	slices.SortFunc(order, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return strings.Compare(a.key, b.key)
 	})
+	keys := make([]string, len(order))
+	for i, o := range order {
+		keys[i] = o.key
+	}
 	return keys
 }
 
