@@ -82,7 +82,20 @@ func plainSafe(s string) bool {
 			return false
 		}
 	}
+	return printable(s)
+}
+
+// printable reports whether every character of s is printable, a
+// space included, and none is U+FFFD or a byte order mark: for ASCII
+// without a call per character.
+func printable(s string) bool {
 	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if r < ' ' || r == 0x7f {
+				return false
+			}
+			continue
+		}
 		if !unicode.IsPrint(r) || r == utf8.RuneError || r == '\uFEFF' {
 			return false
 		}
@@ -92,14 +105,7 @@ func plainSafe(s string) bool {
 
 // singleQuotable reports whether s can be single-quoted: one line of
 // printable characters (single quotes cannot escape anything else).
-func singleQuotable(s string) bool {
-	for _, r := range s {
-		if !unicode.IsPrint(r) || r == utf8.RuneError || r == '\uFEFF' {
-			return false
-		}
-	}
-	return true
-}
+func singleQuotable(s string) bool { return printable(s) }
 
 // readsAsOther reports whether a YAML 1.1 or 1.2 reader would resolve s,
 // written plain, to something other than a string: null, a boolean, a

@@ -3,6 +3,8 @@ package yamlout
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -101,3 +103,28 @@ func FuzzString(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// printable is unicode.IsPrint on every character, without U+FFFD and
+// the byte order mark, for every ASCII byte and a sample beyond.
+func TestPrintableIsIsPrint(t *testing.T) {
+	want := func(s string) bool {
+		for _, r := range s {
+			if !unicode.IsPrint(r) || r == utf8.RuneError || r == '\uFEFF' {
+				return false
+			}
+		}
+		return true
+	}
+	var cases []string
+	for b := range 256 {
+		cases = append(cases, string([]byte{'a', byte(b), 'z'}))
+	}
+	for _, r := range []rune{0x85, 0xa0, 0xad, 0x2028, 0xfeff, 0xfffd, 0x1f600, 'é'} {
+		cases = append(cases, "x"+string(r))
+	}
+	for _, s := range cases {
+		if printable(s) != want(s) {
+			t.Errorf("printable(%q) = %v", s, printable(s))
+		}
+	}
+}
