@@ -235,6 +235,8 @@ type cli struct {
 	tool func() string
 	// budget is run's: the collector's policy for a root, or nil.
 	budget func(root string)
+	// last is the stamp of the last run, as build read it for a write.
+	last *stamp.Last
 }
 
 func newCLI(root string, stdout, stderr io.Writer) *cli {
@@ -308,8 +310,11 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 		c.budget(c.root)
 	}
 	hooks := generators.Hooks{Waiting: c.waiting}
+	c.last = nil
 	if ending != output.Discard {
-		hooks.Known = stamp.Known(c.root)
+		if c.last = stamp.ReadLast(c.root); c.last != nil {
+			hooks.Known = c.last.Known
+		}
 	}
 	res, err := generators.BuildWith(c.root, ending, hooks)
 	if err != nil {
@@ -376,7 +381,7 @@ func (c *cli) regen(args []string) int {
 	if res == nil {
 		return code
 	}
-	stamp.Save(res, c.toolID(), true)
+	stamp.Save(res, c.toolID(), true, c.last)
 	counts := map[output.ChangeKind]int{}
 	for _, ch := range res.Changes {
 		counts[ch.Kind]++
@@ -448,7 +453,7 @@ func (c *cli) check(args []string) int {
 	}
 	c.summarize(res, out, strays, "")
 	if len(out) == 0 && len(strays) == 0 {
-		stamp.Save(res, c.toolID(), false)
+		stamp.Save(res, c.toolID(), false, c.last)
 		return exitOK
 	}
 	fix := "portschema regen"

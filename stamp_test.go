@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"portschema/generators"
 	"portschema/generators/output"
 	"portschema/generators/stamp"
 	"portschema/schema/synthetic"
@@ -381,10 +382,11 @@ func TestFingerprintedStampFindsEveryEdit(t *testing.T) {
 func TestStampKnowsUnchangedOutputsOnly(t *testing.T) {
 	sp := newStampProject(t)
 	sp.fingerprinted()
-	known := stamp.Known(sp.root)
-	if known == nil {
+	last := stamp.ReadLast(sp.root)
+	if last == nil {
 		t.Fatal("the fingerprinted stamp knows nothing")
 	}
+	known := last.Known
 	data, err := os.ReadFile(sp.path("out/prometheus.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -398,5 +400,40 @@ func TestStampKnowsUnchangedOutputsOnly(t *testing.T) {
 	}
 	if _, ok := known("out/nothing-here.yml"); ok {
 		t.Fatal("an output the stamp does not record is known")
+	}
+}
+
+// The stamp a regen saves takes the fingerprints of the outputs the
+// last stamp vouched for from what the run saw, without looking again:
+// an output edited after the run looked (its size and modification
+// time kept) is still found by the next check, and an untouched tree
+// is vouched for by fingerprints again.
+func TestSavedStampReusesWhatTheRunSaw(t *testing.T) {
+	for _, edit := range []bool{false, true} {
+		sp := newStampProject(t)
+		sp.fingerprinted()
+		last := stamp.ReadLast(sp.root)
+		res, err := generators.BuildWith(sp.root, output.Write, generators.Hooks{Known: last.Known})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Changes {
+			if c.Kind != output.Unchanged {
+				t.Fatalf("%s: %v on an untouched tree", c.Path, c.Kind)
+			}
+		}
+		if edit {
+			sp.sameSize("out/prometheus.yml", "job_name", "jab_name", true)
+			// Ticks later, so that the stamp would trust the edited
+			// file's own fingerprint, were it taken now.
+			time.Sleep(50 * time.Millisecond)
+		}
+		stamp.Save(res, sp.tool, true, last)
+		if sp.holds() == edit {
+			t.Fatalf("edited %v: the next check finds the tree up to date: %v", edit, !edit)
+		}
+		if s := sp.readStamp(); !edit && !trusted(s) {
+			t.Errorf("the saved stamp does not vouch by fingerprints: %+v", s)
+		}
 	}
 }

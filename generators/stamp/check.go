@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"portschema/generators"
 	"portschema/schema"
@@ -55,7 +56,7 @@ func Current(root, tool string) (Stamp, bool) {
 	}
 	ok, trusted := verify(absRoot, s)
 	if ok && s.Since != 0 && !(trusted && sourceTrusted) {
-		write(Path(absRoot), absRoot, s.clone(), &s) // a stamp that cannot be written only costs the next check its shortcut
+		write(Path(absRoot), absRoot, s.clone(), &s, nil) // a stamp that cannot be written only costs the next check its shortcut
 	}
 	return s, ok
 }
@@ -95,7 +96,7 @@ func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) 
 // changes as a write made them (written) or as a comparison found them,
 // the other files its rules read, and its source. A stamp that cannot
 // be written only costs the next check its shortcut.
-func Save(res *generators.Result, tool string, written bool) {
+func Save(res *generators.Result, tool string, written bool, last *Last) {
 	p := res.Platform
 	file := Path(p.Root)
 	key := Key(p.Root, Digest(p.Source), tool)
@@ -114,13 +115,16 @@ func Save(res *generators.Result, tool string, written bool) {
 		s.Sources = append(s.Sources, FileOf(path.Join(schema.SourceDir, name), p.Source.Data[name]))
 	}
 	var prev *Stamp
-	if data, ok := readStamp(file); ok {
+	var held map[string]Fingerprint
+	if last != nil {
+		prev, held = &last.stamp, last.held
+	} else if data, ok := readStamp(file); ok {
 		prev = new(Stamp)
 		if prev.UnmarshalText(data) != nil {
 			prev = nil
 		}
 	}
-	write(file, p.Root, s, prev) // a stamp that cannot be written is no stamp
+	write(file, p.Root, s, prev, held) // a stamp that cannot be written is no stamp
 }
 
 // readStamp reads the stamp file in one buffer of its size; a file
@@ -192,14 +196,24 @@ func (s Stamp) recordedSourceDigest(absRoot string) (string, bool) {
 	return digestOf(names, sums), true
 }
 
-// Known returns what the stamp of the last run tells of the outputs at
-// root without reading them, whatever source or binary it was made
-// for: for an output whose fingerprint it trusts (see Fingerprint) and
-// which the file system still gives, the sum of its recorded bytes.
-// It is nil where there is no stamp or the system gives no
-// fingerprints; the function it returns may be called from several
-// goroutines.
-func Known(root string) func(rel string) (sum string, ok bool) {
+// Last is the stamp of the last run at a root, read once for a run
+// that writes: it tells the writer which outputs it need not read (see
+// Known), and is the stamp Save builds the next one on, reusing the
+// fingerprints Known has just seen hold rather than taking them again.
+type Last struct {
+	root  string // absolute
+	stamp Stamp
+	// trusted are the outputs whose fingerprints the stamp trusts.
+	trusted map[string]File
+	mu      sync.Mutex
+	// held are the outputs Known found with their recorded fingerprint
+	// in this run.
+	held map[string]Fingerprint
+}
+
+// ReadLast reads the stamp of the last run at root; nil where there is
+// no stamp or the system gives no fingerprints.
+func ReadLast(root string) *Last {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil
@@ -209,25 +223,35 @@ func Known(root string) func(rel string) (sum string, ok bool) {
 		return nil
 	}
 	data, ok := readStamp(file)
-	var s Stamp
-	if !ok || s.UnmarshalText(data) != nil || s.Since == 0 {
+	l := &Last{root: absRoot, held: map[string]Fingerprint{}}
+	if !ok || l.stamp.UnmarshalText(data) != nil || l.stamp.Since == 0 {
 		return nil
 	}
-	trusted := make(map[string]File, len(s.Outputs))
-	for _, f := range s.Outputs {
-		if f.Sum != "" && cleanRelative(f.Path) && f.Stat.TrustedBefore(s.Since) {
-			trusted[f.Path] = f
+	l.trusted = make(map[string]File, len(l.stamp.Outputs))
+	for _, f := range l.stamp.Outputs {
+		if f.Sum != "" && cleanRelative(f.Path) && f.Stat.TrustedBefore(l.stamp.Since) {
+			l.trusted[f.Path] = f
 		}
 	}
-	return func(rel string) (string, bool) {
-		f, ok := trusted[rel]
-		if !ok {
-			return "", false
-		}
-		fp, err := lstat(abs(absRoot, rel))
-		if err != nil || fp != f.Stat || !isRegular(fp) {
-			return "", false
-		}
-		return f.Sum, true
+	return l
+}
+
+// Known tells what the stamp knows of the output at rel without reading
+// it, whatever source or binary the stamp was made for: for an output
+// whose fingerprint it trusts (see Fingerprint) and which the file
+// system still gives, the sum of its recorded bytes. It may be called
+// from several goroutines.
+func (l *Last) Known(rel string) (sum string, ok bool) {
+	f, ok := l.trusted[rel]
+	if !ok {
+		return "", false
 	}
+	fp, err := lstat(abs(l.root, rel))
+	if err != nil || fp != f.Stat || !isRegular(fp) {
+		return "", false
+	}
+	l.mu.Lock()
+	l.held[rel] = fp
+	l.mu.Unlock()
+	return f.Sum, true
 }

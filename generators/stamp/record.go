@@ -22,8 +22,11 @@ import (
 // Fingerprint). A file's fingerprint is recorded only when its bytes
 // are the stamp's: it is read, unless prev (the stamp this one follows,
 // or nil) holds a trusted fingerprint for the same bytes that the file
-// still has.
-func write(file, root string, s Stamp, prev *Stamp) error {
+// still has. held are the fingerprints of prev's outputs seen to hold
+// during this run (see Last.Known), taken again by no one: a write to
+// such a file since then has moved its change time, so the next check
+// finds it changed.
+func write(file, root string, s Stamp, prev *Stamp, held map[string]Fingerprint) error {
 	dir := filepath.Dir(file)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -36,7 +39,7 @@ func write(file, root string, s Stamp, prev *Stamp) error {
 	if fp, err := fstat(int(f.Fd())); err == nil && fp.Known() {
 		s.Since = fp.Ctime
 	}
-	s.takeFingerprints(root, prev)
+	s.takeFingerprints(root, prev, held)
 	data, err := s.MarshalText()
 	if err == nil {
 		_, err = f.Write(data)
@@ -56,7 +59,7 @@ func write(file, root string, s Stamp, prev *Stamp) error {
 // takeFingerprints records the fingerprint of every file that has the
 // stamp's bytes, of the source directory and of the directories (see
 // takeDirs); with no Since it records none.
-func (s *Stamp) takeFingerprints(root string, prev *Stamp) {
+func (s *Stamp) takeFingerprints(root string, prev *Stamp, held map[string]Fingerprint) {
 	s.SourceDir, s.Dirs = Fingerprint{}, nil
 	known := map[[2]string]Fingerprint{}
 	if prev != nil {
@@ -80,6 +83,10 @@ func (s *Stamp) takeFingerprints(root string, prev *Stamp) {
 			}
 			name := abs(root, f.Path)
 			if fp, ok := known[[2]string{f.Path, f.Sum}]; ok {
+				if seen, ok := held[f.Path]; ok && seen == fp {
+					f.Stat = fp
+					continue
+				}
 				if now, err := st.lstat(name); err == nil && now == fp {
 					f.Stat = fp
 					continue

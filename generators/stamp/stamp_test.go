@@ -73,7 +73,7 @@ func fingerprinted(t *testing.T) (*output.Tree, Stamp) {
 	tree, s := stamped(t)
 	waitForClock(t, tree.Root)
 	file := filepath.Join(t.TempDir(), "stamp")
-	if err := write(file, tree.Root, s, nil); err != nil {
+	if err := write(file, tree.Root, s, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(file)
@@ -153,7 +153,7 @@ func TestRewrittenStampTrustsWhatItRead(t *testing.T) {
 	waitForClock(t, tree.Root)
 	os.WriteFile(abs("out/env/b.env"), []byte("changed"), 0o644)
 	file := filepath.Join(t.TempDir(), "stamp")
-	if err := write(file, tree.Root, s, nil); err != nil {
+	if err := write(file, tree.Root, s, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(file)
