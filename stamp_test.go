@@ -391,14 +391,18 @@ func TestStampKnowsUnchangedOutputsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum, ok := known("out/prometheus.yml"); !ok || sum != stamp.Sum(data) {
-		t.Fatalf("known = %q, %v; want the sum of the file's bytes", sum, ok)
+	fi, err := os.Stat(sp.path("out/prometheus.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, perm, ok := known("out/prometheus.yml"); !ok || sum != stamp.Sum(data) || perm != fi.Mode().Perm() {
+		t.Fatalf("known = %q, %v, %v; want the sum of the file's bytes and %v", sum, perm, ok, fi.Mode().Perm())
 	}
 	sp.sameSize("out/prometheus.yml", "job_name", "jab_name", true)
-	if sum, ok := known("out/prometheus.yml"); ok {
+	if sum, _, ok := known("out/prometheus.yml"); ok {
 		t.Fatalf("an edited output is still known, as %q", sum)
 	}
-	if _, ok := known("out/nothing-here.yml"); ok {
+	if _, _, ok := known("out/nothing-here.yml"); ok {
 		t.Fatal("an output the stamp does not record is known")
 	}
 }

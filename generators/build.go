@@ -2,6 +2,7 @@ package generators
 
 import (
 	"errors"
+	"io/fs"
 
 	"portschema/generators/output"
 	"portschema/schema"
@@ -51,7 +52,7 @@ type Hooks struct {
 	Waiting func(lock string)
 	// Known, if not nil, tells what is known of the outputs on disk
 	// without reading them (see output.Tree.Known).
-	Known func(rel string) (sum string, ok bool)
+	Known func(rel string) (sum string, perm fs.FileMode, ok bool)
 }
 
 // BuildWith is Build with hooks.

@@ -71,14 +71,17 @@ func (w *writer) stageQueued() {
 	for files := range w.queue {
 		var batch []string
 		for _, f := range files {
-			if f.Path == ManifestPath || w.checker.check(f.Path) != nil {
+			if f.Path == ManifestPath || checkLexically(f.Path) != nil {
 				continue
 			}
 			if _, dup := w.found[f.Path]; dup {
 				continue
 			}
-			if w.tree.knownToHold(f.Path, f.Data) {
+			if perm, ok := w.tree.knownToHold(f.Path, f.Data); ok && w.checker.checkRegular(f.Path, perm) == nil {
 				w.found[f.Path] = found{data: f.Data} // unchanged, not read
+				continue
+			}
+			if w.checker.check(f.Path) != nil {
 				continue
 			}
 			old, err := w.tree.read(f.Path)

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -207,6 +209,59 @@ func TestStagedWriteComparesWhatStagingRead(t *testing.T) {
 		}
 		if wantPerm := fs.FileMode(0o600); f.Private && fi.Mode().Perm() != wantPerm {
 			t.Errorf("%s has mode %v, want %v", f.Path, fi.Mode().Perm(), wantPerm)
+		}
+	}
+}
+
+// An output the stamp vouches for (Known) is not read, but still
+// checked: one behind a directory link that leaves the root is refused,
+// and a private one that others may read is tightened, as with outputs
+// that are read.
+func TestKnownOutputsAreStillChecked(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	escaping := gen("out/link/x.yml", "x: 1\n")
+	private := File{Path: "out/env/a.env", Data: []byte(Header(HashComment) + "A=1\n"), Private: true}
+	if err := os.WriteFile(filepath.Join(outside, "x.yml"), escaping.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "out/env"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "out/link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, private.Path), private.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]string{}
+	for _, f := range []File{escaping, private} {
+		h := sha256.Sum256(f.Data)
+		sums[f.Path] = hex.EncodeToString(h[:])
+	}
+	known := func(rel string) (string, fs.FileMode, bool) {
+		sum, ok := sums[rel]
+		return sum, 0o644, ok
+	}
+	for _, files := range [][]File{{escaping}, {private}} {
+		tree := NewTree(root)
+		tree.Known = known
+		w, err := tree.begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.stage(files)
+		_, err = w.commit(files)
+		w.close()
+		switch files[0].Path {
+		case escaping.Path:
+			if err == nil || !strings.Contains(err.Error(), "outside the project root") {
+				t.Errorf("an output behind a link out of the root: %v", err)
+			}
+		case private.Path:
+			fi, serr := os.Stat(filepath.Join(root, private.Path))
+			if err != nil || serr != nil || fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("a known private output: %v, %v, mode %v", err, serr, fi.Mode())
+			}
 		}
 	}
 }

@@ -84,25 +84,26 @@ type Tree struct {
 	// (named by its path) that another run holds.
 	Waiting func(lock string)
 	// Known, if not nil, tells what is known of an output on disk
-	// without reading it: the hex SHA-256 of its bytes, where a record
-	// of the last run still stands for the file (see the stamp's
-	// fingerprints). An output known to hold the bytes generated now is
-	// unchanged and is not read; any other is read as always.
-	Known func(rel string) (sum string, ok bool)
+	// without reading it: the hex SHA-256 of its bytes and its
+	// permission bits, where a record of the last run still stands for
+	// the file, a regular one (see the stamp's fingerprints). An output
+	// known to hold the bytes generated now is unchanged and is not
+	// read; any other is read as always.
+	Known func(rel string) (sum string, perm fs.FileMode, ok bool)
 }
 
 // knownToHold reports whether the output at rel is known (see Known)
-// to hold data.
-func (t *Tree) knownToHold(rel string, data []byte) bool {
+// to hold data, and if so its permission bits.
+func (t *Tree) knownToHold(rel string, data []byte) (fs.FileMode, bool) {
 	if t.Known == nil {
-		return false
+		return 0, false
 	}
-	sum, ok := t.Known(rel)
+	sum, perm, ok := t.Known(rel)
 	if !ok {
-		return false
+		return 0, false
 	}
 	h := sha256.Sum256(data)
-	return sum == hex.EncodeToString(h[:])
+	return perm, sum == hex.EncodeToString(h[:])
 }
 
 // NewTree returns the tree rooted at root.
@@ -420,6 +421,32 @@ func (c *pathChecker) mayBeShared(rel string) bool {
 }
 
 func (c *pathChecker) check(rel string) error {
+	if err := c.start(rel); err != nil {
+		return err
+	}
+	// The file, or its deepest existing ancestor: a symlink anywhere on
+	// the way must stay inside the root.
+	resolved, err := c.resolve(filepath.Join(c.root, filepath.FromSlash(rel)))
+	return c.inside(rel, resolved, err)
+}
+
+// checkRegular is check for an output just found to be a regular file
+// with the permission bits perm (see Tree.Known): only its directory is
+// looked at, the file itself being no link.
+func (c *pathChecker) checkRegular(rel string, perm fs.FileMode) error {
+	if err := c.start(rel); err != nil {
+		return err
+	}
+	p := filepath.Join(c.root, filepath.FromSlash(rel))
+	dir, err := c.resolve(filepath.Dir(p))
+	if err == nil {
+		c.resolved[p], c.perms[p] = filepath.Join(dir, filepath.Base(p)), perm
+	}
+	return c.inside(rel, c.resolved[p], err)
+}
+
+// start checks rel lexically and finds the root, once.
+func (c *pathChecker) start(rel string) error {
 	if err := checkLexically(rel); err != nil {
 		return err
 	}
@@ -433,9 +460,11 @@ func (c *pathChecker) check(rel string) error {
 		}
 		c.root, c.resolved, c.perms = root, map[string]string{root: root}, map[string]fs.FileMode{}
 	}
-	// The file, or its deepest existing ancestor: a symlink anywhere on
-	// the way must stay inside the root.
-	resolved, err := c.resolve(filepath.Join(c.root, filepath.FromSlash(rel)))
+	return nil
+}
+
+// inside refuses an output whose path resolved outside the root.
+func (c *pathChecker) inside(rel, resolved string, err error) error {
 	if err != nil {
 		return fmt.Errorf("output path %q: %w", rel, err)
 	}
@@ -510,8 +539,10 @@ func (t *Tree) readFound(rel string, found map[string]found, generated []byte) (
 	if f, ok := found[rel]; ok {
 		return f.data, f.err
 	}
-	if rel != ManifestPath && t.knownToHold(rel, generated) {
-		return generated, nil
+	if rel != ManifestPath {
+		if _, ok := t.knownToHold(rel, generated); ok {
+			return generated, nil
+		}
 	}
 	return t.read(rel)
 }

@@ -3,6 +3,7 @@ package stamp
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -239,19 +240,20 @@ func ReadLast(root string) *Last {
 // Known tells what the stamp knows of the output at rel without reading
 // it, whatever source or binary the stamp was made for: for an output
 // whose fingerprint it trusts (see Fingerprint) and which the file
-// system still gives, the sum of its recorded bytes. It may be called
+// system still gives, the sum of its recorded bytes and its permission
+// bits. It may be called
 // from several goroutines.
-func (l *Last) Known(rel string) (sum string, ok bool) {
+func (l *Last) Known(rel string) (sum string, perm fs.FileMode, ok bool) {
 	f, ok := l.trusted[rel]
 	if !ok {
-		return "", false
+		return "", 0, false
 	}
 	fp, err := lstat(abs(l.root, rel))
 	if err != nil || fp != f.Stat || !isRegular(fp) {
-		return "", false
+		return "", 0, false
 	}
 	l.mu.Lock()
 	l.held[rel] = fp
 	l.mu.Unlock()
-	return f.Sum, true
+	return f.Sum, fs.FileMode(fp.Mode) & fs.ModePerm, true
 }
