@@ -22,8 +22,8 @@ func All() []Generator {
 		preparedGenerator("cloudflared", cloudflared.Prepare),
 		preparedGenerator("env", env.Prepare),
 		{Name: "alerts", Generate: alerts.Generate, Check: alerts.Check},
-		{Name: "promtail", Generate: promtail.Generate, Check: promtail.Check},
+		preparedGenerator("promtail", promtail.Prepare),
 		{Name: "urldoc", Generate: urldoc.Generate},
-		{Name: "kubernetes", Generate: kubernetes.Generate, Check: kubernetes.Check},
+		preparedGenerator("kubernetes", kubernetes.Prepare),
 	}
 }

@@ -17,12 +17,31 @@ import (
 	"portschema/schema"
 )
 
+// check is what the registry's Check of this output reports.
+func check(p *schema.Platform) schema.Diagnostics {
+	w, _ := Prepare(p, nil)
+	return w.Diagnostics()
+}
+
+// generate is what the registry's Generate of this output returns: the
+// files of a source without errors, the errors otherwise.
+func generate(p *schema.Platform) ([]output.File, error) {
+	w, err := Prepare(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	if w.Diagnostics().Errors() > 0 {
+		return nil, w.Diagnostics()
+	}
+	return w.Files()
+}
+
 // generated maps each generated path to its bytes.
 func generated(t *testing.T, p *schema.Platform) map[string][]byte {
 	t.Helper()
-	files, err := Generate(p)
+	files, err := generate(p)
 	if err != nil {
-		t.Fatalf("Generate: %v", err)
+		t.Fatalf("generate: %v", err)
 	}
 	out := map[string][]byte{}
 	for _, f := range files {

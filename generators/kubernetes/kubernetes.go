@@ -39,6 +39,7 @@ import (
 	"runtime"
 	"sync"
 
+	"portschema/generators/cloudflared"
 	"portschema/generators/output"
 	"portschema/schema"
 )
@@ -66,40 +67,64 @@ func clusters(p *schema.Platform) []*schema.Host {
 	return out
 }
 
-// Check reports, at their positions, every problem of the source that
-// the clusters' manifests would meet: the API's rules on names, ports
-// and labels (see check.go), and every compose key that cannot be
-// carried into a cluster, found by building each cluster's objects. It
-// writes nothing.
-func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
-	var ds schema.Diagnostics
-	for _, h := range clusters(p) {
-		g := newClusterGen(p, h, nil)
-		g.check(h.Services)
-		g.documents(h.Services)
-		ds = append(ds, g.diags...)
-	}
-	return ds.Sort(), nil
+// Plan is the clusters' manifests of one model, built once per run:
+// every cluster's documents, with the problems found on the way, which
+// both the rules (Diagnostics) and the files (Files) need.
+type Plan struct {
+	clusters []clusterDocuments
+	diags    schema.Diagnostics
+	// err is why the tunnels' configuration could not be had, which
+	// only the files need.
+	err error
 }
 
-// Generate returns the manifests of every cluster host, in host name
-// order. It runs on a source Check passed; a problem it still finds
-// comes back as schema.Diagnostics.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	var files []output.File
+type clusterDocuments struct {
+	host *schema.Host
+	docs []document
+}
+
+// Prepare builds every cluster's objects: the API's rules on names,
+// ports and labels are checked (see check.go), and every compose key
+// that cannot be carried into a cluster is found on the way. It reads
+// no file.
+func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
+	w := &Plan{}
+	var tunnels []output.File // every host's tunnel configuration, built once
 	for _, h := range clusters(p) {
-		config, err := tunnelConfig(p, h)
-		if err != nil {
-			return nil, err
+		var config []byte
+		if h.Tunnel != nil && w.err == nil {
+			if tunnels == nil {
+				tunnels, w.err = cloudflared.Generate(p)
+			}
+			if w.err == nil {
+				config, w.err = tunnelConfig(tunnels, h)
+			}
 		}
 		g := newClusterGen(p, h, config)
+		g.check(h.Services)
 		docs := g.documents(h.Services)
-		if len(g.diags) > 0 {
-			return nil, g.diags.Sort()
-		}
-		fs, err := render(h, docs)
+		w.diags = append(w.diags, g.diags...)
+		w.clusters = append(w.clusters, clusterDocuments{host: h, docs: docs})
+	}
+	w.diags = w.diags.Sort()
+	return w, nil
+}
+
+// Diagnostics are the problems the clusters' objects meet, at their
+// positions in the source.
+func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
+
+// Files are the manifests of every cluster host, in host name order,
+// for a source whose Diagnostics hold no error.
+func (w *Plan) Files() ([]output.File, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	var files []output.File
+	for _, c := range w.clusters {
+		fs, err := render(c.host, c.docs)
 		if err != nil {
-			return nil, fmt.Errorf("kubernetes: host %s: %w", h.Name, err)
+			return nil, fmt.Errorf("kubernetes: host %s: %w", c.host.Name, err)
 		}
 		files = append(files, fs...)
 	}

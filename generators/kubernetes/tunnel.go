@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"portschema/generators/cloudflared"
+	"portschema/generators/output"
 	"portschema/schema"
 )
 
@@ -42,17 +43,10 @@ const (
 const tunnelReplicas = 2
 
 // tunnelConfig is the cloudflared generator's file for the tunnel of
-// cluster h, byte for byte, or nil if h runs no tunnel. It is asked only
-// of a valid source: the cloudflared generator reports its own problems.
-func tunnelConfig(p *schema.Platform, h *schema.Host) ([]byte, error) {
-	if h.Tunnel == nil {
-		return nil, nil
-	}
-	files, err := cloudflared.Generate(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
+// cluster h among tunnels, byte for byte. It is asked only of a valid
+// source: the cloudflared generator reports its own problems.
+func tunnelConfig(tunnels []output.File, h *schema.Host) ([]byte, error) {
+	for _, f := range tunnels {
 		if f.Path == cloudflared.OutputPath(h) {
 			return f.Data, nil
 		}

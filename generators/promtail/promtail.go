@@ -33,41 +33,49 @@ import (
 	"portschema/schema"
 )
 
-// Generate returns one configuration per compose host with logs. It
-// relies on a source that passes Check; problems it still finds come
-// back as schema.Diagnostics.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	var files []output.File
+// Plan is the configuration of every compose host with logs, built
+// once per run, with the problems found building it, which both the
+// rules (Diagnostics) and the files (Files) need.
+type Plan struct {
+	hosts   []*schema.Host
+	configs []*config // of each host
+	diags   schema.Diagnostics
+}
+
+// Prepare builds the configuration of every host's logs block, finding
+// on the way a shipper or store that is unknown, not deployed, or (the
+// shipper) on another host; a store the shipper cannot reach; settings
+// the generator owns. It reads no file.
+func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
+	w := &Plan{}
 	for _, h := range p.Hosts {
 		if h.Compose == nil || h.Compose.Logs == nil {
 			continue
 		}
 		cfg, ds := build(p, h)
-		if len(ds) > 0 {
-			return nil, ds.Sort()
-		}
-		data, err := yamlout.Marshal(cfg)
+		w.hosts, w.configs = append(w.hosts, h), append(w.configs, cfg)
+		w.diags = append(w.diags, ds...)
+	}
+	w.diags = w.diags.Sort()
+	return w, nil
+}
+
+// Diagnostics are the problems of the hosts' logs blocks, at their
+// places in the source.
+func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
+
+// Files are one configuration per compose host with logs, for a source
+// whose Diagnostics hold no error.
+func (w *Plan) Files() ([]output.File, error) {
+	var files []output.File
+	for i, h := range w.hosts {
+		data, err := yamlout.Marshal(w.configs[i])
 		if err != nil {
 			return nil, fmt.Errorf("promtail: host %s: %w", h.Name, err)
 		}
 		files = append(files, output.File{Path: OutputPath(h), Data: data})
 	}
 	return files, nil
-}
-
-// Check reports, at their places in the source, the problems of every
-// host's logs block: a shipper or store that is unknown, not deployed,
-// or (the shipper) on another host; a store the shipper cannot reach;
-// settings the generator owns. It reads no file.
-func Check(p *schema.Platform, _ output.Read) (schema.Diagnostics, error) {
-	var diags schema.Diagnostics
-	for _, h := range p.Hosts {
-		if h.Compose != nil && h.Compose.Logs != nil {
-			_, ds := build(p, h)
-			diags = append(diags, ds...)
-		}
-	}
-	return diags.Sort(), nil
 }
 
 // OutputPath is the path of a host's configuration relative to the

@@ -14,9 +14,13 @@ import (
 // generate returns the generated files by path.
 func generate(t *testing.T, p *schema.Platform) map[string][]byte {
 	t.Helper()
-	files, err := Generate(p)
+	w, err := Prepare(p, nil)
+	if err != nil || w.Diagnostics().Errors() > 0 {
+		t.Fatalf("Prepare: %v %v", w.Diagnostics(), err)
+	}
+	files, err := w.Files()
 	if err != nil {
-		t.Fatalf("Generate: %v", err)
+		t.Fatalf("Files: %v", err)
 	}
 	out := map[string][]byte{}
 	for _, f := range files {
@@ -88,11 +92,11 @@ func TestErrorsAtTheSource(t *testing.T) {
 	edge := p.Host("edge").Compose.Logs
 	edge.Shipper = "promtail"
 	p.Service("loki").Publish = false
-	ds, err := Check(p, nil)
+	w, err := Prepare(p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := ds.Error()
+	text := w.Diagnostics().Error()
 	for _, want := range []string{
 		`schema/platform.cue:17:14: host box: logs: unknown service "promtial" (did you mean "promtail"?)`,
 		"host box: logs: http_listen_port is the shipper's port",
@@ -105,8 +109,8 @@ func TestErrorsAtTheSource(t *testing.T) {
 	}
 	edge.Shipper = "edge-promtail"
 	box.Shipper, box.Server, box.Client = "promtail", nil, nil
-	ds, _ = Check(p, nil)
-	if _, err := Generate(p); err == nil || !strings.Contains(ds.Error(), "host edge: logs: edge-promtail cannot reach loki from the compose network of edge: loki is not published on host box") {
+	w, _ = Prepare(p, nil)
+	if ds := w.Diagnostics(); ds.Errors() == 0 || !strings.Contains(ds.Error(), "host edge: logs: edge-promtail cannot reach loki from the compose network of edge: loki is not published on host box") {
 		t.Errorf("an unpublished store seen from another host: %v", ds)
 	}
 }

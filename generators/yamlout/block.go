@@ -142,20 +142,18 @@ func (w *Block) FlowStrings(col int, key string, values []string) {
 
 // StringMap writes m under key with its keys sorted ({} if empty).
 func (w *Block) StringMap(col int, key string, m map[string]string) {
-	w.key(col, key)
-	if len(m) == 0 {
-		w.b = append(w.b, " {}\n"...)
-		return
-	}
-	w.b = append(w.b, '\n')
-	for _, k := range sortedKeys(m) {
-		w.String(col+2, k, m[k])
-	}
+	writeMap(w, col, key, m, w.String)
 }
 
 // StringsMap writes m under key with its keys sorted, each value a
 // block sequence ({} if empty).
 func (w *Block) StringsMap(col int, key string, m map[string][]string) {
+	writeMap(w, col, key, m, w.Strings)
+}
+
+// writeMap writes m under key with its keys sorted, each entry with
+// write ({} if empty).
+func writeMap[V any](w *Block, col int, key string, m map[string]V, write func(col int, key string, v V)) {
 	w.key(col, key)
 	if len(m) == 0 {
 		w.b = append(w.b, " {}\n"...)
@@ -163,7 +161,7 @@ func (w *Block) StringsMap(col int, key string, m map[string][]string) {
 	}
 	w.b = append(w.b, '\n')
 	for _, k := range sortedKeys(m) {
-		w.Strings(col+2, k, m[k])
+		write(col+2, k, m[k])
 	}
 }
 
