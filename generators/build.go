@@ -94,7 +94,7 @@ func BuildWith(root string, ending output.Ending, hooks Hooks) (*Result, error) 
 		}
 	}
 	res.Warnings, res.Acknowledged = p.Acknowledged(warns)
-	if errs := errorsOf(all); len(errs) > 0 {
+	if errs := all.OnlyErrors(); len(errs) > 0 {
 		return res, errs
 	}
 	res.Files = files

@@ -9,9 +9,8 @@
 package generators
 
 import (
-	"os"
-
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -42,42 +41,22 @@ type Generator struct {
 
 // Prepared is an output's work on one model, done once: the problems
 // its rules found, and its files rendered from the same work.
-type Prepared interface {
-	// Diagnostics are the problems Check reports.
-	Diagnostics() schema.Diagnostics
-	// Files are what Generate returns; it is called only on a source
-	// whose Diagnostics hold no error.
-	Files() ([]output.File, error)
-}
+type Prepared = prepared.Plan
 
 // preparedGenerator is the Generator of an output that prepares its work once:
 // prepare, the output package's own function returning its own type,
 // stands for Check and Generate (see Generator.Prepare).
-func preparedGenerator[P Prepared](name string, prepare func(*schema.Platform, output.Read) (P, error)) Generator {
-	g := Generator{Name: name}
-	g.Prepare = func(p *schema.Platform, read output.Read) (Prepared, error) {
-		return prepare(p, read)
+func preparedGenerator[P Prepared](name string, prepare prepared.Prepare[P]) Generator {
+	return Generator{
+		Name: name,
+		Prepare: func(p *schema.Platform, read output.Read) (Prepared, error) {
+			return prepare(p, read)
+		},
+		Check: func(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
+			return prepared.Check(prepare, p, read)
+		},
+		Generate: func(p *schema.Platform) ([]output.File, error) {
+			return prepared.Generate(prepare, p)
+		},
 	}
-	g.Check = func(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
-		w, err := g.Prepare(p, read)
-		if err != nil {
-			return nil, err
-		}
-		return w.Diagnostics(), nil
-	}
-	g.Generate = func(p *schema.Platform) ([]output.File, error) {
-		w, err := g.Prepare(p, noFiles)
-		if err != nil {
-			return nil, err
-		}
-		if errs := errorsOf(w.Diagnostics()); len(errs) > 0 {
-			return nil, errs
-		}
-		return w.Files()
-	}
-	return g
 }
-
-// noFiles is the read of a Generate, which reads no file besides the
-// source: every file is missing.
-func noFiles(string) ([]byte, error) { return nil, os.ErrNotExist }

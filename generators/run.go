@@ -23,7 +23,7 @@ func Run(p *schema.Platform) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := errorsOf(diags); len(errs) > 0 {
+	if errs := diags.OnlyErrors(); len(errs) > 0 {
 		return nil, errs
 	}
 	return files, nil
@@ -127,17 +127,6 @@ type checked struct {
 
 func (c checked) Diagnostics() schema.Diagnostics { return c.diags }
 func (c checked) Files() ([]output.File, error)   { return c.generate() }
-
-// errorsOf are the errors among diagnostics, or nil.
-func errorsOf(ds schema.Diagnostics) schema.Diagnostics {
-	var errs schema.Diagnostics
-	for _, d := range ds {
-		if d.Severity == schema.Error {
-			errs = append(errs, d)
-		}
-	}
-	return errs
-}
 
 // inputs reads the files besides the source that generators' rules
 // check, from the project root, and records what it read, so that a

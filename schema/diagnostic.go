@@ -99,6 +99,17 @@ func (ds *Diagnostics) Warnf(pos Pos, related []Pos, format string, args ...any)
 	*ds = append(*ds, Diagnostic{Severity: Warning, Pos: pos, Related: related, Message: fmt.Sprintf(format, args...)})
 }
 
+// OnlyErrors are the diagnostics that fail a run, or nil.
+func (ds Diagnostics) OnlyErrors() Diagnostics {
+	var errs Diagnostics
+	for _, d := range ds {
+		if d.Severity == Error {
+			errs = append(errs, d)
+		}
+	}
+	return errs
+}
+
 // Errors counts the diagnostics that fail a run.
 func (ds Diagnostics) Errors() int {
 	n := 0

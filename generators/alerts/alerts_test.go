@@ -10,6 +10,7 @@ import (
 	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
+	"portschema/generators/prepared"
 	"portschema/generators/prometheus"
 	"portschema/schema"
 )
@@ -78,7 +79,7 @@ func parseRules(t *testing.T, data []byte) parsedRules {
 // prometheus.yml, read back from that file's own bytes.
 func TestSelectorsNameOnlyGeneratedJobs(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
-	files, err := prometheus.Generate(p)
+	files, err := prepared.Generate(prometheus.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestSelectorsNameOnlyGeneratedJobs(t *testing.T) {
 	// The rule file itself, checked as vet checks a hand-written one.
 	rules := generate(t, p)
 	p.Outputs.AlertRules = []string{"alerts.yml"}
-	ds, err := prometheus.Check(p, func(string) ([]byte, error) { return rules, nil })
+	ds, err := prepared.Check(prometheus.Prepare, p, func(string) ([]byte, error) { return rules, nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package cloudflared
 import (
 	"testing"
 
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -14,7 +15,7 @@ func BenchmarkGenerate(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Generate(p); err != nil {
+		if _, err := prepared.Generate(Prepare, p); err != nil {
 			b.Fatal(err)
 		}
 	}

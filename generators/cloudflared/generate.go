@@ -41,7 +41,8 @@ func OutputPath(h *schema.Host) string {
 }
 
 // Plan is the tunnel configurations of one model, worked out once
-// per run: both the rules (Check) and the files (Files) need them.
+// per run: both the rules (Diagnostics) and the files (Files) need
+// them.
 type Plan struct {
 	tunnels []*schema.Host
 	cfgs    []*config // one per tunnel host
@@ -73,28 +74,6 @@ func (w *Plan) Files() ([]output.File, error) {
 		files = append(files, output.File{Path: OutputPath(h), Data: data})
 	}
 	return files, nil
-}
-
-// Check reports the problems Plan.Diagnostics holds.
-func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
-	w, err := Prepare(p, read)
-	if err != nil {
-		return nil, err
-	}
-	return w.Diagnostics(), nil
-}
-
-// Generate returns one file per tunnel. Problems in the source come
-// back as schema.Diagnostics at the offending value.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	w, err := Prepare(p, nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(w.diags) > 0 {
-		return nil, w.diags.Sort()
-	}
-	return w.Files()
 }
 
 // configsOf is every tunnel host and its configuration, in the order

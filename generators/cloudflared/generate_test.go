@@ -8,6 +8,7 @@ import (
 
 	"portschema/generators/gentest"
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/generators/yamlout"
 	"portschema/schema"
 	"portschema/schema/synthetic"
@@ -148,7 +149,7 @@ func TestWhichTunnelRoutes(t *testing.T) {
 	}
 
 	p.Service("stt").Host, p.Service("stt").HostRef = "nas", p.Host("nas")
-	_, err := Generate(p)
+	_, err := prepared.Generate(Prepare, p)
 	wantError(t, err, "schema/platform.cue:51:3: stt: no tunnel routes its public hostnames: host nas runs none and the platform has several (box, gpu)")
 }
 
@@ -204,7 +205,7 @@ func TestSourceErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := gentest.Load(t, small)
 			tt.change(p)
-			_, err := Generate(p)
+			_, err := prepared.Generate(Prepare, p)
 			wantError(t, err, tt.want...)
 		})
 	}
@@ -258,7 +259,7 @@ func TestOrderHidesNoRule(t *testing.T) {
 	}
 	p.Service("api").Public = []schema.Public{{Hostname: "api.example.org", Path: "/v1"}, {Hostname: "api.example.org", Path: "/v1/admin", Port: ""}}
 	p.Service("web").Public = []schema.Public{{Hostname: "example.org"}}
-	files, err := Generate(p)
+	files, err := prepared.Generate(Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,14 @@ import (
 
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
+	"portschema/generators/prepared"
 	"portschema/schema"
 	"portschema/schema/adoption/handwritten"
 )
 
 func generate(t *testing.T, p *schema.Platform) []output.File {
 	t.Helper()
-	files, err := Generate(p)
+	files, err := prepared.Generate(Prepare, p)
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}

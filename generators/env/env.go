@@ -31,7 +31,7 @@ const TemplateName = "env.tmpl"
 
 // Plan is the dotenv files of one model, worked out once per run:
 // every service's document, with the problems found on the way, which
-// both the rules (Check) and the files (Files) need.
+// both the rules (Diagnostics) and the files (Files) need.
 type Plan struct {
 	p     *schema.Platform
 	docs  []document // one per service, in p.Services' order
@@ -54,29 +54,6 @@ func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
 // that holds something else), reported in the same run as every other
 // rule.
 func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
-
-// Check reports the problems Plan.Diagnostics holds.
-func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
-	w, err := Prepare(p, read)
-	if err != nil {
-		return nil, err
-	}
-	return w.Diagnostics(), nil
-}
-
-// Generate returns every service's .env files and every compose host's
-// secrets template. Problems in the source come back as
-// schema.Diagnostics at the offending value.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	w, err := Prepare(p, nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(w.diags) > 0 {
-		return nil, w.diags.Sort()
-	}
-	return w.Files()
-}
 
 // Files renders every service's .env files and every compose host's
 // secrets template, for a source whose Diagnostics hold no error.

@@ -14,6 +14,7 @@ import (
 	"portschema/generators/gentest"
 	"portschema/generators/output"
 	"portschema/generators/output/golden"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -23,7 +24,7 @@ func generate(t *testing.T, dir string) (*schema.Platform, map[string]output.Fil
 	if err != nil {
 		t.Fatalf("loading %s: %v", dir, err)
 	}
-	files, err := Generate(p)
+	files, err := prepared.Generate(Prepare, p)
 	if err != nil {
 		t.Fatalf("generating: %v", err)
 	}
@@ -141,7 +142,7 @@ func TestGolden(t *testing.T) {
 func TestGenerateIsDeterministic(t *testing.T) {
 	p, first := generate(t, "testdata/platform")
 	for range 5 {
-		again, err := Generate(p)
+		again, err := prepared.Generate(Prepare, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +162,7 @@ func TestPasswordReadFromTheWrongVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Generate(p)
+	_, err = prepared.Generate(Prepare, p)
 	var diags schema.Diagnostics
 	if !errors.As(err, &diags) {
 		t.Fatalf("want Diagnostics, got %v", err)

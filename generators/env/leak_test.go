@@ -9,6 +9,7 @@ import (
 	"portschema/generators"
 	"portschema/generators/env"
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -52,7 +53,7 @@ func TestNoSecretValueReachesAnOutput(t *testing.T) {
 	for _, dir := range []string{"testdata/conflict", "../../schema/testdata/vantage/unreachable"} {
 		p, err := schema.Load(dir)
 		if err == nil {
-			_, err = env.Generate(p)
+			_, err = prepared.Generate(env.Prepare, p)
 		}
 		if err == nil {
 			t.Errorf("%s: want an error", dir)
@@ -78,7 +79,7 @@ func secretNames(t *testing.T, p *schema.Platform) []string {
 			}
 		}
 	}
-	files, err := env.Generate(p)
+	files, err := prepared.Generate(env.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}

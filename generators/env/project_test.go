@@ -16,6 +16,7 @@ import (
 	"portschema/generators/compose"
 	"portschema/generators/env"
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -51,7 +52,7 @@ func readEnv(t *testing.T, f output.File) map[string]string {
 // publishes.
 func TestProjectURLsPointWhereTheirNeedsListen(t *testing.T) {
 	p := loadProject(t)
-	files, err := env.Generate(p)
+	files, err := prepared.Generate(env.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func composePorts(t *testing.T, p *schema.Platform) map[string]map[uint32]int {
 // secretsTemplates reads every compose host's secrets template.
 func secretsTemplates(t *testing.T, p *schema.Platform) map[string]map[string]string {
 	t.Helper()
-	files, err := env.Generate(p)
+	files, err := prepared.Generate(env.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}

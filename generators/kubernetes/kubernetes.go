@@ -41,6 +41,7 @@ import (
 
 	"portschema/generators/cloudflared"
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -94,7 +95,7 @@ func Prepare(p *schema.Platform, _ output.Read) (*Plan, error) {
 		var config []byte
 		if h.Tunnel != nil && w.err == nil {
 			if tunnels == nil {
-				tunnels, w.err = cloudflared.Generate(p)
+				tunnels, w.err = prepared.Generate(cloudflared.Prepare, p)
 			}
 			if w.err == nil {
 				config, w.err = tunnelConfig(tunnels, h)

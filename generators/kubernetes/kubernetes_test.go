@@ -15,6 +15,7 @@ import (
 	"portschema/generators/compose"
 	"portschema/generators/gentest"
 	"portschema/generators/output/golden"
+	"portschema/generators/prepared"
 )
 
 const k3s = "out/k8s/k3s"
@@ -230,7 +231,7 @@ func TestReachAcrossTheBoundary(t *testing.T) {
 func TestTunnelInTheCluster(t *testing.T) {
 	p := gentest.Load(t, "testdata/cluster")
 	files := generated(t, p)
-	cf, err := cloudflared.Generate(p)
+	cf, err := prepared.Generate(cloudflared.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"portschema/generators/cloudflared"
 	"portschema/generators/gentest"
 	"portschema/generators/kubernetes/kubetest"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -168,7 +169,7 @@ func TestServerRejectsWhatTheToolRejects(t *testing.T) {
 			h := p.Host("k3s")
 			var config []byte
 			if h.Tunnel != nil {
-				tunnels, err := cloudflared.Generate(p)
+				tunnels, err := prepared.Generate(cloudflared.Prepare, p)
 				if err == nil {
 					config, err = tunnelConfig(tunnels, h)
 				}

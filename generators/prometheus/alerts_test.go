@@ -11,6 +11,7 @@ import (
 
 	"portschema/generators/gentest"
 	"portschema/generators/output"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -21,7 +22,7 @@ func readFrom(root string) output.Read {
 
 func TestAlertRulesReportsJobsTheConfigLacks(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
-	ds, err := Check(p, readFrom("testdata/small"))
+	ds, err := prepared.Check(Prepare, p, readFrom("testdata/small"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestAlertRulesFollowsTheModel(t *testing.T) {
 	p.Prometheus.Probes["blackbox-unused"] = schema.ProbeJob{Module: "http_2xx", Exporter: "blackbox-exporter", ExporterRef: p.Service("blackbox-exporter")}
 	p.Service("api").Metrics.Job = "gone"
 	p.Service("sync").Metrics.Job = "sync-server"
-	ds, err := Check(p, readFrom("testdata/small"))
+	ds, err := prepared.Check(Prepare, p, readFrom("testdata/small"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestAlertRulesMissingAndBrokenFiles(t *testing.T) {
 		}
 		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
 	}
-	ds, err := Check(p, read)
+	ds, err := prepared.Check(Prepare, p, read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestAlertRulesMissingAndBrokenFiles(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, text)
 		}
 	}
-	_, err = Check(p, func(string) ([]byte, error) { return nil, errors.New("disk on fire") })
+	_, err = prepared.Check(Prepare, p, func(string) ([]byte, error) { return nil, errors.New("disk on fire") })
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("an I/O error must be returned as the error, got %v", err)
 	}

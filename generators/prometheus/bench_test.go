@@ -14,7 +14,7 @@ func BenchmarkGenerate(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Generate(p); err != nil {
+		if _, err := generateFiles(p); err != nil {
 			b.Fatal(err)
 		}
 	}

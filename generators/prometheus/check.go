@@ -10,16 +10,22 @@ import (
 )
 
 // Plan is Prometheus' part of one model, worked out once per run:
-// the configuration, which both the rules (Check's alert checks need
-// its job names) and the file need, and the problems found.
+// the configuration, which both the rules (the alert checks need its
+// job names) and the file need, and the problems found.
 type Plan struct {
 	path  string
 	cfg   *config // nil without a prometheus block
 	diags schema.Diagnostics
 }
 
-// Prepare checks the source as Check says, building the configuration
-// on the way; read reads the alert rule files the source names.
+// Prepare finds what Prometheus makes of the source, building the
+// configuration on the way: metrics declared without a prometheus block
+// or on a port the service lacks, a scrape job defined twice, probes of
+// unknown jobs or of services without a public hostname, targets
+// Prometheus cannot reach from where it runs, labels the generator
+// owns, and every alert rule the source names (outputs.alert_rules)
+// whose expression selects a job the generated configuration lacks (see
+// checkAlerts); read reads those files.
 func Prepare(p *schema.Platform, read output.Read) (*Plan, error) {
 	w := &Plan{path: p.Outputs.Prometheus}
 	ds := checkMetrics(p)
@@ -37,7 +43,7 @@ func Prepare(p *schema.Platform, read output.Read) (*Plan, error) {
 	return w, nil
 }
 
-// Diagnostics are the problems Check reports.
+// Diagnostics are the problems Prepare found.
 func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
 
 // Files is prometheus.yml, or nothing when the source has no prometheus
@@ -51,22 +57,6 @@ func (w *Plan) Files() ([]output.File, error) {
 		return nil, fmt.Errorf("prometheus: %w", err)
 	}
 	return []output.File{{Path: w.path, Data: data}}, nil
-}
-
-// Check reports what Prometheus makes of the source: metrics declared
-// without a prometheus block or on a port the service lacks, a scrape
-// job defined twice, probes of unknown jobs or of services without a
-// public hostname, targets Prometheus cannot reach from where it runs,
-// labels the generator owns, and every alert rule the source names
-// (outputs.alert_rules) whose expression selects a job the generated
-// configuration lacks (see checkAlerts); read reads those files.
-// Generate relies on a source that passes it.
-func Check(p *schema.Platform, read output.Read) (schema.Diagnostics, error) {
-	w, err := Prepare(p, read)
-	if err != nil {
-		return nil, err
-	}
-	return w.Diagnostics(), nil
 }
 
 // checkMetrics: metrics need a prometheus block and a port of the

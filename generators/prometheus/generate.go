@@ -28,28 +28,9 @@ import (
 	"maps"
 	"slices"
 
-	"portschema/generators/output"
 	"portschema/generators/yamlout"
 	"portschema/schema"
 )
-
-// Generate returns prometheus.yml, or nothing when the source has no
-// prometheus block, for a source that passed Check. Problems in the
-// source come back as schema.Diagnostics at the offending value.
-func Generate(p *schema.Platform) ([]output.File, error) {
-	if p.Prometheus == nil {
-		return nil, nil
-	}
-	cfg, diags := build(p)
-	if len(diags) > 0 {
-		return nil, diags.Sort()
-	}
-	data, err := cfg.marshal()
-	if err != nil {
-		return nil, fmt.Errorf("prometheus: %w", err)
-	}
-	return []output.File{{Path: p.Outputs.Prometheus, Data: data}}, nil
-}
 
 // build assembles the whole configuration and every problem found on
 // the way. The jobs are complete even when some targets are not: alert

@@ -15,7 +15,7 @@ import (
 
 func TestGenerateGolden(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
-	files, err := Generate(p)
+	files, err := generateFiles(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestProbeJobs(t *testing.T) {
 func TestNoPrometheusBlockNoFile(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
 	p.Prometheus = nil
-	files, err := Generate(p)
+	files, err := generateFiles(p)
 	if err != nil || len(files) != 0 {
 		t.Errorf("Generate without a prometheus block = %v, %v; want nothing", files, err)
 	}
@@ -188,7 +188,7 @@ func TestNoPrometheusBlockNoFile(t *testing.T) {
 func TestOutputPathFromSource(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
 	p.Outputs.Prometheus = "deploy/prometheus/prometheus.yml"
-	files, err := Generate(p)
+	files, err := generateFiles(p)
 	if err != nil || files[0].Path != "deploy/prometheus/prometheus.yml" {
 		t.Errorf("Generate = %v, %v", files, err)
 	}
@@ -221,7 +221,7 @@ func TestSourceErrorsArePositioned(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := gentest.Load(t, "testdata/small")
 			tt.change(p)
-			_, err := Generate(p)
+			_, err := generateFiles(p)
 			if err == nil {
 				t.Fatal("Generate succeeded")
 			}

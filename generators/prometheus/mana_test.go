@@ -9,6 +9,7 @@ import (
 
 	"portschema/generators/compose"
 	"portschema/generators/gentest"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -170,7 +171,7 @@ func TestManaPassesPromtool(t *testing.T) {
 func TestManaAlertsAgainstTheGeneratedJobs(t *testing.T) {
 	p := loadMana(t)
 	p.Outputs.AlertRules = []string{"alerts.yml"}
-	ds, err := Check(p, readFrom("../../testdata/fixtures/mana/after"))
+	ds, err := prepared.Check(Prepare, p, readFrom("../../testdata/fixtures/mana/after"))
 	if err != nil {
 		t.Fatal(err)
 	}

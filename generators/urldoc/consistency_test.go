@@ -10,6 +10,7 @@ import (
 	"portschema/generators/compose"
 	"portschema/generators/env"
 	"portschema/generators/gentest"
+	"portschema/generators/prepared"
 	"portschema/schema"
 )
 
@@ -23,7 +24,7 @@ import (
 func TestURLsAgreeWithTheEnvAndComposeFiles(t *testing.T) {
 	p := gentest.Load(t, "testdata/small")
 	tables := parseTables(t, generate(t, p))
-	envFiles, err := env.Generate(p)
+	envFiles, err := prepared.Generate(env.Prepare, p)
 	if err != nil {
 		t.Fatal(err)
 	}
