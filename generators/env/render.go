@@ -64,9 +64,14 @@ func comments(texts []string) []string {
 	return out
 }
 
+// fileBytes is the size a file's buffer starts at: most .env files
+// are a few hundred bytes.
+const fileBytes = 1 << 10
+
 // render is a document's file.
 func render(doc document) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(fileBytes) // most files fit: grown once, not at every doubling
 	if err := tmpl().Execute(&b, pageOf(doc)); err != nil {
 		return nil, err
 	}

@@ -66,10 +66,20 @@ func Generate(p *schema.Platform) ([]output.File, error) {
 	return []output.File{{Path: p.Outputs.PortDoc, Data: data}}, nil
 }
 
+// The page's size to start its buffer at: about this much text besides
+// the services, and this much per service (a row in its range and one
+// on its host, with the diagram's node), as this project's and
+// generated platforms have it.
+const (
+	docBytes     = 8 << 10
+	serviceBytes = 256
+)
+
 // Render executes the template on d.
 func Render(d Doc) ([]byte, error) {
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
+	buf.Grow(docBytes + serviceBytes*d.Summary.Services) // grown once, not copied at every doubling
 	if err := tmpl().Execute(&buf, escapedRows(d)); err != nil {
 		return nil, fmt.Errorf("portdoc: %w", err)
 	}

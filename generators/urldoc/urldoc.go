@@ -43,11 +43,20 @@ var tmpl = sync.OnceValue(func() *template.Template {
 		Option("missingkey=error").ParseFS(templates.FS, "urldoc/"+TemplateName))
 })
 
+// The page's size to start its buffer at: about this much text besides
+// the services, and this much per service (its row of URLs), as this
+// project's and generated platforms have it.
+const (
+	docBytes     = 4 << 10
+	serviceBytes = 256
+)
+
 // Generate renders the URL document of p at p.Outputs.URLDoc.
 func Generate(p *schema.Platform) ([]output.File, error) {
 	d := Build(p)
 	d.Header = output.Header(output.HTMLComment)
 	var buf bytes.Buffer
+	buf.Grow(docBytes + serviceBytes*len(p.Services)) // grown once, not copied at every doubling
 	if err := tmpl().Execute(&buf, pageOf(d)); err != nil {
 		return nil, fmt.Errorf("urldoc: %w", err)
 	}
