@@ -77,8 +77,8 @@ func (w *writer) stageQueued() {
 			if _, dup := w.found[f.Path]; dup {
 				continue
 			}
-			if perm, ok := w.tree.knownToHold(f.Path, f.Data); ok && w.checker.checkRegular(f.Path, perm) == nil {
-				w.found[f.Path] = found{data: f.Data} // unchanged, not read
+			if sum, perm, ok := w.tree.knownToHold(f.Path, f.Data); ok && w.checker.checkRegular(f.Path, perm) == nil {
+				w.found[f.Path] = found{data: f.Data, sum: sum} // unchanged, not read
 				continue
 			}
 			if w.checker.check(f.Path) != nil {

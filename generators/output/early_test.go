@@ -265,3 +265,46 @@ func TestKnownOutputsAreStillChecked(t *testing.T) {
 		}
 	}
 }
+
+// A change's SumOfNew is the sum of its New bytes, whether the record
+// vouched for the output (its sum is then taken, not computed) or the
+// output was staged as the record had it and then changed.
+func TestSumOfNewIsTheSumOfNew(t *testing.T) {
+	root := t.TempDir()
+	kept, draft := gen("out/kept.yml", "k: 1\n"), gen("out/changed.yml", "c: draft\n")
+	if _, err := NewTree(root).Write([]File{kept, draft}); err != nil {
+		t.Fatal(err)
+	}
+	sumOf := func(data []byte) string {
+		h := sha256.Sum256(data)
+		return hex.EncodeToString(h[:])
+	}
+	tree := NewTree(root)
+	tree.Known = func(rel string) (string, fs.FileMode, bool) {
+		switch rel {
+		case kept.Path:
+			return sumOf(kept.Data), 0o644, true
+		case draft.Path:
+			return sumOf(draft.Data), 0o644, true
+		}
+		return "", 0, false
+	}
+	w, err := tree.begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.stage([]File{kept, draft})
+	changes, err := w.commit([]File{kept, gen("out/changed.yml", "c: final\n")})
+	w.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		if c.SumOfNew() != sumOf(c.New) {
+			t.Errorf("%s (%v): SumOfNew %s is not the sum of its new bytes", c.Path, c.Kind, c.SumOfNew())
+		}
+		if c.Path == kept.Path && (c.Kind != Unchanged || c.sum == "") {
+			t.Errorf("%s: %v, sum %q; want unchanged, with the record's sum", c.Path, c.Kind, c.sum)
+		}
+	}
+}

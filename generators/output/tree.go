@@ -37,6 +37,18 @@ type Change struct {
 	Local, Private bool
 
 	filled Filled
+	// sum is New's SumOfNew where the write already had it: an output
+	// the last run's record vouched for.
+	sum string
+}
+
+// SumOfNew is the hex SHA-256 of New, as the check stamp records it.
+func (c Change) SumOfNew() string {
+	if c.sum != "" {
+		return c.sum
+	}
+	h := sha256.Sum256(c.New)
+	return hex.EncodeToString(h[:])
 }
 
 // Shown returns Old and New as a diff may print them: with every value
@@ -93,17 +105,17 @@ type Tree struct {
 }
 
 // knownToHold reports whether the output at rel is known (see Known)
-// to hold data, and if so its permission bits.
-func (t *Tree) knownToHold(rel string, data []byte) (fs.FileMode, bool) {
+// to hold data, and if so data's sum and the file's permission bits.
+func (t *Tree) knownToHold(rel string, data []byte) (sum string, perm fs.FileMode, ok bool) {
 	if t.Known == nil {
-		return 0, false
+		return "", 0, false
 	}
-	sum, perm, ok := t.Known(rel)
+	sum, perm, ok = t.Known(rel)
 	if !ok {
-		return 0, false
+		return "", 0, false
 	}
 	h := sha256.Sum256(data)
-	return perm, sum == hex.EncodeToString(h[:])
+	return sum, perm, sum == hex.EncodeToString(h[:])
 }
 
 // NewTree returns the tree rooted at root.
@@ -130,8 +142,9 @@ func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) 
 	produced := map[string]bool{}
 	var changes []Change
 	for _, f := range files {
-		old, err := t.readFound(f.Path, found, f.Data)
+		old, sum, err := t.readFound(f.Path, found, f.Data)
 		c := Change{Path: f.Path, Old: old, New: f.Data, Local: f.Local, Private: f.Private, filled: f.Filled}
+
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 			c.Kind, c.Old = Missing, nil
@@ -145,7 +158,7 @@ func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) 
 			}
 			c.Kind = Stale
 			if bytes.Equal(old, c.New) {
-				c.Kind = Unchanged
+				c.Kind, c.sum = Unchanged, sum // the record's sum of old, if it gave one
 			}
 		}
 		changes = append(changes, c)
@@ -530,21 +543,25 @@ func (c *pathChecker) resolve(p string) (string, error) {
 type found struct {
 	data []byte
 	err  error
+	// sum is data's sum where a record vouched for it (see Known).
+	sum string
 }
 
 // readFound is read, taking the output from found (which may be nil)
 // if it is there, or generated itself if the output is known to hold
-// it (see Known).
-func (t *Tree) readFound(rel string, found map[string]found, generated []byte) ([]byte, error) {
+// it (see Known); sum is the record's sum of what it returns, where a
+// record vouched for it.
+func (t *Tree) readFound(rel string, found map[string]found, generated []byte) (data []byte, sum string, err error) {
 	if f, ok := found[rel]; ok {
-		return f.data, f.err
+		return f.data, f.sum, f.err
 	}
 	if rel != ManifestPath {
-		if _, ok := t.knownToHold(rel, generated); ok {
-			return generated, nil
+		if sum, _, ok := t.knownToHold(rel, generated); ok {
+			return generated, sum, nil
 		}
 	}
-	return t.read(rel)
+	data, err = t.read(rel)
+	return data, "", err
 }
 
 func (t *Tree) abs(rel string) string { return filepath.Join(t.Root, filepath.FromSlash(rel)) }

@@ -104,7 +104,7 @@ func Of(key string, changes []output.Change, written bool) Stamp {
 		case c.Kind == output.Missing && !written:
 			s.Outputs = append(s.Outputs, File{Path: c.Path})
 		default:
-			s.Outputs = append(s.Outputs, FileOf(c.Path, c.New))
+			s.Outputs = append(s.Outputs, File{Path: c.Path, Sum: c.SumOfNew(), Size: len(c.New)})
 		}
 	}
 	return s
