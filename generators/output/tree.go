@@ -144,7 +144,6 @@ func (t *Tree) plan(files []File, checker *pathChecker, found map[string]found) 
 	for _, f := range files {
 		old, sum, err := t.readFound(f.Path, found, f.Data)
 		c := Change{Path: f.Path, Old: old, New: f.Data, Local: f.Local, Private: f.Private, filled: f.Filled}
-
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 			c.Kind, c.Old = Missing, nil

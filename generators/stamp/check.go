@@ -241,8 +241,8 @@ func ReadLast(root string) *Last {
 // it, whatever source or binary the stamp was made for: for an output
 // whose fingerprint it trusts (see Fingerprint) and which the file
 // system still gives, the sum of its recorded bytes and its permission
-// bits. It may be called
-// from several goroutines.
+// bits. It may be called from several goroutines; Save reads what it
+// saw once the run is over.
 func (l *Last) Known(rel string) (sum string, perm fs.FileMode, ok bool) {
 	f, ok := l.trusted[rel]
 	if !ok {
