@@ -23,11 +23,7 @@ func generateFiles(p *schema.Platform) ([]output.File, error) {
 	if len(diags) > 0 {
 		return nil, diags.Sort()
 	}
-	data, err := cfg.marshal()
-	if err != nil {
-		return nil, err
-	}
-	return []output.File{{Path: p.Outputs.Prometheus, Data: data}}, nil
+	return (&Plan{path: p.Outputs.Prometheus, cfg: cfg}).Files()
 }
 
 // generate returns the one generated file's bytes.
