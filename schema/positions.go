@@ -97,13 +97,19 @@ func (ix *positionIndex) child(c cursor, elem string) cursor {
 
 // joinElem appends one element to a path as joinPath writes it.
 func joinElem(path, elem string) string {
-	if _, err := strconv.Atoi(elem); err == nil {
+	if elem != "" && (elem[0] >= '0' && elem[0] <= '9' || elem[0] == '+' || elem[0] == '-') && isInt(elem) {
 		return path + "[" + elem + "]"
 	}
 	if path == "" {
 		return elem
 	}
 	return path + "." + elem
+}
+
+// isInt reports whether s is an int as strconv.Atoi reads one.
+func isInt(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
 }
 
 // entityFor returns the positions of an entity, made on first use.

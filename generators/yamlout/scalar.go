@@ -127,11 +127,33 @@ func readsAsOther(s string) bool {
 	}
 	// What Go's parsers take for a number, as Go YAML readers resolve
 	// them: any base prefix in either case, underscores, hex floats.
+	// They take nothing with a byte that no number, inf or nan has
+	// (most such values are durations, sizes and host:port pairs), and
+	// a failed parse costs an error each.
+	if strings.IndexFunc(s, notInNumber) >= 0 {
+		return false
+	}
 	digits := strings.ReplaceAll(s, "_", "")
 	_, ierr := strconv.ParseInt(digits, 0, 64)
 	_, uerr := strconv.ParseUint(digits, 0, 64)
 	_, ferr := strconv.ParseFloat(digits, 64)
 	return ierr == nil || uerr == nil || ferr == nil || errors.Is(ierr, strconv.ErrRange) || errors.Is(ferr, strconv.ErrRange)
+}
+
+// notInNumber reports whether r appears in no text that strconv's
+// ParseInt, ParseUint or ParseFloat accepts or finds out of range:
+// digits, signs, the point, underscores, base prefixes and hex digits,
+// exponents (e, p), and the letters of inf, infinity and nan.
+func notInNumber(r rune) bool {
+	switch {
+	case r >= '0' && r <= '9', r == '+', r == '-', r == '.', r == '_':
+		return false
+	}
+	switch unicode.ToLower(r) {
+	case 'a', 'b', 'c', 'd', 'e', 'f', 'x', 'o', 'p', 'i', 'n', 't', 'y':
+		return false
+	}
+	return true
 }
 
 var (

@@ -154,7 +154,8 @@ func (s Store) Get(k Key) ([]byte, bool) {
 	if !s.On() {
 		return nil, false
 	}
-	data, err := os.ReadFile(s.path(k))
+	name := s.path(k)
+	data, modified, err := readEntry(name)
 	if err != nil {
 		return nil, false
 	}
@@ -162,8 +163,37 @@ func (s Store) Get(k Key) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	s.used(s.path(k))
+	s.used(name, modified)
 	return value, true
+}
+
+// readEntry reads an entry whole, with its modification time.
+func readEntry(name string) ([]byte, time.Time, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	// One byte more than the size, so that a file that grew since is
+	// read to its end rather than cut.
+	data := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, fi.ModTime(), nil
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // decode opens an entry with its key.
@@ -177,7 +207,7 @@ func decode(k Key, data []byte) ([]byte, error) {
 		return nil, errors.New("not an entry of this key")
 	}
 	nonce, sealed := rest[len(k.id):len(k.id)+aead.NonceSize()], rest[len(k.id)+aead.NonceSize():]
-	return aead.Open(nil, nonce, sealed, k.id[:])
+	return aead.Open(sealed[:0], nonce, sealed, k.id[:]) // in place: the entry's buffer is ours
 }
 
 // encode seals value for an entry of k.

@@ -22,10 +22,9 @@ const (
 // trimFile records when the store was last trimmed.
 const trimFile = "trimmed"
 
-// used refreshes the time of an entry a run took.
-func (s Store) used(name string) {
-	now := time.Now()
-	if fi, err := os.Stat(name); err == nil && now.Sub(fi.ModTime()) > refreshAfter {
+// used refreshes the time of an entry a run took, last modified then.
+func (s Store) used(name string, modified time.Time) {
+	if now := time.Now(); now.Sub(modified) > refreshAfter {
 		os.Chtimes(name, now, now)
 	}
 }
