@@ -59,12 +59,28 @@ func endsChunk(name string) bool {
 // the source's JSON first, then every chunk's services, taking from
 // store every chunk (and the rest) kept found there, and evaluating the
 // others, in parts, to keep them.
-func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptChunks) ([][]byte, bool) {
+func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptChunks, early *earlyDecoding) ([][]byte, bool) {
 	docs, chunks, keys := kept.docs, kept.chunks, kept.keys
 	if len(kept.missing) == 0 {
 		return docs, true
 	}
+	keptDocs := map[int][]byte{} // final: a kept chunk is not evaluated again
+	for i, data := range docs[1:] {
+		if data != nil {
+			keptDocs[1+i] = data
+		}
+	}
+	early.start(keptDocs)
 	part, parts := partition(kept.missing)
+	if len(kept.missing) <= maxChunk {
+		// A change to a service or two: one part, on one core, while
+		// the other decodes the kept chunks, costs a part's evaluation
+		// of the definitions and the rest less for the same time.
+		for name := range part {
+			part[name] = 0
+		}
+		parts = 1
+	}
 	for _, name := range plan.names {
 		if _, in := part[name]; !in {
 			part[name] = -1 // in no part: its chunk is kept

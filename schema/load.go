@@ -75,12 +75,13 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape, store)
+	early := &earlyDecoding{}
+	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape, store, early)
 	var cueErrs Diagnostics
 	if err != nil && (broken == nil || !errors.As(err, &cueErrs)) {
 		return nil, err
 	}
-	p, err := decode(docs, ix)
+	p, err := decode(docs, ix, early)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +120,13 @@ func loadWith(root string, store memo.Store) (*Platform, error) {
 //
 // Where CUE's errors are all inside entities, the entities that do
 // evaluate come back with the errors, and the broken ones are named
-// (see partialExport).
-func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*positionIndex, [][]byte, []string, map[string]bool, error) {
+// (see partialExport). The JSON the memo held of a split source's
+// chunks starts decoding through early while the rest evaluates.
+func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (*positionIndex, [][]byte, []string, map[string]bool, error) {
 	var whole memo.Key
 	cached := store.On() && !src.InModule // a module reads files the key does not cover
 	if cached {
-		if ix, docs, ok := evaluateFromFacts(absRoot, src, shape, store); ok {
+		if ix, docs, ok := evaluateFromFacts(absRoot, src, shape, store, early); ok {
 			return ix, docs, userFiles(absRoot, src), nil, nil
 		}
 	}
@@ -144,7 +146,7 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*pos
 				keepFacts(src, facts, store)
 				positions <- indexOfFacts(absRoot, shape, facts)
 			}(files)
-			docs, ok := plan.evaluate(src, store) // from the same syntax where it can
+			docs, ok := plan.evaluate(src, store, early) // from the same syntax where it can
 			ix := <-positions
 			if ok {
 				return ix, docs, names, nil, nil
@@ -184,7 +186,7 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store) (*pos
 // evaluate: the chunks the memo lacks are parsed from their own bytes.
 // It reports false otherwise, and for a source with errors, which the
 // parsing path reports.
-func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Store) (*positionIndex, [][]byte, bool) {
+func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (*positionIndex, [][]byte, bool) {
 	if !definitionsSplit() {
 		return nil, nil, false
 	}
@@ -200,7 +202,7 @@ func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Sto
 	if len(kept.missing) > partSize {
 		return nil, nil, false // parsed once and evaluated from the syntax, cheaper
 	}
-	docs, ok := plan.evaluateChunks(src, store, kept)
+	docs, ok := plan.evaluateChunks(src, store, kept, early)
 	if !ok {
 		return nil, nil, false
 	}
@@ -410,9 +412,57 @@ type source struct {
 	Prometheus *Prometheus         `json:"prometheus"`
 }
 
+// earlyDecoding decodes some of the JSON of a source's parts ahead of
+// the others: what the memo held of a split source decodes on one core
+// while a changed chunk evaluates on the other (see evaluateChunks). A
+// nil one decodes nothing early.
+type earlyDecoding struct {
+	wg    sync.WaitGroup
+	parts map[int]*decodedPart // by index in the docs
+}
+
+// decodedPart is the JSON of a part, decoded.
+type decodedPart struct {
+	data []byte
+	src  source
+	err  error
+}
+
+// start decodes the JSON of the parts given by index, in the
+// background, one at a time: one goroutine leaves the other core to the
+// evaluation, which many would crowd out.
+func (e *earlyDecoding) start(docs map[int][]byte) {
+	if e == nil || len(docs) == 0 {
+		return
+	}
+	e.parts = make(map[int]*decodedPart, len(docs))
+	for i, data := range docs {
+		e.parts[i] = &decodedPart{data: data}
+	}
+	parts := e.parts
+	e.wg.Go(func() {
+		for _, d := range parts {
+			d.err = json.Unmarshal(d.data, &d.src)
+		}
+	})
+}
+
+// take returns part i decoded early, if it was decoded from data
+// itself: an evaluation that fell back to another path has other
+// parts.
+func (e *earlyDecoding) take(i int, data []byte) (*decodedPart, bool) {
+	if e == nil {
+		return nil, false
+	}
+	d := e.parts[i]
+	same := d != nil && len(d.data) == len(data) && (len(data) == 0 || &d.data[0] == &data[0])
+	return d, same
+}
+
 // decode turns the evaluated source, exported once as JSON, into the
-// model. Decoding JSON is several times cheaper than cue.Value.Decode.
-func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
+// model, taking the parts decoded early (early may be nil). Decoding
+// JSON is several times cheaper than cue.Value.Decode.
+func decode(docs [][]byte, ix *positionIndex, early *earlyDecoding) (*Platform, error) {
 	// The parts of a split source each hold some services and the same
 	// everything else: they are decoded side by side and their services
 	// merged into the first.
@@ -420,9 +470,19 @@ func decode(docs [][]byte, ix *positionIndex) (*Platform, error) {
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	for i, data := range docs {
-		wg.Go(func() { errs[i] = json.Unmarshal(data, &parts[i]) })
+		if _, ok := early.take(i, data); !ok {
+			wg.Go(func() { errs[i] = json.Unmarshal(data, &parts[i]) })
+		}
 	}
 	wg.Wait()
+	if early != nil {
+		early.wg.Wait()
+		for i, data := range docs {
+			if d, ok := early.take(i, data); ok {
+				parts[i], errs[i] = d.src, d.err
+			}
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("decoding evaluated source: %w", err)
 	}

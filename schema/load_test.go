@@ -300,3 +300,42 @@ func TestUnquoteIsJSONDecoding(t *testing.T) {
 		}
 	}
 }
+
+// A part decoded early is taken only for the very JSON it was decoded
+// from: an evaluation that falls back to another path hands decode
+// other parts under the same indexes, and those are what the model is
+// made of.
+func TestEarlyDecodingTakesOnlyItsOwnJSON(t *testing.T) {
+	rest := []byte(`{"platform": {"domain": "example.org"}}`)
+	doc := func(service string) []byte {
+		return []byte(`{"services": {"` + service + `": {"host": "core", "port": 10001}}}`)
+	}
+	early := &earlyDecoding{}
+	early.start(map[int][]byte{1: doc("from-the-memo")})
+	// The same index, other bytes: the early part must not be taken.
+	p, err := decode([][]byte{rest, doc("evaluated-since")}, newPositionIndex("", nil, nil), early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Services) != 1 || p.Services[0].Name != "evaluated-since" {
+		t.Fatalf("services %v; want only evaluated-since", names(p.Services))
+	}
+	// The very bytes it decoded: taken.
+	kept := doc("kept")
+	early = &earlyDecoding{}
+	early.start(map[int][]byte{1: kept})
+	if p, err = decode([][]byte{rest, kept}, newPositionIndex("", nil, nil), early); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Services) != 1 || p.Services[0].Name != "kept" {
+		t.Fatalf("services %v; want only kept", names(p.Services))
+	}
+}
+
+func names(services []*Service) []string {
+	var out []string
+	for _, s := range services {
+		out = append(out, s.Name)
+	}
+	return out
+}

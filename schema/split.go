@@ -347,9 +347,9 @@ func isPackageName(f *ast.File, id *ast.Ident) bool {
 // complete diagnostics). Through the memo, it keeps what the source
 // evaluated to in chunks (see evaluateChunks), and evaluates only the
 // chunks whose bytes changed.
-func (plan *splitPlan) evaluate(src *Source, store memo.Store) (docs [][]byte, ok bool) {
+func (plan *splitPlan) evaluate(src *Source, store memo.Store, early *earlyDecoding) (docs [][]byte, ok bool) {
 	if store.On() && !src.InModule {
-		return plan.evaluateChunks(src, store, plan.kept(src, store))
+		return plan.evaluateChunks(src, store, plan.kept(src, store), early)
 	}
 	part, parts := partition(plan.names)
 	return plan.evaluateParts(src, part, parts)

@@ -67,7 +67,7 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	ix := newPositionIndex(abs, inst.Files, shape)
 	data, _, wholeErr := evaluateWhole(abs, ix, inst)
 	if wholeErr == nil {
-		if whole, err = decode([][]byte{data}, ix); err != nil {
+		if whole, err = decode([][]byte{data}, ix, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -295,7 +295,7 @@ func TestFileAppearingDuringTheLoadIsNotEvaluated(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte(late), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		docs, ok := plan.evaluate(src, memo.Store{})
+		docs, ok := plan.evaluate(src, memo.Store{}, nil)
 		if !ok {
 			t.Fatalf("%s: a part failed", name)
 		}
