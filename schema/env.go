@@ -29,6 +29,9 @@ type GeneratedVar struct {
 }
 
 func checkEnv(c *collector, p *Platform) {
+	// The secret rule's answer for each name and value: most come back
+	// in service after service.
+	looksSecret := map[[2]string]bool{}
 	for _, s := range p.Services {
 		gen := map[string]string{}
 		for _, g := range GeneratedEnv(s) {
@@ -46,7 +49,13 @@ func checkEnv(c *collector, p *Platform) {
 			if r, at, ok := controlChar(s.Env[name].Value); ok {
 				c.errorf(pos(), nil, "%s: env %s holds the control character U+%04X at byte %d; an environment value cannot carry it (a .env or compose file would write it raw)", s.Name, name, r, at)
 			}
-			if LooksSecret(name, s.Env[name].Value) {
+			q := [2]string{name, s.Env[name].Value}
+			secret, known := looksSecret[q]
+			if !known {
+				secret = LooksSecret(q[0], q[1])
+				looksSecret[q] = secret
+			}
+			if secret {
 				c.errorf(pos(), nil, "%s: env %s looks like a secret; declare it under secrets: and keep the value out of the source", s.Name, name)
 			}
 		}

@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -19,14 +18,15 @@ func checkSecretValues(c *collector, p *Platform) {
 	report := func(pos Pos, who, field, why string) {
 		c.errorf(pos, nil, "%s: %s looks like a secret (%s); declare it by name (a service's secrets:) so that its value comes from the host's environment, and write a ${NAME} reference here", who, field, why)
 	}
+	sc := &secretScan{}
 	for _, s := range p.Services {
-		secretsIn(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
-		if sec, ok := secretIn("", s.Description); ok {
+		sc.walk(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
+		if sec, ok := sc.in("", s.Description); ok {
 			c.errorf(s.At("description"), nil, "%s: description holds what looks like a secret (%s); keep secrets out of the source", s.Name, sec.Why)
 		}
 		if s.Metrics != nil {
 			for _, k := range sortedKeys(s.Metrics.Labels) {
-				if sec, ok := secretIn(k, s.Metrics.Labels[k]); ok {
+				if sec, ok := sc.in(k, s.Metrics.Labels[k]); ok {
 					path := "metrics.labels." + k
 					report(s.At(path), s.Name, path, sec.Why)
 				}
@@ -38,30 +38,24 @@ func checkSecretValues(c *collector, p *Platform) {
 		at := func(path, why string) { report(h.At(path), who, path, why) }
 		if h.Compose != nil {
 			for key, block := range map[string]map[string]any{"compose.volumes": h.Compose.Volumes, "compose.networks": h.Compose.Networks, "compose.secrets": h.Compose.Secrets, "compose.configs": h.Compose.Configs} {
-				secretsIn(block, key, at)
+				sc.walk(block, key, at)
 			}
 		}
 		if h.Tunnel != nil {
-			secretsIn(h.Tunnel.OriginRequest, "tunnel.origin_request", at)
+			sc.walk(h.Tunnel.OriginRequest, "tunnel.origin_request", at)
 			for i, r := range h.Tunnel.Rules {
-				secretsIn(r.OriginRequest, fmt.Sprintf("tunnel.rules[%d].origin_request", i), at)
+				sc.walk(r.OriginRequest, fmt.Sprintf("tunnel.rules[%d].origin_request", i), at)
 			}
 		}
 	}
 	if pr := p.Prometheus; pr != nil {
 		at := func(path, why string) { report(pr.At(path), "prometheus", path, why) }
-		secretsIn(pr.Global, "global", at)
-		secretsIn(pr.Alerting, "alerting", at)
+		sc.walk(pr.Global, "global", at)
+		sc.walk(pr.Alerting, "alerting", at)
 		for i, job := range pr.Jobs {
-			secretsIn(job, fmt.Sprintf("jobs[%d]", i), at)
+			sc.walk(job, fmt.Sprintf("jobs[%d]", i), at)
 		}
 	}
-}
-
-// secretsIn calls found with the path (as Positions keys are written)
-// of every value below v that is a secret, and why.
-func secretsIn(v any, path string, found func(path, why string)) {
-	walkSecrets(v, path, func(path string, sec Found) { found(path, sec.Why) })
 }
 
 // Found is a secret found in a value: why it is one, the text that is
@@ -72,37 +66,81 @@ type Found struct {
 	Why, Text, Name string
 }
 
-// walkSecrets calls found for every value below v that holds a secret.
-func walkSecrets(v any, path string, found func(path string, sec Found)) {
+// secretScan applies the secret rule to the values of a source,
+// remembering its answer for each key and value: the same ones come
+// back service after service (restart: unless-stopped, a healthcheck's
+// interval), and the rule runs its regexps on each.
+type secretScan struct {
+	answers map[secretQuery]secretAnswer
+}
+
+// secretQuery is a value under a key name (secretIn), or a list item
+// after an item that may be a flag (item set: SecretItem).
+type secretQuery struct {
+	item        bool
+	name, value string
+}
+
+type secretAnswer struct {
+	sec Found
+	ok  bool
+}
+
+// in is secretIn, remembered.
+func (sc *secretScan) in(name, value string) (Found, bool) {
+	return sc.answer(secretQuery{name: name, value: value})
+}
+
+// item is SecretItem, remembered.
+func (sc *secretScan) item(flag, value string) (Found, bool) {
+	return sc.answer(secretQuery{item: true, name: flag, value: value})
+}
+
+func (sc *secretScan) answer(q secretQuery) (Found, bool) {
+	if a, ok := sc.answers[q]; ok {
+		return a.sec, a.ok
+	}
+	var a secretAnswer
+	if q.item {
+		a.sec, a.ok = SecretItem(q.name, q.value)
+	} else {
+		a.sec, a.ok = secretIn(q.name, q.value)
+	}
+	if sc.answers == nil {
+		sc.answers = map[secretQuery]secretAnswer{}
+	}
+	sc.answers[q] = a
+	return a.sec, a.ok
+}
+
+// walk calls found with the path (as Positions keys are written) of
+// every value below v that is a secret, and why. Keys are met in the
+// map's order: the diagnostics are sorted.
+func (sc *secretScan) walk(v any, path string, found func(path, why string)) {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		// A value's path is written only for a secret found or a block
 		// to go into: most values are neither.
-		for _, k := range keys {
-			if s, ok := scalarText(v[k]); ok {
-				if sec, ok := secretIn(k, s); ok {
-					found(joinElem(path, k), sec)
+		for k, item := range v {
+			if s, ok := scalarText(item); ok {
+				if sec, ok := sc.in(k, s); ok {
+					found(joinElem(path, k), sec.Why)
 				}
 				continue
 			}
-			walkSecrets(v[k], joinElem(path, k), found)
+			sc.walk(item, joinElem(path, k), found)
 		}
 	case []any:
 		flag := ""
 		for i, item := range v {
 			s, ok := scalarText(item)
 			if !ok {
-				walkSecrets(item, fmt.Sprintf("%s[%d]", path, i), found)
+				sc.walk(item, fmt.Sprintf("%s[%d]", path, i), found)
 				flag = ""
 				continue
 			}
-			if sec, ok := SecretItem(flag, s); ok {
-				found(fmt.Sprintf("%s[%d]", path, i), sec)
+			if sec, ok := sc.item(flag, s); ok {
+				found(fmt.Sprintf("%s[%d]", path, i), sec.Why)
 			}
 			flag = FlagName(s)
 		}

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"hash/fnv"
 	"path/filepath"
 	"runtime"
@@ -442,6 +443,39 @@ func (plan *splitPlan) only(src *Source, part map[string]int, i int) map[string]
 	return files
 }
 
+// withoutCommentLines returns data with every line that holds only a
+// comment left empty, for a part to parse: a source `import` wrote is
+// mostly comments, outside the services as well as inside, and every
+// part would scan them again. Outside a multi-line string, a line whose
+// first characters are // is a comment: no other literal spans lines.
+// A file that may hold a multi-line string, or an attribute, is left as
+// it is, as is one without comment lines.
+func withoutCommentLines(data []byte) []byte {
+	if bytes.Contains(data, []byte(`"""`)) || bytes.Contains(data, []byte(`'''`)) || bytes.IndexByte(data, '@') >= 0 {
+		return data
+	}
+	var out []byte // nil until the first comment line
+	done := 0      // how far data is copied to out
+	at := 0
+	for line := range bytes.Lines(data) {
+		if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("//")) {
+			if out == nil {
+				out = make([]byte, 0, len(data)/2)
+			}
+			out = append(out, data[done:at]...)
+			if line[len(line)-1] == '\n' {
+				out = append(out, '\n')
+			}
+			done = at + len(line)
+		}
+		at += len(line)
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[done:]...)
+}
+
 // skipComma returns the offset after the comma that may follow end
 // (across blanks), or end.
 func skipComma(data []byte, end int) int {
@@ -461,7 +495,11 @@ func skipComma(data []byte, end int) int {
 // already parsed where it can be, else parsed from its bytes.
 func (plan *splitPlan) evaluatePart(src *Source, part map[string]int, i int) ([]byte, error) {
 	if plan.syntax == nil {
-		return evaluatePart(src, plan.only(src, part, i))
+		files := plan.only(src, part, i)
+		for name, data := range files {
+			files[name] = withoutCommentLines(data)
+		}
+		return evaluatePart(src, files)
 	}
 	plan.linking.Lock()
 	inst, err := linkFiles(src.Dir, plan.partSyntax(part, i))

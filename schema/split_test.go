@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"cuelang.org/go/cue/scanner"
+	"cuelang.org/go/cue/token"
 
 	"portschema/schema/memo"
 	"portschema/schema/synthetic"
@@ -304,5 +308,66 @@ func TestFileAppearingDuringTheLoadIsNotEvaluated(t *testing.T) {
 				t.Errorf("%s: a part evaluated the file that appeared after the source was read", name)
 			}
 		}
+	}
+}
+
+// A part parses the same tokens with the comment lines left empty: on
+// every file of this project's platform, of a synthetic one, and on
+// texts where // is no comment (in strings, in multi-line strings,
+// after code).
+func TestWithoutCommentLinesKeepsEveryToken(t *testing.T) {
+	files := map[string][]byte{
+		"tricky.cue": []byte("package platform\n// a comment\n\t  // indented\r\nx: \"http://a//b\" // after code\ny: 'b//c'\n//\nz: [\n// in a list\n1]\n// last, no newline"),
+		"multi.cue":  []byte("package platform\nm: \"\"\"\n\t// text, not a comment\n\t\"\"\"\n// a comment\n"),
+		"attr.cue":   []byte("package platform\na: 1 @tag(x)\n// a comment\n"),
+	}
+	own, _ := filepath.Glob("*.cue")
+	root := t.TempDir()
+	if err := synthetic.Write(root, 50); err != nil {
+		t.Fatal(err)
+	}
+	generated, _ := filepath.Glob(filepath.Join(root, SourceDir, "*.cue"))
+	for _, name := range append(own, generated...) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = data
+	}
+	stripped := 0
+	for name, data := range files {
+		out := withoutCommentLines(data)
+		if got, want := tokens(t, out), tokens(t, data); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: tokens without comment lines\n%q\nwant\n%q", name, got, want)
+		}
+		if len(out) < len(data) {
+			stripped++
+		}
+		if strings.Count(string(out), "\n") != strings.Count(string(data), "\n") {
+			t.Errorf("%s: lines moved", name)
+		}
+	}
+	if !bytes.Contains(withoutCommentLines(files["multi.cue"]), []byte("// text")) {
+		t.Error("a file with a multi-line string lost a line of it")
+	}
+	if stripped < 3 {
+		t.Errorf("only %d files lost comment lines", stripped)
+	}
+}
+
+// tokens are the tokens of a file, comments left out, as text.
+func tokens(t *testing.T, data []byte) []string {
+	t.Helper()
+	var s scanner.Scanner
+	s.Init(token.NewFile("f.cue", -1, len(data)), data, func(_ token.Pos, msg string, _ []any) {
+		t.Fatalf("scanning: %s", msg)
+	}, 0)
+	var out []string
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		out = append(out, tok.String()+" "+lit)
 	}
 }
