@@ -26,7 +26,11 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	defer restoreGC(debug.SetGCPercent(100), debug.SetMemoryLimit(-1))
 
-	setMemoryBudget(root)
+	src, err := schema.ReadSource(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setMemoryBudget(src)
 	want := int64(budgetBase + budgetPerByte*(1500+len(schema.Definitions)))
 	if got := debug.SetMemoryLimit(-1); got != want {
 		t.Errorf("limit %d, want %d", got, want)
@@ -39,22 +43,28 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 	debug.SetMemoryLimit(math.MaxInt64)
 	debug.SetGCPercent(100)
 	t.Setenv("GOGC", "150")
-	setMemoryBudget(root)
+	setMemoryBudget(src)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("with GOGC set, the limit became %d", got)
 	}
 }
 
-// The budget main passes is set for the root the command runs on,
-// before the pipeline; without one (as in tests), Go's defaults stay.
+// The budget main passes is set for the source of the root the command
+// runs on, before the pipeline; without one (as in tests), Go's
+// defaults stay.
 func TestCommandsSetTheBudgetOfTheirRoot(t *testing.T) {
 	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, schema.SourceDir), 0o755)
+	os.WriteFile(filepath.Join(root, schema.SourceDir, "a.cue"), []byte("package platform\n"), 0o644)
 	var got []string
 	var out strings.Builder
-	run([]string{"-C", root, "vet"}, &out, &out, func(r string) { got = append(got, r) })
-	run([]string{"check", "-C", root}, &out, &out, func(r string) { got = append(got, r) })
-	if len(got) != 2 || got[0] != root || got[1] != root {
-		t.Errorf("budget set for %q, want %q twice", got, root)
+	budget := func(src *schema.Source) { got = append(got, src.Dir) }
+	run([]string{"-C", root, "vet"}, &out, &out, budget)
+	run([]string{"check", "-C", root}, &out, &out, budget)
+	run([]string{"-C", root, "regen"}, &out, &out, budget)
+	want := filepath.Join(root, schema.SourceDir)
+	if len(got) != 3 || got[0] != want || got[1] != want || got[2] != want {
+		t.Errorf("budget set for %q, want %q three times", got, want)
 	}
 }
 

@@ -127,10 +127,10 @@ func usage() string {
 }
 
 // run is the whole command line, returning the exit code. budget, if
-// not nil, is called with the project root before the pipeline runs,
-// to set the collector's policy (main passes setMemoryBudget; tests
-// keep Go's default).
-func run(args []string, stdout, stderr io.Writer, budget func(root string)) int {
+// not nil, is called with the project's source, read, before the
+// pipeline runs, to set the collector's policy (main passes
+// setMemoryBudget; tests keep Go's default).
+func run(args []string, stdout, stderr io.Writer, budget func(*schema.Source)) int {
 	global := flag.NewFlagSet("portschema", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	dir := global.String("C", ".", "project root")
@@ -233,8 +233,12 @@ type cli struct {
 	// tool names the running binary in check stamps; nil means
 	// stamp.ToolIdentity. Tests stand in a rebuilt tool with it.
 	tool func() string
-	// budget is run's: the collector's policy for a root, or nil.
-	budget func(root string)
+	// budget is run's: the collector's policy for a source, or nil.
+	budget func(*schema.Source)
+	// read is what regen's shortcut read (the last stamp, and the
+	// source if it had to), for the build to start from; nil when no
+	// shortcut looked.
+	read *stamp.Read
 	// last is the stamp of the last run, as build read it for a write.
 	last *stamp.Last
 }
@@ -306,13 +310,28 @@ func (c *cli) usageError(name, msg string) int {
 // build runs the pipeline (generators.Build) with an ending; it returns
 // an exit code when the command cannot go on.
 func (c *cli) build(ending output.Ending) (*generators.Result, int) {
-	if c.budget != nil {
-		c.budget(c.root)
-	}
 	hooks := generators.Hooks{Waiting: c.waiting}
+	if c.read != nil {
+		hooks.Source = c.read.Source
+	}
+	if hooks.Source == nil {
+		src, err := schema.ReadSource(c.root)
+		if err != nil {
+			return nil, c.report(err)
+		}
+		hooks.Source = src
+	}
+	if c.budget != nil {
+		c.budget(hooks.Source)
+	}
 	c.last = nil
 	if ending != output.Discard {
-		if c.last = stamp.ReadLast(c.root); c.last != nil {
+		if c.read != nil {
+			c.last = c.read.Last()
+		} else {
+			c.last = stamp.ReadLast(c.root)
+		}
+		if c.last != nil {
 			hooks.Known = c.last.Known
 		}
 	}
@@ -334,7 +353,9 @@ func (c *cli) upToDate() (n int, done bool, code int) {
 	if err != nil {
 		return 0, false, exitOK
 	}
-	if !stamp.Keyed(abs, c.toolID()) {
+	keyed, read := stamp.Keyed(abs, c.toolID())
+	if !keyed {
+		c.read = read
 		return 0, false, exitOK // the full run, which says what is wrong
 	}
 	tree := output.NewTree(abs)
@@ -930,18 +951,15 @@ const (
 	budgetPerByte = 160
 )
 
-// setMemoryBudget sets the collector's budget for the source at root;
-// main passes it to run.
-func setMemoryBudget(root string) {
+// setMemoryBudget sets the collector's budget for a source; main
+// passes it to run.
+func setMemoryBudget(src *schema.Source) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	size := int64(len(schema.Definitions))
-	files, _ := filepath.Glob(filepath.Join(root, schema.SourceDir, "*.cue"))
-	for _, f := range files {
-		if data, err := os.ReadFile(f); err == nil {
-			size += int64(codeBytes(data))
-		}
+	for _, data := range src.Data {
+		size += int64(codeBytes(data))
 	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(budgetBase + budgetPerByte*size)

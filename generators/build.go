@@ -53,11 +53,20 @@ type Hooks struct {
 	// Known, if not nil, tells what is known of the outputs on disk
 	// without reading them (see output.Tree.Known).
 	Known func(rel string) (sum string, perm fs.FileMode, ok bool)
+	// Source, if not nil, is the source of the root as the caller read
+	// it (see schema.ReadSource), loaded rather than read again.
+	Source *schema.Source
 }
 
 // BuildWith is Build with hooks.
 func BuildWith(root string, ending output.Ending, hooks Hooks) (*Result, error) {
-	p, err := schema.Load(root)
+	var p *schema.Platform
+	var err error
+	if hooks.Source != nil {
+		p, err = schema.LoadSource(root, hooks.Source)
+	} else {
+		p, err = schema.Load(root)
+	}
 	var srcErrs schema.Diagnostics
 	if p == nil || (err != nil && !errors.As(err, &srcErrs)) {
 		return nil, err

@@ -51,19 +51,29 @@ const PackageName = "platform"
 // the changed files and evaluates only the chunk that holds it.
 // PORTSCHEMA_CACHE=off turns that off; the model is the same either way.
 func Load(root string) (*Platform, error) {
-	return loadWith(root, memo.Open(memo.ToolIdentity()))
+	return loadWith(root, nil, memo.Open(memo.ToolIdentity()))
 }
 
-// loadWith is Load with the memo it keeps evaluations in.
-func loadWith(root string, store memo.Store) (*Platform, error) {
+// LoadSource is Load of the source of root as ReadSource read it, for
+// a caller that had to read it already.
+func LoadSource(root string, src *Source) (*Platform, error) {
+	return loadWith(root, src, memo.Open(memo.ToolIdentity()))
+}
+
+// loadWith is Load of src (nil: read from root) with the memo it keeps
+// evaluations in.
+func loadWith(root string, src *Source, store memo.Store) (*Platform, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(absRoot, SourceDir)
-	src, err := readSource(dir)
-	if err != nil {
-		return nil, err
+	if src == nil {
+		if src, err = readSource(dir); err != nil {
+			return nil, err
+		}
+	} else if src.Dir != dir {
+		return nil, fmt.Errorf("the source given is of %s, not of %s", src.Dir, dir)
 	}
 	if len(src.Names) == 0 {
 		return nil, noSourceFiles()

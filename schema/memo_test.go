@@ -26,7 +26,7 @@ func memoRoots(t *testing.T) map[string]string {
 // loadOrFail loads root with store and returns the model.
 func loadOrFail(t *testing.T, root string, store memo.Store) *Platform {
 	t.Helper()
-	p, err := loadWith(root, store)
+	p, err := loadWith(root, nil, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestMemoConcurrentRuns(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 3 {
-				p, err := loadWith(root, memo.At(dir, "tool A"))
+				p, err := loadWith(root, nil, memo.At(dir, "tool A"))
 				if err != nil || !reflect.DeepEqual(p, want) {
 					t.Errorf("a concurrent run got another model (%v)", err)
 					return

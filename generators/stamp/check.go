@@ -64,16 +64,38 @@ func Current(root, tool string) (Stamp, bool) {
 
 // Keyed reports whether the stamp of the last run was made for the
 // source as it is now, the root and the tool, without looking at the
-// outputs: a regen for which it is false has work to do.
-func Keyed(root, tool string) bool {
-	_, _, _, ok := keyed(root, tool)
-	return ok
+// outputs: a regen for which it is false has work to do. It returns
+// what it read on the way, for that work to start from.
+func Keyed(root, tool string) (bool, *Read) {
+	read := &Read{}
+	s, _, _, ok := keyedReading(root, tool, read)
+	if abs, err := filepath.Abs(root); err == nil && read.stamped {
+		read.last = lastOf(abs, s)
+	}
+	return ok, read
 }
+
+// Read is what Keyed read: the stamp of the last run, and the source
+// where the stamp's fingerprints could not vouch for it.
+type Read struct {
+	// Source is the source as Keyed read it, or nil.
+	Source  *schema.Source
+	stamped bool // a stamp was read
+	last    *Last
+}
+
+// Last is the stamp Keyed read, as ReadLast gives it.
+func (r *Read) Last() *Last { return r.last }
 
 // keyed reads the stamp of the project at root and reports whether its
 // key is that of the source as it is now, with the absolute root and
 // whether the source's fingerprints said so (sourceTrusted).
 func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) {
+	return keyedReading(root, tool, nil)
+}
+
+// keyedReading is keyed, noting in read (if not nil) what it read.
+func keyedReading(root, tool string, read *Read) (s Stamp, absRoot string, sourceTrusted, ok bool) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return s, "", false, false
@@ -86,7 +108,10 @@ func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) 
 	if !ok || s.UnmarshalText(data) != nil {
 		return s, "", false, false
 	}
-	digest, sourceTrusted := s.sourceDigest(absRoot)
+	if read != nil {
+		read.stamped = true
+	}
+	digest, sourceTrusted := s.sourceDigest(absRoot, read)
 	if digest == "" || s.Key != Key(absRoot, digest, tool) {
 		return s, "", false, false
 	}
@@ -154,15 +179,18 @@ func (s Stamp) clone() Stamp {
 // stamp's hashes of its files while their fingerprints and that of
 // their directory hold (trusted), else read from disk; "" when it
 // cannot be known.
-func (s Stamp) sourceDigest(absRoot string) (digest string, trusted bool) {
+func (s Stamp) sourceDigest(absRoot string, read *Read) (digest string, trusted bool) {
 	if d, ok := s.recordedSourceDigest(absRoot); ok {
 		return d, true
 	}
-	d, err := SourceDigest(absRoot)
+	src, err := schema.ReadSource(absRoot)
 	if err != nil {
 		return "", false
 	}
-	return d, false
+	if read != nil {
+		read.Source = src
+	}
+	return Digest(src), false
 }
 
 // recordedSourceDigest is the digest of the stamp's source files, if no
@@ -224,10 +252,20 @@ func ReadLast(root string) *Last {
 		return nil
 	}
 	data, ok := readStamp(file)
-	l := &Last{root: absRoot, held: map[string]Fingerprint{}}
-	if !ok || l.stamp.UnmarshalText(data) != nil || l.stamp.Since == 0 {
+	var s Stamp
+	if !ok || s.UnmarshalText(data) != nil {
 		return nil
 	}
+	return lastOf(absRoot, s)
+}
+
+// lastOf is the Last of a stamp read at absRoot; nil for a stamp that
+// took no fingerprints.
+func lastOf(absRoot string, s Stamp) *Last {
+	if s.Since == 0 {
+		return nil
+	}
+	l := &Last{root: absRoot, stamp: s, held: map[string]Fingerprint{}}
 	l.trusted = make(map[string]File, len(l.stamp.Outputs))
 	for _, f := range l.stamp.Outputs {
 		if f.Sum != "" && cleanRelative(f.Path) && f.Stat.TrustedBefore(l.stamp.Since) {
