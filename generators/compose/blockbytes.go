@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+
+	"portschema/schema"
 )
 
 // appendBlock appends to buf the bytes a verdict's key is made of for a
@@ -22,6 +25,21 @@ import (
 // asked again. A value of any other type is written as its type's name
 // and its JSON; false where it has none.
 func appendBlock(buf []byte, v any) ([]byte, bool) {
+	return appendValue(buf, v, false)
+}
+
+// appendPassed is appendBlock of passThrough(v), without the copy.
+func appendPassed(buf []byte, v any) ([]byte, bool) {
+	return appendValue(buf, v, true)
+}
+
+// appendValue is appendBlock, of passThrough(v) when passed is set.
+func appendValue(buf []byte, v any, passed bool) ([]byte, bool) {
+	if x, ok := v.(float64); ok && passed {
+		if w, whole := wholeNumber(x); whole {
+			v = w
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(buf, 'n'), true
@@ -46,7 +64,7 @@ func appendBlock(buf []byte, v any) ([]byte, bool) {
 		ok := true
 		for _, k := range keys {
 			buf = appendText(buf, k)
-			if buf, ok = appendBlock(buf, x[k]); !ok {
+			if buf, ok = appendValue(buf, x[k], passed); !ok {
 				return buf, false
 			}
 		}
@@ -55,7 +73,7 @@ func appendBlock(buf []byte, v any) ([]byte, bool) {
 		buf = binary.AppendUvarint(append(buf, 'l'), uint64(len(x)))
 		ok := true
 		for _, e := range x {
-			if buf, ok = appendBlock(buf, e); !ok {
+			if buf, ok = appendValue(buf, e, passed); !ok {
 				return buf, false
 			}
 		}
@@ -73,4 +91,41 @@ func appendBlock(buf []byte, v any) ([]byte, bool) {
 // sequences of strings give the same bytes.
 func appendText(buf []byte, s string) []byte {
 	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
+}
+
+// appendReferenced is appendBlock of withReferenced(p, h, {s}), without
+// copying a block: the blocks of s and of every service of h it refers
+// to, by name.
+func appendReferenced(buf []byte, p *schema.Platform, h *schema.Host, s *schema.Service) ([]byte, bool) {
+	services := referenced(p, h, s)
+	slices.SortFunc(services, func(a, b *schema.Service) int { return strings.Compare(a.Name, b.Name) })
+	buf = binary.AppendUvarint(append(buf, 'm'), uint64(len(services)))
+	ok := true
+	for _, t := range services {
+		buf = appendText(buf, t.Name)
+		if buf, ok = appendUserBlock(buf, t); !ok {
+			return buf, false
+		}
+	}
+	return buf, true
+}
+
+// appendUserBlock is appendBlock of userBlock(s), without the copy.
+func appendUserBlock(buf []byte, s *schema.Service) ([]byte, bool) {
+	keys := make([]string, 0, len(s.Compose))
+	for k := range s.Compose {
+		if _, owned := OwnedKey(k); !owned {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	buf = binary.AppendUvarint(append(buf, 'm'), uint64(len(keys)))
+	ok := true
+	for _, k := range keys {
+		buf = appendText(buf, k)
+		if buf, ok = appendPassed(buf, s.Compose[k]); !ok {
+			return buf, false
+		}
+	}
+	return buf, true
 }

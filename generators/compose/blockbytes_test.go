@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
+
+	"portschema/schema"
 )
 
 // blockBytes is appendBlock of v into a new buffer.
@@ -121,4 +123,75 @@ func rebuilt(v any) any {
 		return out
 	}
 	return v
+}
+
+// appendPassed writes of a value what appendBlock writes of its
+// passThrough copy, whole float64 numbers included.
+func TestAppendPassedIsBlockOfTheCopy(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		v := randomBlock(r, 3)
+		if r.IntN(2) == 0 {
+			v = withWholeFloats(v)
+		}
+		got, ok := appendPassed(nil, v)
+		if want := blockBytes(t, passThrough(v)); !ok || !bytes.Equal(got, want) {
+			j, _ := json.Marshal(v)
+			t.Fatalf("%s: appendPassed differs from appendBlock of the copy", j)
+		}
+	}
+}
+
+// withWholeFloats is v with its ints as float64, as JSON decodes them.
+func withWholeFloats(v any) any {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = withWholeFloats(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withWholeFloats(e)
+		}
+		return out
+	}
+	return v
+}
+
+// A service's verdict bytes, written from its blocks as they are, are
+// those of the copies the loader is given: on every service of this
+// project's platform and of the fixtures' whose blocks refer to others.
+func TestAppendReferencedIsBlockOfTheCopies(t *testing.T) {
+	n := 0
+	for _, root := range []string{projectRoot, labRoot, "testdata/references"} {
+		p := loadPlatform(t, root)
+		for _, h := range p.Hosts {
+			for _, s := range h.Services {
+				got, ok := appendReferenced(nil, p, h, s)
+				if want := blockBytes(t, withReferenced(p, h, []*schema.Service{s})); !ok || !bytes.Equal(got, want) {
+					t.Errorf("%s: %s: verdict bytes differ from those of the copies", root, s.Name)
+				}
+				if len(referenced(p, h, s)) > 1 {
+					n++
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no service refers to another: the test shows nothing")
+	}
+	// Keys the generator owns are an error of their own, never part of
+	// a verdict.
+	p := loadPlatform(t, labRoot)
+	s := p.Services[0]
+	s.Compose["container_name"], s.Compose["ports"] = "by hand", []any{"80:80"}
+	got, _ := appendReferenced(nil, p, s.HostRef, s)
+	if want := blockBytes(t, withReferenced(p, s.HostRef, []*schema.Service{s})); !bytes.Equal(got, want) {
+		t.Error("owned keys change the verdict bytes")
+	}
 }

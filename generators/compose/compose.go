@@ -149,9 +149,13 @@ func generateHost(p *schema.Platform, h *schema.Host) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := marshalDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(output.Header(output.HashComment)), body...), nil
+	header := output.Header(output.HashComment)
+	// Sized for the document at once: the room a buffer never touches
+	// costs no memory.
+	buf := make([]byte, 0, len(header)+serviceBytes*(len(h.Services)+1))
+	return appendDocument(append(buf, header...), doc), nil
 }
+
+// serviceBytes is the room a host's document starts with for each of
+// its services: a generated service block is 200 to 600 bytes.
+const serviceBytes = 1 << 10

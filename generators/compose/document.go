@@ -241,9 +241,18 @@ func passThrough(v any) any {
 		}
 		return out
 	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
-			return int(v)
+		if w, whole := wholeNumber(v); whole {
+			return w
 		}
 	}
 	return v
+}
+
+// wholeNumber is a JSON number as passThrough leaves it: an int where
+// it is whole and exact.
+func wholeNumber(v float64) (int, bool) {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return int(v), true
+	}
+	return 0, false
 }

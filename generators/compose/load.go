@@ -95,14 +95,26 @@ func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 // many costs a block read twice, one too few would fail a valid file.
 func withReferenced(p *schema.Platform, h *schema.Host, services []*schema.Service) map[string]any {
 	blocks := make(map[string]any, len(services))
+	for _, s := range referenced(p, h, services...) {
+		blocks[s.Name] = userBlock(s)
+	}
+	return blocks
+}
+
+// referenced is services and every service of h their blocks refer to,
+// directly or not, each once.
+func referenced(p *schema.Platform, h *schema.Host, services ...*schema.Service) []*schema.Service {
+	var out []*schema.Service
+	seen := make(map[string]bool, len(services))
 	queue := slices.Clone(services)
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		if _, done := blocks[s.Name]; done {
+		if seen[s.Name] {
 			continue
 		}
-		blocks[s.Name] = userBlock(s)
+		seen[s.Name] = true
+		out = append(out, s)
 		eachString(s.Compose, func(v string) {
 			v = strings.TrimPrefix(v, "service:")
 			name, _, _ := strings.Cut(v, ":")
@@ -111,7 +123,7 @@ func withReferenced(p *schema.Platform, h *schema.Host, services []*schema.Servi
 			}
 		})
 	}
-	return blocks
+	return out
 }
 
 // userBlock is a copy of a service's compose block as written (see

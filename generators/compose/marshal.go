@@ -40,9 +40,14 @@ var serviceKeyOrder = []string{
 // file back with compose-go's loader and compare it with the project
 // the document makes.
 func marshalDocument(doc map[string]any) ([]byte, error) {
-	w := &writer{types: map[reflect.Type]structInfo{}}
+	return appendDocument(nil, doc), nil
+}
+
+// appendDocument is marshalDocument appending to dst.
+func appendDocument(dst []byte, doc map[string]any) []byte {
+	w := &writer{b: dst, types: map[reflect.Type]structInfo{}}
 	w.mapping(doc, projectType, 0, false)
-	return w.b, nil
+	return w.b
 }
 
 var (
@@ -60,6 +65,8 @@ type writer struct {
 	// types holds what each compose-go struct type met so far says
 	// (see infoOf).
 	types map[reflect.Type]structInfo
+	// keys are sortedKeys' buffers, by indent.
+	keys []sortBuffer
 }
 
 func (w *writer) indent(n int) {
@@ -74,7 +81,7 @@ func (w *writer) indent(n int) {
 // none (an extension, a value compose-go keeps as any); it decides the
 // order of the keys.
 func (w *writer) mapping(m map[string]any, t reflect.Type, indent int, inline bool) {
-	for i, k := range w.sortedKeys(m, t) {
+	for i, k := range w.sortedKeys(m, t, indent) {
 		if i > 0 || !inline {
 			w.indent(indent)
 		}
@@ -215,31 +222,45 @@ func (w *writer) literal(s string, indent int) {
 
 // sortedKeys are a mapping's keys in the order they are written: ranked
 // keys (see keyRanks) first, by rank, then the others sorted.
-func (w *writer) sortedKeys(m map[string]any, t reflect.Type) []string {
+func (w *writer) sortedKeys(m map[string]any, t reflect.Type, indent int) []string {
 	ranks := w.keyRanks(t)
-	type ranked struct {
-		key  string
-		rank int // unranked keys (0) go after the ranked ones
+	// A mapping's keys are used while the mappings inside it, each at a
+	// deeper indent, sort theirs: one buffer per indent serves them all.
+	for len(w.keys) <= indent {
+		w.keys = append(w.keys, sortBuffer{})
 	}
-	order := make([]ranked, 0, len(m))
+	buf := &w.keys[indent]
+	order := buf.order[:0]
 	for k := range m {
 		r := ranks[k]
 		if r == 0 {
 			r = math.MaxInt
 		}
-		order = append(order, ranked{k, r})
+		order = append(order, rankedKey{k, r})
 	}
-	slices.SortFunc(order, func(a, b ranked) int {
+	slices.SortFunc(order, func(a, b rankedKey) int {
 		if a.rank != b.rank {
 			return cmp.Compare(a.rank, b.rank)
 		}
 		return strings.Compare(a.key, b.key)
 	})
-	keys := make([]string, len(order))
-	for i, o := range order {
-		keys[i] = o.key
+	keys := buf.keys[:0]
+	for _, o := range order {
+		keys = append(keys, o.key)
 	}
+	buf.order, buf.keys = order, keys
 	return keys
+}
+
+// sortBuffer is what sortedKeys reuses from mapping to mapping.
+type sortBuffer struct {
+	order []rankedKey
+	keys  []string
+}
+
+type rankedKey struct {
+	key  string
+	rank int // unranked keys (0) go after the ranked ones
 }
 
 // keyRanks gives each key of a compose-go struct type its place,

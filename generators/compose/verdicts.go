@@ -99,8 +99,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable)
 	var services []*schema.Service
 	var blocks []byte // reused: the key builder hashes what it is given
 	for i, s := range h.Services {
-		own := withReferenced(p, h, []*schema.Service{s})
-		if blocks, ok = appendBlock(blocks[:0], own); !ok {
+		if blocks, ok = appendReferenced(blocks[:0], p, h, s); !ok {
 			return h.Services, nil
 		}
 		k := vs.store.NewKey(verdictStep).Add(hostDigest[:]).AddString(s.Name).Add(blocks).Key()
@@ -108,6 +107,7 @@ func (vs verdicts) pending(p *schema.Platform, h *schema.Host, casts *castTable)
 		if !hv.known[k.ID()] {
 			services = append(services, s)
 			hv.pending = append(hv.pending, i)
+			own := withReferenced(p, h, []*schema.Service{s})
 			hv.envs = append(hv.envs, validationEnv(userDocument(h, own), casts))
 		}
 	}

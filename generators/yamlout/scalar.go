@@ -122,17 +122,21 @@ func readsAsOther(s string) bool {
 	if c := s[0]; !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.') {
 		return false
 	}
-	if number.MatchString(s) || timestamp.MatchString(s) {
+	if len(s) >= len("0000-0-0") && s[4] == '-' && timestamp.MatchString(s) {
+		return true
+	}
+	// Neither YAML's numbers nor Go's parsers (see below) take a text
+	// with a byte no number, inf or nan has: most such values are
+	// durations, sizes and host:port pairs, and each regexp run or
+	// failed parse costs.
+	if strings.IndexFunc(s, notInNumber) >= 0 {
+		return false
+	}
+	if number.MatchString(s) {
 		return true
 	}
 	// What Go's parsers take for a number, as Go YAML readers resolve
 	// them: any base prefix in either case, underscores, hex floats.
-	// They take nothing with a byte that no number, inf or nan has
-	// (most such values are durations, sizes and host:port pairs), and
-	// a failed parse costs an error each.
-	if strings.IndexFunc(s, notInNumber) >= 0 {
-		return false
-	}
 	digits := strings.ReplaceAll(s, "_", "")
 	_, ierr := strconv.ParseInt(digits, 0, 64)
 	_, uerr := strconv.ParseUint(digits, 0, 64)
@@ -140,13 +144,14 @@ func readsAsOther(s string) bool {
 	return ierr == nil || uerr == nil || ferr == nil || errors.Is(ierr, strconv.ErrRange) || errors.Is(ferr, strconv.ErrRange)
 }
 
-// notInNumber reports whether r appears in no text that strconv's
-// ParseInt, ParseUint or ParseFloat accepts or finds out of range:
-// digits, signs, the point, underscores, base prefixes and hex digits,
-// exponents (e, p), and the letters of inf, infinity and nan.
+// notInNumber reports whether r appears in no text that the number
+// regexp matches or strconv's ParseInt, ParseUint or ParseFloat accepts
+// or finds out of range: digits, signs, the point, underscores, base
+// 60's colons, base prefixes and hex digits, exponents (e, p), and the
+// letters of inf, infinity and nan.
 func notInNumber(r rune) bool {
 	switch {
-	case r >= '0' && r <= '9', r == '+', r == '-', r == '.', r == '_':
+	case r >= '0' && r <= '9', r == '+', r == '-', r == '.', r == '_', r == ':':
 		return false
 	}
 	switch unicode.ToLower(r) {
