@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash/fnv"
+	"slices"
 
 	"portschema/schema/memo"
 )
@@ -17,11 +18,15 @@ import (
 // its chunks' services, and the rest of the source (platform, ranges,
 // hosts, every other block) is kept once.
 //
-// A chunk is keyed by exactly what its services evaluate from: the
-// definitions, the source with every service cut out, and the bytes
-// of the chunk's own declarations. Services of a split source do not
-// see one another (see planParts), so a service evaluates to the same
-// value in any part that holds it.
+// A chunk's entry is keyed by what its services evaluate from besides
+// their own declarations (the definitions and the source with every
+// service cut out) and by their names; it holds the chunk's JSON and,
+// for each service, the digest of the declarations it was evaluated
+// from. Services of a split source do not see one another (see
+// planParts), so a service evaluates to the same value in any part
+// that holds it: a run takes from the entry every service whose
+// declarations are still those, and evaluates the others alone. A
+// change to one service evaluates that service, not its chunk.
 //
 // A chunk ends after a service whose name hashes to a multiple of
 // chunkSize (or at maxChunk services), so adding or removing a service
@@ -83,14 +88,15 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 	}
 	for _, name := range plan.names {
 		if _, in := part[name]; !in {
-			part[name] = -1 // in no part: its chunk is kept
+			part[name] = -1 // in no part: kept
 		}
 	}
 	evaluated, ok := plan.evaluateParts(src, part, parts)
 	if !ok {
 		return nil, false
 	}
-	services := map[string]json.RawMessage{}
+	services := kept.services
+	restKept := docs[0] != nil
 	for _, doc := range evaluated {
 		restDoc, ss, err := cutServices(doc)
 		if err != nil {
@@ -99,9 +105,13 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 		for name, raw := range ss {
 			services[name] = raw
 		}
-		docs[0] = restDoc
+		if !restKept {
+			docs[0] = restDoc
+		}
 	}
-	store.Put(kept.restKey, docs[0])
+	if !restKept {
+		store.Put(kept.restKey, docs[0])
+	}
 	for i, names := range chunks {
 		if docs[1+i] != nil {
 			continue
@@ -117,7 +127,7 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 			return nil, false
 		}
 		docs[1+i] = data
-		store.Put(keys[i], data)
+		store.Put(keys[i], chunkEntry(kept.digests[i], data))
 	}
 	return docs, true
 }
@@ -125,34 +135,38 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 // keptChunks is what the memo holds of a source's chunks.
 type keptChunks struct {
 	chunks  [][]string
-	keys    []memo.Key // of each chunk
+	keys    []memo.Key   // of each chunk
+	digests [][][32]byte // of each chunk's services' declarations
 	restKey memo.Key
 	// docs are the rest's JSON and each chunk's, nil where the memo
-	// holds none.
+	// holds none or holds some of its services as other declarations
+	// evaluated.
 	docs [][]byte
-	// missing are the services to evaluate: those of the chunks the
-	// memo does not hold (or of the first, for the rest alone).
+	// services are the JSON of the services the memo holds of chunks
+	// it does not hold whole.
+	services map[string]json.RawMessage
+	// missing are the services to evaluate: those the memo holds no
+	// JSON of for their declarations (or those of the first chunk, for
+	// the rest alone).
 	missing []string
 }
 
 // kept looks up the source's chunks and its rest in store.
 func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
-	k := keptChunks{chunks: plan.chunks()}
+	k := keptChunks{chunks: plan.chunks(), services: map[string]json.RawMessage{}}
 	rest := plan.restDigest(src)
 	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
 	k.keys = make([]memo.Key, len(k.chunks))
+	k.digests = make([][][32]byte, len(k.chunks))
 	k.docs = make([][]byte, 1+len(k.chunks))
 	decls := make(map[string][]serviceDecl, len(plan.names))
 	for _, d := range plan.decls {
 		decls[d.name] = append(decls[d.name], d)
 	}
 	for i, names := range k.chunks {
-		k.keys[i] = chunkKey(store, src, rest, names, decls)
-		if data, ok := store.Get(k.keys[i]); ok {
-			k.docs[1+i] = data
-		} else {
-			k.missing = append(k.missing, names...)
-		}
+		k.keys[i] = chunkKey(store, rest, names)
+		k.digests[i] = declDigests(src, names, decls)
+		k.missing = append(k.missing, k.take(i, store)...)
 	}
 	if data, ok := store.Get(k.restKey); ok {
 		k.docs[0] = data
@@ -160,6 +174,66 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 		k.missing = k.chunks[0] // the rest comes with any part
 	}
 	return k
+}
+
+// take takes what the memo holds of chunk i: the chunk's JSON when every
+// service's declarations are those its entry was evaluated from, else
+// the JSON of the services whose declarations are; it returns the
+// services left to evaluate.
+func (k *keptChunks) take(i int, store memo.Store) []string {
+	names := k.chunks[i]
+	data, ok := store.Get(k.keys[i])
+	if !ok {
+		return names
+	}
+	doc, same, ok := openChunk(data, k.digests[i])
+	if !ok {
+		return names
+	}
+	if !slices.Contains(same, false) {
+		k.docs[1+i] = doc
+		return nil
+	}
+	_, services, err := cutServices(doc)
+	if err != nil {
+		return names
+	}
+	var missing []string
+	for j, name := range names {
+		raw, ok := services[name]
+		if !same[j] || !ok {
+			missing = append(missing, name)
+			continue
+		}
+		k.services[name] = raw
+	}
+	return missing
+}
+
+// chunkEntry is what a chunk's entry holds: the digest of each
+// service's declarations, in the chunk's order, then the chunk's JSON.
+func chunkEntry(digests [][32]byte, doc []byte) []byte {
+	out := binary.AppendUvarint(make([]byte, 0, 10+32*len(digests)+len(doc)), uint64(len(digests)))
+	for _, d := range digests {
+		out = append(out, d[:]...)
+	}
+	return append(out, doc...)
+}
+
+// openChunk reads a chunk's entry: its JSON, and for each service
+// whether its declarations digest to the entry's; false for an entry
+// of another number of services.
+func openChunk(data []byte, digests [][32]byte) (doc []byte, same []bool, ok bool) {
+	n, size := binary.Uvarint(data)
+	if size <= 0 || n != uint64(len(digests)) || len(data)-size < 32*len(digests) {
+		return nil, nil, false
+	}
+	data = data[size:]
+	same = make([]bool, len(digests))
+	for j, d := range digests {
+		same[j] = [32]byte(data[32*j:32*j+32]) == d
+	}
+	return data[32*len(digests):], same, true
 }
 
 // restDigest is the digest of what every service evaluates from besides
@@ -186,17 +260,38 @@ func (plan *splitPlan) restDigest(src *Source) [32]byte {
 	return d
 }
 
-// chunkKey is the memo key of a chunk: the rest's digest, and every
-// declaration of its services (decls, by service, in the order of the
-// files' bytes), with the file it is in.
-func chunkKey(store memo.Store, src *Source, rest [32]byte, names []string, decls map[string][]serviceDecl) memo.Key {
-	k := store.NewKey("source chunk").Add(rest[:])
+// chunkKey is the memo key of a chunk's entry: the rest's digest and
+// the names of its services.
+func chunkKey(store memo.Store, rest [32]byte, names []string) memo.Key {
+	k := store.NewKey("source chunk by names").Add(rest[:])
 	for _, name := range names {
-		for _, d := range decls[name] {
-			k.AddString(d.file).AddString(d.name).Add(src.Data[d.file][d.start:d.end])
-		}
+		k.AddString(name)
 	}
 	return k.Key()
+}
+
+// declDigests is the digest of the declarations of each service of
+// names (decls, by service, in the order of the files' bytes), with the
+// file each is in.
+func declDigests(src *Source, names []string, decls map[string][]serviceDecl) [][32]byte {
+	out := make([][32]byte, len(names))
+	h := sha256.New()
+	var lengths []byte
+	add := func(b []byte) {
+		lengths = binary.AppendUvarint(lengths[:0], uint64(len(b)))
+		h.Write(lengths)
+		h.Write(b)
+	}
+	for i, name := range names {
+		h.Reset()
+		for _, d := range decls[name] {
+			add([]byte(d.file))
+			add([]byte(d.name))
+			add(src.Data[d.file][d.start:d.end])
+		}
+		h.Sum(out[i][:0])
+	}
+	return out
 }
 
 // cutServices splits a part's JSON into the rest of the source and its
