@@ -23,6 +23,7 @@ import (
 	"sort"
 
 	"portschema/generators/output"
+	"portschema/generators/rendered"
 	"portschema/schema"
 )
 
@@ -60,9 +61,11 @@ func (w *Plan) Diagnostics() schema.Diagnostics { return w.diags }
 func (w *Plan) Files() ([]output.File, error) {
 	p := w.p
 	var files []output.File
+	renders := rendered.Open("env")
+	defer renders.Close()
 	for i, s := range p.Services {
 		doc := w.docs[i]
-		data, err := render(doc)
+		data, err := renderKept(renders, doc)
 		if err != nil {
 			return nil, fmt.Errorf("env: %s: %w", s.Name, err)
 		}
@@ -80,7 +83,7 @@ func (w *Plan) Files() ([]output.File, error) {
 		if h.Compose == nil {
 			continue
 		}
-		data, err := render(secretsDocument(p, h))
+		data, err := renderKept(renders, secretsDocument(p, h))
 		if err != nil {
 			return nil, fmt.Errorf("env: secrets of host %s: %w", h.Name, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"text/template"
 
 	"portschema/generators/output"
+	"portschema/generators/rendered"
 	"portschema/templates"
 )
 
@@ -76,4 +77,14 @@ func render(doc document) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// renderKept is render through the renders the memo keeps (see package
+// rendered): a document a run before rendered is not rendered again.
+func renderKept(renders *rendered.Cache, doc document) ([]byte, error) {
+	d, ok := rendered.Of(doc)
+	if !ok {
+		return render(doc)
+	}
+	return renders.Render(d, func() ([]byte, error) { return render(doc) })
 }

@@ -26,6 +26,7 @@ import (
 
 	"portschema/generators/output"
 	"portschema/generators/portdoc"
+	"portschema/generators/rendered"
 	"portschema/schema"
 	"portschema/templates"
 )
@@ -55,16 +56,31 @@ const (
 func Generate(p *schema.Platform) ([]output.File, error) {
 	d := Build(p)
 	d.Header = output.Header(output.HTMLComment)
-	var buf bytes.Buffer
-	buf.Grow(docBytes + serviceBytes*len(p.Services)) // grown once, not copied at every doubling
-	if err := tmpl().Execute(&buf, pageOf(d)); err != nil {
-		return nil, fmt.Errorf("urldoc: %w", err)
+	render := func() ([]byte, error) {
+		var buf bytes.Buffer
+		buf.Grow(docBytes + serviceBytes*len(p.Services)) // grown once, not copied at every doubling
+		if err := tmpl().Execute(&buf, pageOf(d)); err != nil {
+			return nil, fmt.Errorf("urldoc: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+	var data []byte
+	var err error
+	if digest, ok := rendered.Of(d); ok {
+		renders := rendered.Open("urldoc")
+		data, err = renders.Render(digest, render)
+		renders.Close()
+	} else {
+		data, err = render()
+	}
+	if err != nil {
+		return nil, err
 	}
 	path := p.Outputs.URLDoc
 	if path == "" {
 		path = DefaultPath
 	}
-	return []output.File{{Path: path, Data: buf.Bytes()}}, nil
+	return []output.File{{Path: path, Data: data}}, nil
 }
 
 // urlsCell renders a cell: each URL as code, with the paths it is
