@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash/fnv"
-	"slices"
 
 	"portschema/schema/memo"
 )
@@ -18,15 +17,17 @@ import (
 // its chunks' services, and the rest of the source (platform, ranges,
 // hosts, every other block) is kept once.
 //
-// A chunk's entry is keyed by what its services evaluate from besides
+// A chunk's entry is found by what its services evaluate from besides
 // their own declarations (the definitions and the source with every
-// service cut out) and by their names; it holds the chunk's JSON and,
-// for each service, the digest of the declarations it was evaluated
-// from. Services of a split source do not see one another (see
-// planParts), so a service evaluates to the same value in any part
-// that holds it: a run takes from the entry every service whose
-// declarations are still those, and evaluates the others alone. A
-// change to one service evaluates that service, not its chunk.
+// service cut out) and by their names. It holds each service's JSON
+// sealed under the key of exactly what the service evaluated from: that
+// and its own declarations. Services of a split source do not see one
+// another (see planParts), so a service evaluates to the same value in
+// any part that holds it: a run takes from the entry every service
+// whose declarations are still those (its key opens its value), and
+// evaluates the others alone. A change to one service evaluates that
+// service, not its chunk; and a service's value, secrets its source
+// may hold included, can only be read by a run that holds its source.
 //
 // A chunk ends after a service whose name hashes to a multiple of
 // chunkSize (or at maxChunk services), so adding or removing a service
@@ -127,17 +128,19 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 			return nil, false
 		}
 		docs[1+i] = data
-		store.Put(keys[i], chunkEntry(kept.digests[i], data))
+		if entry, ok := chunkEntry(kept.serviceKeys[i], names, chunk); ok {
+			store.Put(keys[i], entry)
+		}
 	}
 	return docs, true
 }
 
 // keptChunks is what the memo holds of a source's chunks.
 type keptChunks struct {
-	chunks  [][]string
-	keys    []memo.Key   // of each chunk
-	digests [][][32]byte // of each chunk's services' declarations
-	restKey memo.Key
+	chunks      [][]string
+	keys        []memo.Key   // of each chunk's entry
+	serviceKeys [][]memo.Key // of each chunk's services (see serviceKey)
+	restKey     memo.Key
 	// docs are the rest's JSON and each chunk's, nil where the memo
 	// holds none or holds some of its services as other declarations
 	// evaluated.
@@ -157,7 +160,7 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	rest := plan.restDigest(src)
 	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
 	k.keys = make([]memo.Key, len(k.chunks))
-	k.digests = make([][][32]byte, len(k.chunks))
+	k.serviceKeys = make([][]memo.Key, len(k.chunks))
 	k.docs = make([][]byte, 1+len(k.chunks))
 	decls := make(map[string][]serviceDecl, len(plan.names))
 	for _, d := range plan.decls {
@@ -165,7 +168,10 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	}
 	for i, names := range k.chunks {
 		k.keys[i] = chunkKey(store, rest, names)
-		k.digests[i] = declDigests(src, names, decls)
+		k.serviceKeys[i] = make([]memo.Key, len(names))
+		for j, name := range names {
+			k.serviceKeys[i][j] = serviceKey(store, src, rest, decls[name])
+		}
 		k.missing = append(k.missing, k.take(i, store)...)
 	}
 	if data, ok := store.Get(k.restKey); ok {
@@ -176,64 +182,95 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	return k
 }
 
-// take takes what the memo holds of chunk i: the chunk's JSON when every
-// service's declarations are those its entry was evaluated from, else
-// the JSON of the services whose declarations are; it returns the
-// services left to evaluate.
+// take takes what the memo holds of chunk i: the JSON of every service
+// whose key opens its value in the chunk's entry, as the chunk's JSON
+// when all do; it returns the services left to evaluate.
 func (k *keptChunks) take(i int, store memo.Store) []string {
 	names := k.chunks[i]
 	data, ok := store.Get(k.keys[i])
 	if !ok {
 		return names
 	}
-	doc, same, ok := openChunk(data, k.digests[i])
+	values, ok := openChunk(data, k.serviceKeys[i])
 	if !ok {
-		return names
-	}
-	if !slices.Contains(same, false) {
-		k.docs[1+i] = doc
-		return nil
-	}
-	_, services, err := cutServices(doc)
-	if err != nil {
 		return names
 	}
 	var missing []string
 	for j, name := range names {
-		raw, ok := services[name]
-		if !same[j] || !ok {
+		if values[j] == nil {
 			missing = append(missing, name)
-			continue
 		}
-		k.services[name] = raw
+	}
+	if len(missing) == 0 {
+		k.docs[1+i] = chunkDoc(names, values)
+		return nil
+	}
+	for j, name := range names {
+		if values[j] != nil {
+			k.services[name] = values[j]
+		}
 	}
 	return missing
 }
 
-// chunkEntry is what a chunk's entry holds: the digest of each
-// service's declarations, in the chunk's order, then the chunk's JSON.
-func chunkEntry(digests [][32]byte, doc []byte) []byte {
-	out := binary.AppendUvarint(make([]byte, 0, 10+32*len(digests)+len(doc)), uint64(len(digests)))
-	for _, d := range digests {
-		out = append(out, d[:]...)
+// chunkEntry is what a chunk's entry holds: each service's JSON, in the
+// chunk's order, sealed under its key (an evaluation that gave none of
+// a service keeps nothing of it).
+func chunkEntry(keys []memo.Key, names []string, services map[string]json.RawMessage) ([]byte, bool) {
+	out := binary.AppendUvarint(nil, uint64(len(names)))
+	for j, name := range names {
+		var sealed []byte
+		if raw, ok := services[name]; ok {
+			var err error
+			if sealed, err = keys[j].Seal(raw); err != nil {
+				return nil, false
+			}
+		}
+		out = binary.AppendUvarint(out, uint64(len(sealed)))
+		out = append(out, sealed...)
 	}
-	return append(out, doc...)
+	return out, true
 }
 
-// openChunk reads a chunk's entry: its JSON, and for each service
-// whether its declarations digest to the entry's; false for an entry
-// of another number of services.
-func openChunk(data []byte, digests [][32]byte) (doc []byte, same []bool, ok bool) {
+// openChunk reads a chunk's entry: each service's JSON where its key
+// opens it, else nil; false for an entry of another number of services.
+func openChunk(data []byte, keys []memo.Key) ([]json.RawMessage, bool) {
 	n, size := binary.Uvarint(data)
-	if size <= 0 || n != uint64(len(digests)) || len(data)-size < 32*len(digests) {
-		return nil, nil, false
+	if size <= 0 || n != uint64(len(keys)) {
+		return nil, false
 	}
 	data = data[size:]
-	same = make([]bool, len(digests))
-	for j, d := range digests {
-		same[j] = [32]byte(data[32*j:32*j+32]) == d
+	values := make([]json.RawMessage, len(keys))
+	for j, key := range keys {
+		length, size := binary.Uvarint(data)
+		if size <= 0 || length > uint64(len(data)-size) {
+			return nil, false
+		}
+		sealed := data[size : size+int(length)]
+		data = data[size+int(length):]
+		if value, ok := key.Unseal(sealed); ok && len(value) > 0 {
+			values[j] = value
+		}
 	}
-	return data[32*len(digests):], same, true
+	return values, true
+}
+
+// chunkDoc is the JSON of a chunk whose every service's JSON is known:
+// {"services": {name: value, ...}}.
+func chunkDoc(names []string, values []json.RawMessage) []byte {
+	size := len(`{"services":{}}`)
+	for j, name := range names {
+		size += len(name) + len(values[j]) + 8
+	}
+	out := append(make([]byte, 0, size), `{"services":{`...)
+	for j, name := range names {
+		if j > 0 {
+			out = append(out, ',')
+		}
+		quoted, _ := json.Marshal(name) // a string always marshals
+		out = append(append(append(out, quoted...), ':'), values[j]...)
+	}
+	return append(out, "}}"...)
 }
 
 // restDigest is the digest of what every service evaluates from besides
@@ -270,28 +307,15 @@ func chunkKey(store memo.Store, rest [32]byte, names []string) memo.Key {
 	return k.Key()
 }
 
-// declDigests is the digest of the declarations of each service of
-// names (decls, by service, in the order of the files' bytes), with the
-// file each is in.
-func declDigests(src *Source, names []string, decls map[string][]serviceDecl) [][32]byte {
-	out := make([][32]byte, len(names))
-	h := sha256.New()
-	var lengths []byte
-	add := func(b []byte) {
-		lengths = binary.AppendUvarint(lengths[:0], uint64(len(b)))
-		h.Write(lengths)
-		h.Write(b)
+// serviceKey is the key of a service's value in its chunk's entry:
+// the rest's digest and the service's declarations (in the order of the
+// files' bytes), with the file each is in.
+func serviceKey(store memo.Store, src *Source, rest [32]byte, decls []serviceDecl) memo.Key {
+	k := store.NewKey("source service").Add(rest[:])
+	for _, d := range decls {
+		k.AddString(d.file).AddString(d.name).Add(src.Data[d.file][d.start:d.end])
 	}
-	for i, name := range names {
-		h.Reset()
-		for _, d := range decls[name] {
-			add([]byte(d.file))
-			add([]byte(d.name))
-			add(src.Data[d.file][d.start:d.end])
-		}
-		h.Sum(out[i][:0])
-	}
-	return out
+	return k.Key()
 }
 
 // cutServices splits a part's JSON into the rest of the source and its

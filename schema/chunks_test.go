@@ -143,3 +143,46 @@ func TestIndexOfFactsIsTheWalk(t *testing.T) {
 		t.Errorf("the source does not exercise the merge: %v %v %v", want.definedIn["db-00001"], want.dynamic, want.unknown)
 	}
 }
+
+// A chunk's entry is found by its services' names and what they
+// evaluate from besides their own declarations, which a run without
+// those declarations may hold: opened with that alone, it holds no
+// service's value. Each value opens only with its own declarations.
+func TestChunkEntryHoldsNoValueInTheClear(t *testing.T) {
+	const canary = "canary description 4711"
+	root := splitSource(t, `package platform
+
+services: "extra-canary": {host: "batch", port: 9126, range: "exporters", description: "`+canary+`"}
+`)
+	store := memo.At(t.TempDir(), "tool A")
+	loadOrFail(t, root, store)
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := planSplit(src, parsePlain(src))
+	kept := plan.kept(src, store)
+	for i, names := range kept.chunks {
+		j := slices.Index(names, "extra-canary")
+		if j < 0 {
+			continue
+		}
+		outer, ok := store.Get(kept.keys[i])
+		if !ok {
+			t.Fatal("no entry for the chunk")
+		}
+		if strings.Contains(string(outer), canary) {
+			t.Error("the chunk's entry, opened by names, holds a service's value in the clear")
+		}
+		other := serviceKey(store, src, [32]byte{}, nil)
+		if values, ok := openChunk(slices.Clone(outer), slices.Repeat([]memo.Key{other}, len(names))); !ok || values[j] != nil {
+			t.Error("another key opens the service's value")
+		}
+		values, ok := openChunk(outer, kept.serviceKeys[i])
+		if !ok || !strings.Contains(string(values[j]), canary) {
+			t.Fatal("the service's own key does not open its value")
+		}
+		return
+	}
+	t.Fatal("no chunk holds the service")
+}

@@ -134,6 +134,18 @@ func (b *KeyBuilder) Key() Key {
 	}
 }
 
+// Seal is value sealed as an entry of k is, for a step that keeps the
+// values of several keys in one entry: each can be read only by a run
+// that read its own bytes.
+func (k Key) Seal(value []byte) ([]byte, error) { return encode(k, value) }
+
+// Unseal is the value sealed under k (see Seal); false for one sealed
+// under another key, or damaged. It opens sealed in place.
+func (k Key) Unseal(sealed []byte) ([]byte, bool) {
+	value, err := decode(k, sealed)
+	return value, err == nil
+}
+
 // ID is the name of the entry; it says nothing of the value.
 func (k Key) ID() [32]byte { return k.id }
 
