@@ -1,8 +1,12 @@
 package compose
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
+
+	"github.com/compose-spec/compose-go/v2/types"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -108,3 +112,41 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 	}
 	return nil
 }
+
+// Where plainPort answers for compose-go, compose-go agrees: on ports
+// of every protocol, address and way of writing a number.
+func TestPlainPortsReadBack(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	pick := func(options ...string) string { return options[r.IntN(len(options))] }
+	plain := 0
+	for range 20000 {
+		p := types.ServicePortConfig{
+			Mode:      "ingress",
+			Protocol:  pick("tcp", "udp", "sctp", "TCP", ""),
+			HostIP:    pick("", "", "127.0.0.1", "0.0.0.0", "10.0.0.1", "::1", "::", "127.000.0.1", "localhost", "1.2.3"),
+			Target:    uint32(pick2(r, 0, 1, 80, 65535, 65536, 70000)),
+			Published: pick("", "8080", "1", "65535", "65536", "0", "080", "8080-8081", "+80", " 80", "x"),
+		}
+		if !plainPort(p) {
+			continue
+		}
+		plain++
+		spec := strconv.FormatUint(uint64(p.Target), 10)
+		spec = p.Published + ":" + spec
+		if p.HostIP != "" {
+			spec = p.HostIP + ":" + spec
+		}
+		if p.Protocol != "tcp" {
+			spec += "/" + p.Protocol
+		}
+		parsed, err := types.ParsePortConfig(spec)
+		if err != nil || len(parsed) != 1 || !reflect.DeepEqual(parsed[0], p) {
+			t.Fatalf("%+v: plainPort says %q reads back, compose-go reads %+v (%v)", p, spec, parsed, err)
+		}
+	}
+	if plain < 300 {
+		t.Errorf("only %d plain ports drawn", plain)
+	}
+}
+
+func pick2(r *rand.Rand, options ...int) int { return options[r.IntN(len(options))] }

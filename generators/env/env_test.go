@@ -3,9 +3,11 @@ package env
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"maps"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,5 +207,48 @@ func TestCommentShortcutIsJoining(t *testing.T) {
 	})
 	if kept == 0 {
 		t.Fatal("no string took the shortcut")
+	}
+}
+
+// A document's digest changes with every text in it: each string the
+// document's types hold, found through reflection (so that a field
+// added later is found too), is changed in turn, and each list grown.
+func TestDocumentDigestCoversEveryText(t *testing.T) {
+	doc := document{About: []string{"about"}, Sections: []section{{Title: "title",
+		Vars: []assignment{{Name: "NAME", Value: schema.SecretURL{Head: "h", Secret: "S", Tail: "t"}, Comments: []string{"c"}}}}}}
+	base := doc.digest()
+	changes := 0
+	var visit func(v reflect.Value, path string)
+	visit = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.String:
+			old := v.String()
+			v.SetString(old + "x")
+			if doc.digest() == base {
+				t.Errorf("changing %s leaves the digest as it was", path)
+			}
+			v.SetString(old)
+			changes++
+		case reflect.Struct:
+			for i := range v.NumField() {
+				visit(v.Field(i), path+"."+v.Type().Field(i).Name)
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				visit(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			}
+			old := v.Interface()
+			v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+			if doc.digest() == base {
+				t.Errorf("growing %s leaves the digest as it was", path)
+			}
+			v.Set(reflect.ValueOf(old))
+		default:
+			t.Errorf("%s is a %s, which the digest does not write", path, v.Kind())
+		}
+	}
+	visit(reflect.ValueOf(&doc).Elem(), "document")
+	if changes < 7 || doc.digest() != base {
+		t.Errorf("%d texts changed, digest restored %v", changes, doc.digest() == base)
 	}
 }

@@ -82,9 +82,25 @@ func render(doc document) ([]byte, error) {
 // renderKept is render through the renders the memo keeps (see package
 // rendered): a document a run before rendered is not rendered again.
 func renderKept(renders *rendered.Cache, doc document) ([]byte, error) {
-	d, ok := rendered.Of(doc)
-	if !ok {
-		return render(doc)
+	return renders.Render(doc.digest(), func() ([]byte, error) { return render(doc) })
+}
+
+// digest is the digest of every text of the document, which is all
+// render reads of it.
+func (doc document) digest() rendered.Digest {
+	d := rendered.NewDigester()
+	d.Texts(doc.About)
+	d.Count(len(doc.Sections))
+	for _, sec := range doc.Sections {
+		d.Text(sec.Title)
+		d.Count(len(sec.Vars))
+		for _, v := range sec.Vars {
+			d.Text(v.Name)
+			d.Text(v.Value.Head)
+			d.Text(v.Value.Secret)
+			d.Text(v.Value.Tail)
+			d.Texts(v.Comments)
+		}
 	}
-	return renders.Render(d, func() ([]byte, error) { return render(doc) })
+	return d.Sum()
 }
