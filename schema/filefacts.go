@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/gob"
 	"path/filepath"
 	"sort"
@@ -175,8 +176,8 @@ var definitionsSplit = sync.OnceValue(func() bool {
 })
 
 // factsKey is the memo key of a file's facts.
-func factsKey(store memo.Store, rel string, data []byte) memo.Key {
-	return store.NewKey("file facts").Add(Definitions).AddString(rel).Add(data).Key()
+func factsKey(store memo.Store, rel string, sum [sha256.Size]byte) memo.Key {
+	return store.NewKey("file facts by digest").Add(Definitions).AddString(rel).Add(sum[:]).Key()
 }
 
 // factsOfSource returns every user file's facts, in the order of
@@ -191,7 +192,7 @@ func factsOfSource(absRoot string, src *Source, shape *Shape, store memo.Store) 
 	for i, name := range src.Names {
 		wg.Go(func() {
 			rel := relPath(absRoot, filepath.Join(src.Dir, name))
-			keys[i] = factsKey(store, rel, src.Data[name])
+			keys[i] = factsKey(store, rel, src.Sum(name))
 			data, found := store.Get(keys[i])
 			ok[i] = found && gob.NewDecoder(bytes.NewReader(data)).Decode(&facts[i]) == nil && facts[i].Index.Rel == rel
 		})
@@ -237,7 +238,7 @@ func keepFacts(src *Source, facts []fileFacts, store memo.Store) {
 	for i, name := range src.Names {
 		var buf bytes.Buffer
 		if gob.NewEncoder(&buf).Encode(&facts[i]) == nil {
-			store.Put(factsKey(store, facts[i].Index.Rel, src.Data[name]), buf.Bytes())
+			store.Put(factsKey(store, facts[i].Index.Rel, src.Sum(name)), buf.Bytes())
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,6 +28,17 @@ type Source struct {
 	// directories, and imports from the module, which these bytes do
 	// not cover.
 	InModule bool
+	// Sums are the files' SHA-256, taken as they are read, for every
+	// step that keys on a file (the memo, the check stamp) to share.
+	Sums map[string][sha256.Size]byte
+}
+
+// Sum is the SHA-256 of the file of that base name.
+func (s *Source) Sum(name string) [sha256.Size]byte {
+	if sum, ok := s.Sums[name]; ok {
+		return sum
+	}
+	return sha256.Sum256(s.Data[name])
 }
 
 // ReadSource reads the source of the project at root, without
@@ -56,7 +68,7 @@ func readSource(dir string) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading platform source: %w", err)
 	}
-	src := &Source{Dir: dir, Data: map[string][]byte{}}
+	src := &Source{Dir: dir, Data: map[string][]byte{}, Sums: map[string][sha256.Size]byte{}}
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".cue") || name == DefinitionsFile || e.IsDir() {
@@ -72,6 +84,7 @@ func readSource(dir string) (*Source, error) {
 		}
 		src.Names = append(src.Names, name)
 		src.Data[name] = data
+		src.Sums[name] = sha256.Sum256(data)
 	}
 	sort.Strings(src.Names)
 	src.InModule = moduleAbove(dir)

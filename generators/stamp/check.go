@@ -138,7 +138,8 @@ func Save(res *generators.Result, tool string, written bool, last *Last) {
 		s.Inputs = append(s.Inputs, f)
 	}
 	for _, name := range p.Source.Names {
-		s.Sources = append(s.Sources, FileOf(path.Join(schema.SourceDir, name), p.Source.Data[name]))
+		sum := p.Source.Sum(name)
+		s.Sources = append(s.Sources, File{Path: path.Join(schema.SourceDir, name), Sum: hex.EncodeToString(sum[:]), Size: len(p.Source.Data[name])})
 	}
 	var prev *Stamp
 	var held map[string]Fingerprint

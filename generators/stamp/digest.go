@@ -25,7 +25,7 @@ func Digest(src *schema.Source) string {
 	}
 	sums := make([][sha256.Size]byte, len(src.Names))
 	for i, name := range src.Names {
-		sums[i] = sha256.Sum256(src.Data[name])
+		sums[i] = src.Sum(name)
 	}
 	return digestOf(src.Names, sums)
 }
