@@ -1,7 +1,8 @@
 package portdoc
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func buildRanges(p *schema.Platform) []RangeSection {
 					Runtime: s.Runtime, Description: s.Description, Planned: plannedText(p, s)})
 			}
 		}
-		sort.SliceStable(sec.Rows, func(i, j int) bool { return sec.Rows[i].Port < sec.Rows[j].Port })
+		slices.SortStableFunc(sec.Rows, func(a, b RangeRow) int { return cmp.Compare(a.Port, b.Port) })
 		spans := freeSpans(r, used)
 		for _, sp := range spans {
 			sec.Free += sp.To - sp.From + 1
@@ -282,7 +283,15 @@ func buildHosts(p *schema.Platform) []HostSection {
 				sec.Rows = append(sec.Rows, hostRow(p, s, pr, compose))
 			}
 		}
-		sort.SliceStable(sec.Rows, func(i, j int) bool { return portLess(sec.Rows[i].Port, sec.Rows[j].Port) })
+		slices.SortStableFunc(sec.Rows, func(a, b HostRow) int {
+			switch {
+			case portLess(a.Port, b.Port):
+				return -1
+			case portLess(b.Port, a.Port):
+				return 1
+			}
+			return 0
+		})
 		out = append(out, sec)
 	}
 	return out
@@ -375,11 +384,8 @@ func buildPublic(p *schema.Platform) []PublicName {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Hostname != out[j].Hostname {
-			return out[i].Hostname < out[j].Hostname
-		}
-		return out[i].Path < out[j].Path
+	slices.SortStableFunc(out, func(a, b PublicName) int {
+		return cmp.Or(strings.Compare(a.Hostname, b.Hostname), strings.Compare(a.Path, b.Path))
 	})
 	return out
 }
