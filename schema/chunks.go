@@ -10,36 +10,39 @@ import (
 )
 
 // A split source is kept in the memo in chunks smaller than the parts
-// it is evaluated in: a change to one service evaluates its chunk again
-// (chunkSize services on average), while a run that finds nothing in
-// the memo evaluates parts of partSize services, which cost less per
-// service than many small ones. What a part evaluated to is cut into
-// its chunks' services, and the rest of the source (platform, ranges,
-// hosts, every other block) is kept once.
+// it is evaluated in: a run that finds nothing in the memo evaluates
+// parts of partSize services, which cost less per service than many
+// small ones, and what a part evaluated to is cut into its chunks'
+// services; the rest of the source (platform, ranges, hosts, every
+// other block) is kept once.
 //
 // A chunk's entry is found by what its services evaluate from besides
 // their own declarations (the definitions and the source with every
-// service cut out) and by their names. It holds each service's JSON
-// sealed under the key of exactly what the service evaluated from: that
-// and its own declarations. Services of a split source do not see one
-// another (see planParts), so a service evaluates to the same value in
-// any part that holds it: a run takes from the entry every service
-// whose declarations are still those (its key opens its value), and
-// evaluates the others alone. A change to one service evaluates that
-// service, not its chunk; and a service's value, secrets its source
-// may hold included, can only be read by a run that holds its source.
+// service cut out) and by the name that ends the chunk. It holds each
+// service's JSON, by name, sealed under the key of exactly what the
+// service evaluated from: that and its own declarations. Services of a
+// split source do not see one another (see planParts), so a service
+// evaluates to the same value in any part that holds it: a run takes
+// from the entry every service whose declarations are still those (its
+// key opens its value), and evaluates the others alone. A change to a
+// service, or one added or removed, evaluates that service, not its
+// chunk; and a service's value, secrets its source may hold included,
+// can only be read by a run that holds its source.
 //
 // A chunk ends after a service whose name hashes to a multiple of
 // chunkSize (or at maxChunk services), so adding or removing a service
-// changes its own chunk only. Smaller chunks make a change cheaper to
-// evaluate and every run read more entries: a service costs about
-// 0.5 ms to evaluate (and a part 3 ms more), an entry about 25 µs to
-// read, and at 12 a change at 1,000 imported services costs 7% less CPU
-// than at 25 while one at 10,000 costs the same.
+// changes its own chunk only. Smaller chunks make every run read more
+// entries (about 25 µs each) and a change rewrite a smaller one:
+// measured after one change, chunks of 12 and of 48 cost the same at
+// 1,000 and 10,000 services.
 const (
 	chunkSize = 12
 	maxChunk  = 2 * chunkSize
 )
+
+// onePartUpTo is the most services a run evaluates in one part when
+// the memo holds the others (see evaluateChunks).
+const onePartUpTo = 24
 
 // chunks returns the services of the source, sorted, cut into chunks.
 func (plan *splitPlan) chunks() [][]string {
@@ -78,10 +81,10 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 	}
 	early.start(keptDocs)
 	part, parts := partition(kept.missing)
-	if len(kept.missing) <= maxChunk {
-		// A change to a service or two: one part, on one core, while
-		// the other decodes the kept chunks, costs a part's evaluation
-		// of the definitions and the rest less for the same time.
+	if len(kept.missing) <= onePartUpTo {
+		// A change to a few services: one part, on one core, while the
+		// other decodes the kept chunks, costs a part's evaluation of
+		// the definitions and the rest less for the same time.
 		for name := range part {
 			part[name] = 0
 		}
@@ -191,10 +194,7 @@ func (k *keptChunks) take(i int, store memo.Store) []string {
 	if !ok {
 		return names
 	}
-	values, ok := openChunk(data, k.serviceKeys[i])
-	if !ok {
-		return names
-	}
+	values := openChunk(data, names, k.serviceKeys[i])
 	var missing []string
 	for j, name := range names {
 		if values[j] == nil {
@@ -213,46 +213,64 @@ func (k *keptChunks) take(i int, store memo.Store) []string {
 	return missing
 }
 
-// chunkEntry is what a chunk's entry holds: each service's JSON, in the
-// chunk's order, sealed under its key (an evaluation that gave none of
-// a service keeps nothing of it).
+// chunkEntry is what a chunk's entry holds: each service's name and
+// JSON, in the chunk's order, the JSON sealed under the service's key
+// (an evaluation that gave none of a service keeps nothing of it).
 func chunkEntry(keys []memo.Key, names []string, services map[string]json.RawMessage) ([]byte, bool) {
-	out := binary.AppendUvarint(nil, uint64(len(names)))
+	var out []byte
 	for j, name := range names {
-		var sealed []byte
-		if raw, ok := services[name]; ok {
-			var err error
-			if sealed, err = keys[j].Seal(raw); err != nil {
-				return nil, false
-			}
+		raw, ok := services[name]
+		if !ok {
+			continue
 		}
+		sealed, err := keys[j].Seal(raw)
+		if err != nil {
+			return nil, false
+		}
+		out = binary.AppendUvarint(out, uint64(len(name)))
+		out = append(out, name...)
 		out = binary.AppendUvarint(out, uint64(len(sealed)))
 		out = append(out, sealed...)
 	}
 	return out, true
 }
 
-// openChunk reads a chunk's entry: each service's JSON where its key
-// opens it, else nil; false for an entry of another number of services.
-func openChunk(data []byte, keys []memo.Key) ([]json.RawMessage, bool) {
+// openChunk reads a chunk's entry, written for these services or for
+// the chunk as it was before one came or went: the JSON of each
+// service of names that the entry holds under its key, else nil.
+func openChunk(data []byte, names []string, keys []memo.Key) []json.RawMessage {
+	index := make(map[string]int, len(names))
+	for j, name := range names {
+		index[name] = j
+	}
+	values := make([]json.RawMessage, len(names))
+	for len(data) > 0 {
+		name, rest, ok := cutPiece(data)
+		if !ok {
+			break
+		}
+		sealed, rest, ok := cutPiece(rest)
+		if !ok {
+			break
+		}
+		data = rest
+		if j, ok := index[string(name)]; ok {
+			if value, ok := keys[j].Unseal(sealed); ok && len(value) > 0 {
+				values[j] = value
+			}
+		}
+	}
+	return values
+}
+
+// cutPiece cuts a piece written after its length from data.
+func cutPiece(data []byte) (piece, rest []byte, ok bool) {
 	n, size := binary.Uvarint(data)
-	if size <= 0 || n != uint64(len(keys)) {
-		return nil, false
+	if size <= 0 || n > uint64(len(data)-size) {
+		return nil, nil, false
 	}
-	data = data[size:]
-	values := make([]json.RawMessage, len(keys))
-	for j, key := range keys {
-		length, size := binary.Uvarint(data)
-		if size <= 0 || length > uint64(len(data)-size) {
-			return nil, false
-		}
-		sealed := data[size : size+int(length)]
-		data = data[size+int(length):]
-		if value, ok := key.Unseal(sealed); ok && len(value) > 0 {
-			values[j] = value
-		}
-	}
-	return values, true
+	end := size + int(n)
+	return data[size:end], data[end:], true
 }
 
 // chunkDoc is the JSON of a chunk whose every service's JSON is known:
@@ -275,7 +293,8 @@ func chunkDoc(names []string, values []json.RawMessage) []byte {
 
 // restDigest is the digest of what every service evaluates from besides
 // its own declarations: the definitions and every file of the source
-// with every service cut out.
+// with every service cut out, and the lines that hold no code (see
+// codeLines).
 func (plan *splitPlan) restDigest(src *Source) [32]byte {
 	none := make(map[string]int, len(plan.names))
 	for _, name := range plan.names {
@@ -290,7 +309,7 @@ func (plan *splitPlan) restDigest(src *Source) [32]byte {
 	add(Definitions)
 	for _, name := range src.Names {
 		add([]byte(name))
-		add(files[name])
+		add(codeLines(files[name]))
 	}
 	var d [32]byte
 	h.Sum(d[:0])
@@ -298,13 +317,10 @@ func (plan *splitPlan) restDigest(src *Source) [32]byte {
 }
 
 // chunkKey is the memo key of a chunk's entry: the rest's digest and
-// the names of its services.
+// the name that ends the chunk, which a service added to the chunk or
+// removed from it leaves as it is (see endsChunk).
 func chunkKey(store memo.Store, rest [32]byte, names []string) memo.Key {
-	k := store.NewKey("source chunk by names").Add(rest[:])
-	for _, name := range names {
-		k.AddString(name)
-	}
-	return k.Key()
+	return store.NewKey("source chunk ending").Add(rest[:]).AddString(names[len(names)-1]).Key()
 }
 
 // serviceKey is the key of a service's value in its chunk's entry:

@@ -172,17 +172,75 @@ services: "extra-canary": {host: "batch", port: 9126, range: "exporters", descri
 			t.Fatal("no entry for the chunk")
 		}
 		if strings.Contains(string(outer), canary) {
-			t.Error("the chunk's entry, opened by names, holds a service's value in the clear")
+			t.Error("the chunk's entry, opened by its key, holds a service's value in the clear")
 		}
 		other := serviceKey(store, src, [32]byte{}, nil)
-		if values, ok := openChunk(slices.Clone(outer), slices.Repeat([]memo.Key{other}, len(names))); !ok || values[j] != nil {
+		if values := openChunk(slices.Clone(outer), names, slices.Repeat([]memo.Key{other}, len(names))); values[j] != nil {
 			t.Error("another key opens the service's value")
 		}
-		values, ok := openChunk(outer, kept.serviceKeys[i])
-		if !ok || !strings.Contains(string(values[j]), canary) {
+		if values := openChunk(outer, names, kept.serviceKeys[i]); !strings.Contains(string(values[j]), canary) {
 			t.Fatal("the service's own key does not open its value")
 		}
 		return
 	}
 	t.Fatal("no chunk holds the service")
+}
+
+// A service added to a chunk, or removed from it, leaves the name that
+// ends the chunk: the run finds the chunk's entry, and evaluates the
+// added service alone, or none.
+func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
+	root := splitSource(t, extraServices)
+	store := memo.At(t.TempDir(), "tool A")
+	loadOrFail(t, root, store)
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := planSplit(src, parsePlain(src)).names
+	// A name inside a chunk: it sorts between two services, not last,
+	// and ends no chunk.
+	added := ""
+	for i := range names[:len(names)-1] {
+		if name := names[i] + "-added"; !endsChunk(name) && name < names[i+1] {
+			added = name
+			break
+		}
+	}
+	if added == "" {
+		t.Fatal("no name to add inside a chunk")
+	}
+	// Written with a blank line and a comment before it, into a file
+	// that declares others.
+	extra := filepath.Join(root, SourceDir, "extra.cue")
+	before, err := os.ReadFile(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	service := "\n// Added.\nservices: \"" + added + "\": {host: \"batch\", port: 9127, range: \"exporters\"}\n"
+	if err := os.WriteFile(extra, append(slices.Clone(before), service...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := func() []string {
+		src, err := readSource(filepath.Join(root, SourceDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return planSplit(src, parsePlain(src)).kept(src, store).missing
+	}
+	if got := missing(); !slices.Equal(got, []string{added}) {
+		t.Errorf("after adding %s, to evaluate: %v", added, got)
+	}
+	if got := loadOrFail(t, root, store); !reflect.DeepEqual(got, loadOrFail(t, root, memo.Store{})) {
+		t.Error("the model differs from the one evaluated without the memo")
+	}
+	if err := os.WriteFile(extra, before, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := missing(); len(got) != 0 {
+		t.Errorf("after removing %s, to evaluate: %v", added, got)
+	}
+	if got := loadOrFail(t, root, store); !reflect.DeepEqual(got, loadOrFail(t, root, memo.Store{})) {
+		t.Error("the model differs from the one evaluated without the memo")
+	}
 }
