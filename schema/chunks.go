@@ -95,12 +95,16 @@ func (plan *splitPlan) evaluateChunks(src *Source, store memo.Store, kept keptCh
 			part[name] = -1 // in no part: kept
 		}
 	}
-	evaluated, ok := plan.evaluateParts(src, part, parts)
+	restKept := docs[0] != nil
+	var leave map[string]bool
+	if restKept {
+		leave = plan.apart // the services alone are to evaluate
+	}
+	evaluated, ok := plan.evaluateParts(src, part, parts, leave)
 	if !ok {
 		return nil, false
 	}
 	services := kept.services
-	restKept := docs[0] != nil
 	for _, doc := range evaluated {
 		restDoc, ss, err := cutServices(doc)
 		if err != nil {
@@ -160,8 +164,13 @@ type keptChunks struct {
 // kept looks up the source's chunks and its rest in store.
 func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	k := keptChunks{chunks: plan.chunks(), services: map[string]json.RawMessage{}}
-	rest := plan.restDigest(src)
+	rest := plan.restDigest(src, nil)
 	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
+	// What the services evaluate from: the rest but its apart files.
+	servicesRest := rest
+	if len(plan.apart) > 0 {
+		servicesRest = plan.restDigest(src, plan.apart)
+	}
 	k.keys = make([]memo.Key, len(k.chunks))
 	k.serviceKeys = make([][]memo.Key, len(k.chunks))
 	k.docs = make([][]byte, 1+len(k.chunks))
@@ -170,10 +179,10 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 		decls[d.name] = append(decls[d.name], d)
 	}
 	for i, names := range k.chunks {
-		k.keys[i] = chunkKey(store, rest, names)
+		k.keys[i] = chunkKey(store, servicesRest, names)
 		k.serviceKeys[i] = make([]memo.Key, len(names))
 		for j, name := range names {
-			k.serviceKeys[i][j] = serviceKey(store, src, rest, decls[name])
+			k.serviceKeys[i][j] = serviceKey(store, src, servicesRest, decls[name])
 		}
 		k.missing = append(k.missing, k.take(i, store)...)
 	}
@@ -293,9 +302,9 @@ func chunkDoc(names []string, values []json.RawMessage) []byte {
 
 // restDigest is the digest of what every service evaluates from besides
 // its own declarations: the definitions and every file of the source
-// with every service cut out, and the lines that hold no code (see
-// codeLines).
-func (plan *splitPlan) restDigest(src *Source) [32]byte {
+// but those in leave, with every service cut out, and the lines that
+// hold no code (see codeLines).
+func (plan *splitPlan) restDigest(src *Source, leave map[string]bool) [32]byte {
 	none := make(map[string]int, len(plan.names))
 	for _, name := range plan.names {
 		none[name] = 1
@@ -308,6 +317,9 @@ func (plan *splitPlan) restDigest(src *Source) [32]byte {
 	}
 	add(Definitions)
 	for _, name := range src.Names {
+		if leave[name] {
+			continue
+		}
 		add([]byte(name))
 		add(codeLines(files[name]))
 	}

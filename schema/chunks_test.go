@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,6 +23,7 @@ func TestChangeEvaluatesItsServiceOnly(t *testing.T) {
 	if err := synthetic.Write(root, 600); err != nil {
 		t.Fatal(err)
 	}
+	platformApart(t, root)
 	store := memo.At(t.TempDir(), "tool A")
 	loadOrFail(t, root, store)
 	files, _ := filepath.Glob(filepath.Join(root, SourceDir, "services*.cue"))
@@ -54,6 +57,14 @@ func TestChangeEvaluatesItsServiceOnly(t *testing.T) {
 	}
 	if !slices.Contains(kept.missing, changed) {
 		t.Errorf("the changed service %s is not among those evaluated again: %v", changed, kept.missing)
+	}
+	// Evaluated in a part of its own, without the files services do
+	// not evaluate from, the platform's among them.
+	if !plan.apart["platform.cue"] {
+		t.Errorf("apart files %v", plan.apart)
+	}
+	if _, ok := plan.evaluateChunks(src, memo.Store{}, kept, nil); !ok {
+		t.Error("the changed service does not evaluate in a part")
 	}
 	if got := loadOrFail(t, root, store); !reflect.DeepEqual(got, want) {
 		t.Error("the model differs from the one evaluated without the memo")
@@ -243,4 +254,97 @@ func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
 	if got := loadOrFail(t, root, store); !reflect.DeepEqual(got, loadOrFail(t, root, memo.Store{})) {
 		t.Error("the model differs from the one evaluated without the memo")
 	}
+}
+
+// A change to a file the services do not evaluate from (here the
+// hosts') evaluates no service but those that come with the rest of the
+// source: every chunk but the first is taken from the memo.
+func TestChangeAroundTheServicesEvaluatesTheRest(t *testing.T) {
+	root := t.TempDir()
+	if err := synthetic.Write(root, 200); err != nil {
+		t.Fatal(err)
+	}
+	store := memo.At(t.TempDir(), "tool A")
+	loadOrFail(t, root, store)
+	file := filepath.Join(root, SourceDir, "hosts.cue")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), `address: "10.0.0.1"`, `address: "10.0.0.9"`, 1)
+	if edited == string(data) {
+		t.Fatal("the edit changed nothing")
+	}
+	os.WriteFile(file, []byte(edited), 0o644)
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := planSplit(src, parsePlain(src))
+	if !plan.apart["hosts.cue"] || !plan.apart["ranges.cue"] || plan.apart["platform.cue"] || plan.apart["services_000.cue"] {
+		t.Fatalf("apart files %v", plan.apart)
+	}
+	if kept := plan.kept(src, store); !slices.Equal(kept.missing, kept.chunks[0]) {
+		t.Errorf("%d services of %d to evaluate again after a change to the platform", len(kept.missing), len(plan.names))
+	}
+	got := loadOrFail(t, root, store)
+	if got.Host("core").Address != "10.0.0.9" || !reflect.DeepEqual(got, loadOrFail(t, root, memo.Store{})) {
+		t.Error("the model differs from the one evaluated without the memo")
+	}
+}
+
+// A file is apart from the services only when it declares nothing but
+// regular fields the definitions do not read, and only while no file
+// refers to a top-level declaration.
+func TestApartFiles(t *testing.T) {
+	parse := func(name, text string) *ast.File {
+		f, err := parser.ParseFile(name, "package platform\n"+text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	services := parse("services.cue", `services: a: {host: "h", port: 1}`)
+	for _, tc := range []struct {
+		text  string
+		apart bool
+	}{
+		{`hosts: h: {address: "x"}`, true},
+		{`platform: name: "p"` + "\n" + `let x = 1` + "\n" + `ranges: r: {from: 1, to: 2}`, true},
+		{`#Service: extra?: int`, false},   // constrains every service
+		{`_shared: "x"`, false},            // a hidden field a service may read
+		{`string: "x"`, false},             // the definitions read string
+		{`services: [string]: {}`, false},  // a pattern every service meets
+		{`hosts: [Name=string]: {}`, true}, // a pattern of hosts only
+		{`"quoted#": 1` + "\n" + `x: 1`, true},
+	} {
+		f := parse("rest.cue", tc.text)
+		got := apartFiles([]*ast.File{services, f}) // nil: none apart
+		if got["rest.cue"] != tc.apart {
+			t.Errorf("%q: apart files %v, want rest.cue apart %v", tc.text, got, tc.apart)
+		}
+	}
+	// A reference to a top-level declaration may read anything.
+	refers := parse("services.cue", `_h: "h"`+"\n"+`services: a: {host: _h, port: 1}`)
+	if got := apartFiles([]*ast.File{refers, parse("rest.cue", `hosts: h: {}`)}); got != nil {
+		t.Errorf("apart files %v beside a reference to a top-level declaration", got)
+	}
+}
+
+// platformApart moves the services written in the platform's file of a
+// synthetic source to a file of their own, as `import` writes sources,
+// so that the platform's file holds the platform alone.
+func platformApart(t *testing.T, root string) {
+	t.Helper()
+	file := filepath.Join(root, SourceDir, "platform.cue")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(data), "\nservices:")
+	if i < 0 {
+		t.Fatal("the platform's file declares no services")
+	}
+	os.WriteFile(file, data[:i+1], 0o644)
+	os.WriteFile(filepath.Join(root, SourceDir, "services_platform.cue"), append([]byte("package platform\n"), data[i:]...), 0o644)
 }

@@ -33,6 +33,9 @@ type fileFacts struct {
 	// TopLevel: an expression refers to a top-level declaration (see
 	// refersToTopLevel).
 	TopLevel bool
+	// Apart: the file declares nothing the services evaluate from (see
+	// apartFile).
+	Apart bool
 	// Decls are the services the file declares, in the order of its
 	// bytes.
 	Decls []declFacts
@@ -83,6 +86,9 @@ func factsOf(absRoot string, f *ast.File, shape *Shape) fileFacts {
 	}
 	facts.Split = facts.Split && !refersToServices(f, scopes)
 	facts.TopLevel = refersToTopLevel(f)
+	if reads, ok := definitionsRead(); ok {
+		facts.Apart = apartFile(f, reads)
+	}
 	for _, d := range plan.decls {
 		facts.Decls = append(facts.Decls, declFacts{Name: d.name, Start: d.start, End: d.end})
 	}
@@ -177,7 +183,7 @@ var definitionsSplit = sync.OnceValue(func() bool {
 
 // factsKey is the memo key of a file's facts.
 func factsKey(store memo.Store, rel string, sum [sha256.Size]byte) memo.Key {
-	return store.NewKey("file facts by digest").Add(Definitions).AddString(rel).Add(sum[:]).Key()
+	return store.NewKey("file facts by digest v2").Add(Definitions).AddString(rel).Add(sum[:]).Key()
 }
 
 // factsOfSource returns every user file's facts, in the order of
@@ -275,6 +281,18 @@ func planOfFacts(src *Source, facts []fileFacts) *splitPlan {
 	plan.nameServices()
 	if len(plan.names) < splitAt {
 		return nil
+	}
+	if _, ok := definitionsRead(); ok {
+		plan.apart = map[string]bool{}
+		for i, f := range facts {
+			switch {
+			case f.Apart:
+				plan.apart[src.Names[i]] = true
+			case f.TopLevel:
+				plan.apart = nil
+				return plan
+			}
+		}
 	}
 	return plan
 }

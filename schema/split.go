@@ -5,10 +5,13 @@ import (
 	"hash/fnv"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
@@ -73,6 +76,9 @@ type splitPlan struct {
 	// linking is held while a part's syntax is made and linked (see
 	// linkFiles).
 	linking sync.Mutex
+	// apart are the files the services do not evaluate from (see
+	// apartFiles), by base name; nil when that cannot be told.
+	apart map[string]bool
 }
 
 // serviceDecl is one declaration of a service: the byte range that a
@@ -145,8 +151,92 @@ func planSplit(src *Source, files []*ast.File) *splitPlan {
 	if !plan.refersToFileScope(files) {
 		plan.syntax = files
 	}
+	plan.apart = apartFiles(files)
 	return plan
 }
+
+// apartFiles are the user files the services of a split source do not
+// evaluate from, by base name: each file that declares no services and
+// nothing but regular fields (the platform, hosts, ranges) the
+// definitions do not read, when no other file refers to a top-level
+// declaration (see refersToTopLevel). Definitions or hidden fields
+// written in a file may constrain a service, and a reference may read
+// anything: a source with either outside apart files has none.
+func apartFiles(files []*ast.File) map[string]bool {
+	reads, ok := definitionsRead()
+	if !ok {
+		return nil
+	}
+	apart := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f.Filename)
+		switch {
+		case name == DefinitionsFile:
+		case apartFile(f, reads):
+			apart[name] = true
+		case refersToTopLevel(f):
+			return nil
+		}
+	}
+	return apart
+}
+
+// apartFile reports whether a file declares no services and nothing but
+// regular fields not in reads, besides its package clause, imports,
+// lets and comments.
+func apartFile(f *ast.File, reads map[string]bool) bool {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.LetClause:
+		case *ast.Field:
+			name, ok := plainLabel(d)
+			if !ok || name == "services" || reads[name] || strings.HasPrefix(name, "#") || strings.HasPrefix(name, "_") {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// definitionsRead are the names the definitions' expressions leave for
+// the package to resolve (the predeclared ones, such as string, which a
+// field of that name would replace); ok is false when an expression of
+// theirs refers to a regular field they declare (such as hosts), which
+// a user file adds to.
+var definitionsRead = sync.OnceValues(func() (map[string]bool, bool) {
+	f, err := parser.ParseFile(DefinitionsFile, Definitions)
+	if err != nil {
+		return nil, false
+	}
+	reads := map[string]bool{}
+	for _, u := range f.Unresolved {
+		if !isPackageName(f, u) {
+			reads[u.Name] = true
+		}
+	}
+	regular := false
+	ast.Walk(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.Package, *ast.ImportDecl:
+			return false
+		case *ast.Field:
+			// A label names a field; only its value can read one.
+			if x.Value != nil {
+				ast.Walk(x.Value, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && id.Scope == ast.Node(f) && !strings.HasPrefix(id.Name, "#") && !strings.HasPrefix(id.Name, "_") {
+						regular = true
+					}
+					return !regular
+				}, nil)
+			}
+			return false
+		}
+		return !regular
+	}, nil)
+	return reads, !regular
+})
 
 // planParts returns the plan of a source whose services can be
 // evaluated apart, or nil.
@@ -353,12 +443,12 @@ func (plan *splitPlan) evaluate(src *Source, store memo.Store, early *earlyDecod
 		return plan.evaluateChunks(src, store, plan.kept(src, store), early)
 	}
 	part, parts := partition(plan.names)
-	return plan.evaluateParts(src, part, parts)
+	return plan.evaluateParts(src, part, parts, nil)
 }
 
 // evaluateParts exports parts 0 to parts-1, each of the services
 // part assigns to it, as many at a time as there are cores.
-func (plan *splitPlan) evaluateParts(src *Source, part map[string]int, parts int) (docs [][]byte, ok bool) {
+func (plan *splitPlan) evaluateParts(src *Source, part map[string]int, parts int, leave map[string]bool) (docs [][]byte, ok bool) {
 	docs = make([][]byte, parts)
 	failed := make([]bool, parts)
 	work := make(chan int)
@@ -367,7 +457,7 @@ func (plan *splitPlan) evaluateParts(src *Source, part map[string]int, parts int
 		wg.Go(func() {
 			for i := range work {
 				var err error
-				docs[i], err = plan.evaluatePart(src, part, i)
+				docs[i], err = plan.evaluatePart(src, part, i, leave)
 				failed[i] = err != nil
 			}
 		})
@@ -492,22 +582,45 @@ func skipComma(data []byte, end int) int {
 }
 
 // evaluatePart exports part i of the source: built from the syntax
-// already parsed where it can be, else parsed from its bytes.
-func (plan *splitPlan) evaluatePart(src *Source, part map[string]int, i int) ([]byte, error) {
+// already parsed where it can be, else parsed from its bytes. A part
+// that leaves files out (see apartFiles) exports its services alone:
+// what the rest of the source evaluates to is kept, and is incomplete
+// without them.
+func (plan *splitPlan) evaluatePart(src *Source, part map[string]int, i int, leave map[string]bool) ([]byte, error) {
+	servicesOnly := len(leave) > 0
 	if plan.syntax == nil {
 		files := plan.only(src, part, i)
 		for name, data := range files {
+			if leave[name] {
+				delete(files, name)
+				continue
+			}
 			files[name] = codeLines(data)
 		}
-		return evaluatePart(src, files)
+		return evaluatePart(src, files, servicesOnly)
 	}
 	plan.linking.Lock()
-	inst, err := linkFiles(src.Dir, plan.partSyntax(part, i))
+	syntax := slices.DeleteFunc(plan.partSyntax(part, i), func(f *ast.File) bool { return leave[filepath.Base(f.Filename)] })
+	inst, err := linkFiles(src.Dir, syntax)
 	plan.linking.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	return cuecontext.New().BuildInstance(inst).MarshalJSON()
+	return export(inst, servicesOnly)
+}
+
+// export builds a part and exports it as JSON: whole, or its services
+// alone as {"services": ...}.
+func export(inst *build.Instance, servicesOnly bool) ([]byte, error) {
+	v := cuecontext.New().BuildInstance(inst)
+	if !servicesOnly {
+		return v.MarshalJSON()
+	}
+	services, err := v.LookupPath(cue.MakePath(cue.Str("services"))).MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte(`{"services":`), services...), '}'), nil
 }
 
 // partSyntax returns the syntax of part i: the definitions and every
@@ -567,13 +680,16 @@ func withoutDecls(field *ast.Field, drop map[ast.Node]bool) *ast.Field {
 }
 
 // evaluatePart parses and exports one part of the source, given as
-// the bytes of its files.
-func evaluatePart(src *Source, files map[string][]byte) ([]byte, error) {
+// the bytes of its files (see export).
+func evaluatePart(src *Source, files map[string][]byte, servicesOnly bool) ([]byte, error) {
 	syntax := make([]*ast.File, 0, len(src.Names)+1)
 	for _, name := range append([]string{DefinitionsFile}, src.Names...) {
 		data := Definitions
 		if name != DefinitionsFile {
-			data = files[name]
+			var in bool
+			if data, in = files[name]; !in {
+				continue // left out of the part
+			}
 		}
 		f, err := parser.ParseFile(filepath.Join(src.Dir, name), data)
 		if err != nil {
@@ -585,7 +701,7 @@ func evaluatePart(src *Source, files map[string][]byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cuecontext.New().BuildInstance(inst).MarshalJSON()
+	return export(inst, servicesOnly)
 }
 
 // linkFiles makes files, parsed, one instance of the package. The

@@ -231,7 +231,7 @@ platform: name: "p"
 	}
 	part := map[string]int{"a": 0, "b": 1, "c": 0, "d": 1, "e": 1}
 	for i, want := range []string{"a c", "b d e"} {
-		data, err := evaluatePart(src, plan.only(src, part, i))
+		data, err := evaluatePart(src, plan.only(src, part, i), false)
 		if err != nil {
 			t.Fatalf("part %d: %v\n%s", i, err, plan.only(src, part, i)["s.cue"])
 		}
