@@ -63,9 +63,10 @@ func (w *Plan) Files() ([]output.File, error) {
 	var files []output.File
 	renders := rendered.Open("env")
 	defer renders.Close()
+	digester := rendered.NewDigester()
 	for i, s := range p.Services {
 		doc := w.docs[i]
-		data, err := renderKept(renders, doc)
+		data, err := renderKept(renders, digester, doc)
 		if err != nil {
 			return nil, fmt.Errorf("env: %s: %w", s.Name, err)
 		}
@@ -83,7 +84,7 @@ func (w *Plan) Files() ([]output.File, error) {
 		if h.Compose == nil {
 			continue
 		}
-		data, err := renderKept(renders, secretsDocument(p, h))
+		data, err := renderKept(renders, digester, secretsDocument(p, h))
 		if err != nil {
 			return nil, fmt.Errorf("env: secrets of host %s: %w", h.Name, err)
 		}

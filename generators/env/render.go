@@ -81,14 +81,13 @@ func render(doc document) ([]byte, error) {
 
 // renderKept is render through the renders the memo keeps (see package
 // rendered): a document a run before rendered is not rendered again.
-func renderKept(renders *rendered.Cache, doc document) ([]byte, error) {
-	return renders.Render(doc.digest(), func() ([]byte, error) { return render(doc) })
+func renderKept(renders *rendered.Cache, d *rendered.Digester, doc document) ([]byte, error) {
+	return renders.Render(doc.digest(d), func() ([]byte, error) { return render(doc) })
 }
 
 // digest is the digest of every text of the document, which is all
-// render reads of it.
-func (doc document) digest() rendered.Digest {
-	d := rendered.NewDigester()
+// render reads of it, taken with d.
+func (doc document) digest(d *rendered.Digester) rendered.Digest {
 	d.Texts(doc.About)
 	d.Count(len(doc.Sections))
 	for _, sec := range doc.Sections {

@@ -166,10 +166,12 @@ func (d *Digester) Texts(ss []string) {
 	}
 }
 
-// Sum is the digest of the parts added.
+// Sum is the digest of the parts added; the Digester then starts the
+// next digest, with its buffers.
 func (d *Digester) Sum() Digest {
 	var out Digest
 	d.w.flush()
 	d.w.h.Sum(out[:0])
+	d.w.h.Reset()
 	return out
 }

@@ -84,3 +84,21 @@ func TestDigestRefusesWhatItCannotWrite(t *testing.T) {
 		}
 	}
 }
+
+// A Digester starts anew after each Sum: the digest of the same parts
+// is the same whatever came before, and parts written by hand are
+// written as Of writes them.
+func TestDigesterStartsAnewAfterSum(t *testing.T) {
+	d := NewDigester()
+	d.Texts([]string{"a", "b"})
+	first := d.Sum()
+	d.Text("something else")
+	d.Sum()
+	d.Texts([]string{"a", "b"})
+	if again := d.Sum(); again != first {
+		t.Error("the digest of the same parts differs after another")
+	}
+	if of, _ := Of([]string{"a", "b"}); of != first {
+		t.Error("Texts does not write what Of writes of a list of strings")
+	}
+}
