@@ -270,6 +270,9 @@ type Service struct {
 	// of every service.
 	portNames   []string
 	portNamePos []Pos
+	// allPorts is AllPorts as the loaded model has it, made once: the
+	// model is not changed once loaded.
+	allPorts []PortRef
 	// HostRef and RangeRef are the host and the range the service
 	// names, resolved once (see resolve).
 	HostRef  *Host  `json:"-"`
@@ -315,6 +318,9 @@ func (r PortRef) Label() string {
 
 // AllPorts returns the main port then the named ports sorted by name.
 func (s *Service) AllPorts() []PortRef {
+	if s.allPorts != nil {
+		return s.allPorts[:len(s.allPorts):len(s.allPorts)] // an append copies
+	}
 	out := make([]PortRef, 0, 1+len(s.Ports))
 	out = append(out, s.mainPort())
 	names := s.portNames
@@ -347,6 +353,8 @@ func (s *Service) setPositions(ps Positions) {
 		s.portNamePos[i] = s.At("ports." + name + ".port")
 	}
 	s.portPosKnown = true
+	s.allPorts = nil
+	s.allPorts = s.AllPorts()
 }
 
 // namedPortPos is where the port of the named port is written.
