@@ -164,13 +164,8 @@ type keptChunks struct {
 // kept looks up the source's chunks and its rest in store.
 func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	k := keptChunks{chunks: plan.chunks(), services: map[string]json.RawMessage{}}
-	rest := plan.restDigest(src, nil)
+	rest, servicesRest := plan.restDigests(src)
 	k.restKey = store.NewKey("source without services").Add(rest[:]).Key()
-	// What the services evaluate from: the rest but its apart files.
-	servicesRest := rest
-	if len(plan.apart) > 0 {
-		servicesRest = plan.restDigest(src, plan.apart)
-	}
 	k.keys = make([]memo.Key, len(k.chunks))
 	k.serviceKeys = make([][]memo.Key, len(k.chunks))
 	k.docs = make([][]byte, 1+len(k.chunks))
@@ -300,32 +295,35 @@ func chunkDoc(names []string, values []json.RawMessage) []byte {
 	return append(out, "}}"...)
 }
 
-// restDigest is the digest of what every service evaluates from besides
-// its own declarations: the definitions and every file of the source
-// but those in leave, with every service cut out, and the lines that
-// hold no code (see codeLines).
-func (plan *splitPlan) restDigest(src *Source, leave map[string]bool) [32]byte {
+// restDigests are the digests of the source with every service cut
+// out, and of what the services evaluate from besides their own
+// declarations: the same but the apart files (see apartFiles). Each
+// holds the definitions and the files, without the lines that hold no
+// code (see codeLines).
+func (plan *splitPlan) restDigests(src *Source) (rest, services [32]byte) {
 	none := make(map[string]int, len(plan.names))
 	for _, name := range plan.names {
 		none[name] = 1
 	}
 	files := plan.only(src, none, 0)
-	h := sha256.New()
-	add := func(b []byte) {
-		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
-		h.Write(b)
-	}
-	add(Definitions)
-	for _, name := range src.Names {
-		if leave[name] {
-			continue
+	all, apart := sha256.New(), sha256.New()
+	add := func(b []byte, apartToo bool) {
+		length := binary.AppendUvarint(nil, uint64(len(b)))
+		all.Write(length)
+		all.Write(b)
+		if apartToo {
+			apart.Write(length)
+			apart.Write(b)
 		}
-		add([]byte(name))
-		add(codeLines(files[name]))
 	}
-	var d [32]byte
-	h.Sum(d[:0])
-	return d
+	add(Definitions, true)
+	for _, name := range src.Names {
+		add([]byte(name), !plan.apart[name])
+		add(codeLines(files[name]), !plan.apart[name])
+	}
+	all.Sum(rest[:0])
+	apart.Sum(services[:0])
+	return rest, services
 }
 
 // chunkKey is the memo key of a chunk's entry: the rest's digest and

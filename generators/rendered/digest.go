@@ -9,10 +9,6 @@ import (
 	"slices"
 )
 
-// Bytes is the digest of bytes that say all a render reads (such as a
-// document's own encoding).
-func Bytes(b []byte) Digest { return sha256.Sum256(b) }
-
 // Of is the digest of a render's data: strings, numbers and booleans,
 // and structs (every field, exported or not), slices, arrays, maps with
 // string keys, pointers and interfaces of them. Two values get the same

@@ -34,7 +34,7 @@ type Cache struct {
 	fresh bool              // some render was not in last
 }
 
-// Digest is what a render is kept under (see Of, and Bytes).
+// Digest is what a render is kept under (see Of, and Digester).
 type Digest [32]byte
 
 // Open reads the renders of the output called name; with the memo off,

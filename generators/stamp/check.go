@@ -51,7 +51,7 @@ func Written(root, tool string) (int, bool) {
 // found now, so that the next check need not (where the system gives
 // fingerprints: a stamp that took none, Since 0, will take none).
 func Current(root, tool string) (Stamp, bool) {
-	s, absRoot, sourceTrusted, ok := keyed(root, tool)
+	s, absRoot, sourceTrusted, ok := keyed(root, tool, nil)
 	if !ok {
 		return s, false
 	}
@@ -68,10 +68,7 @@ func Current(root, tool string) (Stamp, bool) {
 // what it read on the way, for that work to start from.
 func Keyed(root, tool string) (bool, *Read) {
 	read := &Read{}
-	s, _, _, ok := keyedReading(root, tool, read)
-	if abs, err := filepath.Abs(root); err == nil && read.stamped {
-		read.last = lastOf(abs, s)
-	}
+	_, _, _, ok := keyed(root, tool, read)
 	return ok, read
 }
 
@@ -79,9 +76,8 @@ func Keyed(root, tool string) (bool, *Read) {
 // where the stamp's fingerprints could not vouch for it.
 type Read struct {
 	// Source is the source as Keyed read it, or nil.
-	Source  *schema.Source
-	stamped bool // a stamp was read
-	last    *Last
+	Source *schema.Source
+	last   *Last
 }
 
 // Last is the stamp Keyed read, as ReadLast gives it.
@@ -89,13 +85,9 @@ func (r *Read) Last() *Last { return r.last }
 
 // keyed reads the stamp of the project at root and reports whether its
 // key is that of the source as it is now, with the absolute root and
-// whether the source's fingerprints said so (sourceTrusted).
-func keyed(root, tool string) (s Stamp, absRoot string, sourceTrusted, ok bool) {
-	return keyedReading(root, tool, nil)
-}
-
-// keyedReading is keyed, noting in read (if not nil) what it read.
-func keyedReading(root, tool string, read *Read) (s Stamp, absRoot string, sourceTrusted, ok bool) {
+// whether the source's fingerprints said so (sourceTrusted); read, if
+// not nil, is told what it read.
+func keyed(root, tool string, read *Read) (s Stamp, absRoot string, sourceTrusted, ok bool) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return s, "", false, false
@@ -109,7 +101,7 @@ func keyedReading(root, tool string, read *Read) (s Stamp, absRoot string, sourc
 		return s, "", false, false
 	}
 	if read != nil {
-		read.stamped = true
+		read.last = lastOf(absRoot, s)
 	}
 	digest, sourceTrusted := s.sourceDigest(absRoot, read)
 	if digest == "" || s.Key != Key(absRoot, digest, tool) {
@@ -184,14 +176,14 @@ func (s Stamp) sourceDigest(absRoot string, read *Read) (digest string, trusted 
 	if d, ok := s.recordedSourceDigest(absRoot); ok {
 		return d, true
 	}
-	src, err := schema.ReadSource(absRoot)
+	src, d, err := readDigest(absRoot)
 	if err != nil {
 		return "", false
 	}
 	if read != nil {
 		read.Source = src
 	}
-	return Digest(src), false
+	return d, false
 }
 
 // recordedSourceDigest is the digest of the stamp's source files, if no

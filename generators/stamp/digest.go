@@ -46,14 +46,14 @@ func digestOf(names []string, sums [][sha256.Size]byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// SourceDigest is the Digest of the source of the project at root, read
-// now, without evaluating anything.
-func SourceDigest(root string) (string, error) {
+// readDigest reads the source of the project at root, without
+// evaluating anything, and returns it with its Digest.
+func readDigest(root string) (*schema.Source, string, error) {
 	src, err := schema.ReadSource(root)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return Digest(src), nil
+	return src, Digest(src), nil
 }
 
 // inModule reports whether the source directory or one of its parents

@@ -24,7 +24,7 @@ func TestSourceDigestCoversEveryInput(t *testing.T) {
 	}
 	digest := func() string {
 		t.Helper()
-		d, err := SourceDigest(root)
+		_, d, err := readDigest(root)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,9 +83,9 @@ func TestSourceDigestInsideAModuleIsEmpty(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, schema.SourceDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d, err := SourceDigest(root)
+	_, d, err := readDigest(root)
 	if err != nil || d != "" {
-		t.Errorf("SourceDigest = %q, %v; want no digest", d, err)
+		t.Errorf("the digest is %q, %v; want none", d, err)
 	}
 }
 
@@ -108,8 +108,8 @@ services: web: {host: "mini", port: 3001, range: "apps"}
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := SourceDigest(root)
+	_, want, _ := readDigest(root)
 	if got := Digest(p.Source); got == "" || got != want {
-		t.Errorf("the model's source digests to %q, SourceDigest says %q", got, want)
+		t.Errorf("the model's source digests to %q, its files read now to %q", got, want)
 	}
 }
