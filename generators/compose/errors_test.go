@@ -80,3 +80,34 @@ func TestReferencesBetweenBlocksResolveInEveryChunk(t *testing.T) {
 		}
 	}
 }
+
+// A host's services are split so that every core has a chunk when there
+// are enough services for it, never into chunks above chunkSize or,
+// split for the cores, below fewest; every service is in exactly one
+// chunk.
+func TestChunksCoverEveryServiceAndUseTheCores(t *testing.T) {
+	for _, cores := range []int{1, 2, 4} {
+		v := newValidator()
+		v.loaders = make(chan struct{}, cores)
+		for n := range 1200 {
+			chunks, size := v.chunking(n)
+			covered := 0
+			for i := range chunks {
+				lo, hi := i*size, min(n, (i+1)*size)
+				if hi <= lo || hi-lo > v.chunkSize {
+					t.Fatalf("%d cores, %d services: chunk %d holds %d", cores, n, i, hi-lo)
+				}
+				covered += hi - lo
+			}
+			if covered != n || (chunks > 0 && chunks*size-n >= size) {
+				t.Fatalf("%d cores, %d services: %d chunks of %d cover %d", cores, n, chunks, size, covered)
+			}
+			if want := min(cores, n/v.fewest); chunks < want {
+				t.Errorf("%d cores, %d services: %d chunks, want at least %d", cores, n, chunks, want)
+			}
+			if n <= v.chunkSize && chunks > 1 && size < v.fewest {
+				t.Errorf("%d cores, %d services: split into chunks of %d, below %d", cores, n, size, v.fewest)
+			}
+		}
+	}
+}

@@ -30,10 +30,15 @@ import (
 // compose-go accepted before, in the same binary, is not read again:
 // its verdict is kept in the memo (see verdicts).
 type validator struct {
-	// chunkSize is how many services are handed to the loader at once:
+	// chunkSize is the most services handed to the loader at once:
 	// enough that the host's top-level blocks, read again for every
 	// chunk, cost little.
 	chunkSize int
+	// fewest is the fewest services a chunk holds when a host with
+	// fewer than chunkSize services is split across the cores (see
+	// chunking): below it the loader's fixed cost per call outweighs
+	// the core gained.
+	fewest int
 	// loaders bounds the chunks loaded at once, of all hosts together,
 	// to the cores: more would only hold more of the loader's memory at
 	// once.
@@ -46,7 +51,7 @@ type validator struct {
 }
 
 func newValidator() *validator {
-	return &validator{chunkSize: 250, loaders: make(chan struct{}, runtime.GOMAXPROCS(0)),
+	return &validator{chunkSize: 250, fewest: 16, loaders: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		verdicts: verdicts{store: memo.Open(memo.ToolIdentity())}, casts: loaderCasts()}
 }
 
@@ -60,12 +65,12 @@ func newValidator() *validator {
 // accepts gives its services theirs (see verdicts).
 func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 	services, known := v.verdicts.pending(p, h, v.casts)
-	chunks := (len(services) + v.chunkSize - 1) / v.chunkSize
+	chunks, size := v.chunking(len(services))
 	errs := make([]error, chunks)
 	accepted := make([]bool, len(services))
 	var wg sync.WaitGroup
 	for i := range chunks {
-		lo, hi := i*v.chunkSize, min(len(services), (i+1)*v.chunkSize)
+		lo, hi := i*size, min(len(services), (i+1)*size)
 		wg.Go(func() {
 			v.loaders <- struct{}{}
 			defer func() { <-v.loaders }()
@@ -85,6 +90,22 @@ func (v *validator) validate(p *schema.Platform, h *schema.Host) error {
 		}
 	}
 	return nil
+}
+
+// chunking splits n services into chunks of at most chunkSize, and into
+// at least as many chunks as the loader has cores while each still
+// holds fewest services: a host of a few dozen services is otherwise
+// read on one core while the other waits, and its check is the last
+// thing a regen waits for.
+func (v *validator) chunking(n int) (chunks, size int) {
+	chunks = (n + v.chunkSize - 1) / v.chunkSize
+	if cores := cap(v.loaders); chunks < cores {
+		chunks = max(chunks, min(cores, n/v.fewest))
+	}
+	if chunks == 0 {
+		return 0, 0
+	}
+	return chunks, (n + chunks - 1) / chunks
 }
 
 // withReferenced returns the compose blocks of services, as written,
