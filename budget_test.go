@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,6 +27,11 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	defer restoreGC(debug.SetGCPercent(100), debug.SetMemoryLimit(-1))
 
+	// Before the source is read: the base alone.
+	setMemoryBudget(nil)
+	if got := debug.SetMemoryLimit(-1); got != budgetBase {
+		t.Errorf("limit before the source %d, want %d", got, budgetBase)
+	}
 	src, err := schema.ReadSource(root)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +56,8 @@ func TestMemoryBudgetFollowsTheSource(t *testing.T) {
 }
 
 // The budget main passes is set for the source of the root the command
-// runs on, before the pipeline; without one (as in tests), Go's
+// runs on, before the pipeline, and for no source yet (the base) before
+// regen and check read the stamp; without one (as in tests), Go's
 // defaults stay.
 func TestCommandsSetTheBudgetOfTheirRoot(t *testing.T) {
 	root := t.TempDir()
@@ -58,13 +65,19 @@ func TestCommandsSetTheBudgetOfTheirRoot(t *testing.T) {
 	os.WriteFile(filepath.Join(root, schema.SourceDir, "a.cue"), []byte("package platform\n"), 0o644)
 	var got []string
 	var out strings.Builder
-	budget := func(src *schema.Source) { got = append(got, src.Dir) }
+	budget := func(src *schema.Source) {
+		if src == nil {
+			got = append(got, "base")
+			return
+		}
+		got = append(got, src.Dir)
+	}
 	run([]string{"-C", root, "vet"}, &out, &out, budget)
 	run([]string{"check", "-C", root}, &out, &out, budget)
 	run([]string{"-C", root, "regen"}, &out, &out, budget)
-	want := filepath.Join(root, schema.SourceDir)
-	if len(got) != 3 || got[0] != want || got[1] != want || got[2] != want {
-		t.Errorf("budget set for %q, want %q three times", got, want)
+	dir := filepath.Join(root, schema.SourceDir)
+	if want := []string{dir, "base", dir, "base", dir}; !slices.Equal(got, want) {
+		t.Errorf("budget set for %q, want %q", got, want)
 	}
 }
 

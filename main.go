@@ -349,6 +349,9 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 // take, so that it never vouches for a tree another run is writing;
 // done is also set, with an exit code, when that lock cannot be taken.
 func (c *cli) upToDate() (n int, done bool, code int) {
+	if c.budget != nil {
+		c.budget(nil) // the base, until the source is read (see setMemoryBudget)
+	}
 	abs, err := filepath.Abs(c.root)
 	if err != nil {
 		return 0, false, exitOK
@@ -426,8 +429,15 @@ func (c *cli) check(args []string) int {
 	}
 	// Under GitHub Actions the full check runs, for its annotations and
 	// summary.
-	if !c.github && stamp.Holds(c.root, c.toolID()) {
-		return exitOK // nothing changed since a run found the tree up to date
+	if !c.github {
+		if c.budget != nil {
+			c.budget(nil) // the base, until the source is read (see setMemoryBudget)
+		}
+		holds, read := stamp.Holds(c.root, c.toolID())
+		if holds {
+			return exitOK // nothing changed since a run found the tree up to date
+		}
+		c.read = read
 	}
 	res, code := c.build(output.Compare)
 	if res == nil {
@@ -951,15 +961,20 @@ const (
 	budgetPerByte = 160
 )
 
-// setMemoryBudget sets the collector's budget for a source; main
-// passes it to run.
+// setMemoryBudget sets the collector's budget for a source, or for
+// none yet (nil): the base alone, so that reading the stamp and the
+// source does not collect what the run is about to need; main passes
+// it to run.
 func setMemoryBudget(src *schema.Source) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	size := int64(len(schema.Definitions))
-	for _, data := range src.Data {
-		size += int64(codeBytes(data))
+	var size int64
+	if src != nil {
+		size = int64(len(schema.Definitions))
+		for _, data := range src.Data {
+			size += int64(codeBytes(data))
+		}
 	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(budgetBase + budgetPerByte*size)

@@ -53,7 +53,10 @@ func (sp *stampProject) run(cmd string) int {
 }
 
 // holds reports whether check would take the stamp's word.
-func (sp *stampProject) holds() bool { return stamp.Holds(sp.root, sp.tool) }
+func (sp *stampProject) holds() bool {
+	ok, _ := stamp.Holds(sp.root, sp.tool)
+	return ok
+}
 
 func (sp *stampProject) path(rel string) string {
 	return filepath.Join(sp.root, filepath.FromSlash(rel))

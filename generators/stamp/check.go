@@ -18,10 +18,13 @@ import (
 // Holds reports whether the stamp of the last run vouches for the tree
 // at root as it is now, so that a check may skip the pipeline: the same
 // source, root and tool (tool names the running binary, see
-// ToolIdentity), and every recorded file with its recorded bytes.
-func Holds(root, tool string) bool {
-	_, ok := Current(root, tool)
-	return ok
+// ToolIdentity), and every recorded file with its recorded bytes. It
+// returns what it read on the way (see Keyed), for the check that runs
+// when the stamp does not hold to start from.
+func Holds(root, tool string) (bool, *Read) {
+	read := &Read{}
+	_, ok := current(root, tool, read)
+	return ok, read
 }
 
 // Written reports whether the stamp vouches for the tree at root as a
@@ -30,7 +33,7 @@ func Holds(root, tool string) bool {
 // absent, which a regen would write). A regen it vouches for has
 // nothing to do.
 func Written(root, tool string) (int, bool) {
-	s, ok := Current(root, tool)
+	s, ok := current(root, tool, nil)
 	if !ok {
 		return 0, false
 	}
@@ -42,16 +45,17 @@ func Written(root, tool string) (int, bool) {
 	return len(s.Outputs), true
 }
 
-// Current returns the stamp of the last run if it vouches for the tree
-// at root as it is now (see Holds).
+// current returns the stamp of the last run if it vouches for the tree
+// at root as it is now (see Holds), telling read (if not nil) what it
+// read.
 //
 // A check of an unchanged tree reads the stamp and the fingerprints of
 // the files, not the files (see Fingerprint). When the stamp holds but
 // some file had to be read, it is written again with the fingerprints
 // found now, so that the next check need not (where the system gives
 // fingerprints: a stamp that took none, Since 0, will take none).
-func Current(root, tool string) (Stamp, bool) {
-	s, absRoot, sourceTrusted, ok := keyed(root, tool, nil)
+func current(root, tool string, read *Read) (Stamp, bool) {
+	s, absRoot, sourceTrusted, ok := keyed(root, tool, read)
 	if !ok {
 		return s, false
 	}
