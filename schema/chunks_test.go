@@ -108,9 +108,10 @@ func TestChunksDependOnNamesAround(t *testing.T) {
 	}
 }
 
-// The index the files' facts give is the one a walk over every file
-// gives, where files repeat a service, a field as a label and as a
-// value, an unknown top-level field, and write a pattern constraint.
+// The index the files' facts give, kept and read back as the memo
+// does, is the one a walk over every file gives, where files repeat a
+// service, a field as a label and as a value, an unknown top-level
+// field, and write a pattern constraint.
 func TestIndexOfFactsIsTheWalk(t *testing.T) {
 	root := t.TempDir()
 	if err := synthetic.Write(root, 60); err != nil {
@@ -138,7 +139,12 @@ func TestIndexOfFactsIsTheWalk(t *testing.T) {
 	want := newPositionIndex(abs, files, shape)
 	facts := make([]fileFacts, len(src.Names))
 	for i, f := range files[1:] {
-		facts[i] = factsOf(abs, f, shape)
+		learnt := factsOf(abs, f, shape)
+		kept, err := unmarshalFacts(marshalFacts(&learnt)) // as the memo gives them back
+		if err != nil || !reflect.DeepEqual(kept, learnt) {
+			t.Fatalf("%s: the facts kept are not the facts learnt (%v):\nkept   %+v\nlearnt %+v", src.Names[i], err, kept, learnt)
+		}
+		facts[i] = kept
 	}
 	got := indexOfFacts(abs, shape, facts)
 	got.files, want.files = nil, nil
@@ -347,4 +353,48 @@ func platformApart(t *testing.T, root string) {
 	}
 	os.WriteFile(file, data[:i+1], 0o644)
 	os.WriteFile(filepath.Join(root, SourceDir, "services_platform.cue"), append([]byte("package platform\n"), data[i:]...), 0o644)
+}
+
+// Kept facts that are damaged are no facts: every shorter entry fails to
+// decode, and no change to any byte makes the decoder panic or
+// allocate beyond the entry's length.
+func TestDamagedFactsDoNotDecode(t *testing.T) {
+	root := t.TempDir()
+	if err := synthetic.Write(root, 30); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(root)
+	src, err := readSource(filepath.Join(abs, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var learnt fileFacts
+	for _, f := range parsePlain(src)[1:] { // a file of services
+		if learnt = factsOf(abs, f, shape); len(learnt.Decls) > 0 {
+			break
+		}
+	}
+	if len(learnt.Decls) == 0 || len(learnt.Index.Entities) == 0 {
+		t.Fatalf("the file has no facts to damage: %+v", learnt)
+	}
+	entry := marshalFacts(&learnt)
+	for n := range len(entry) {
+		if _, err := unmarshalFacts(entry[:n]); err == nil {
+			t.Fatalf("the first %d of %d bytes decode", n, len(entry))
+		}
+	}
+	if _, err := unmarshalFacts(append(entry, 0)); err == nil {
+		t.Error("an entry with a byte after its end decodes")
+	}
+	for i := range entry {
+		for _, b := range []byte{0, 1, 0x7f, 0x80, 0xff, entry[i] ^ 0x40} {
+			damaged := slices.Clone(entry)
+			damaged[i] = b
+			unmarshalFacts(damaged) // must return, whatever it returns
+		}
+	}
 }

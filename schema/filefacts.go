@@ -1,9 +1,7 @@
 package schema
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -183,7 +181,7 @@ var definitionsSplit = sync.OnceValue(func() bool {
 
 // factsKey is the memo key of a file's facts.
 func factsKey(store memo.Store, rel string, sum [sha256.Size]byte) memo.Key {
-	return store.NewKey("file facts by digest v2").Add(Definitions).AddString(rel).Add(sum[:]).Key()
+	return store.NewKey("file facts by digest v3").Add(Definitions).AddString(rel).Add(sum[:]).Key()
 }
 
 // factsOfSource returns every user file's facts, in the order of
@@ -200,7 +198,11 @@ func factsOfSource(absRoot string, src *Source, shape *Shape, store memo.Store) 
 			rel := relPath(absRoot, filepath.Join(src.Dir, name))
 			keys[i] = factsKey(store, rel, src.Sum(name))
 			data, found := store.Get(keys[i])
-			ok[i] = found && gob.NewDecoder(bytes.NewReader(data)).Decode(&facts[i]) == nil && facts[i].Index.Rel == rel
+			if found {
+				var err error
+				facts[i], err = unmarshalFacts(data)
+				ok[i] = err == nil && facts[i].Index.Rel == rel
+			}
 		})
 	}
 	wg.Wait()
@@ -224,10 +226,7 @@ func factsOfSource(absRoot string, src *Source, shape *Shape, store memo.Store) 
 				return
 			}
 			facts[i], ok[i] = factsOf(absRoot, f, shape), true
-			var buf bytes.Buffer
-			if gob.NewEncoder(&buf).Encode(&facts[i]) == nil {
-				store.Put(k, buf.Bytes())
-			}
+			store.Put(k, marshalFacts(&facts[i]))
 		})
 	}
 	wg.Wait()
@@ -242,10 +241,7 @@ func factsOfSource(absRoot string, src *Source, shape *Shape, store memo.Store) 
 // keepFacts puts every user file's facts in store.
 func keepFacts(src *Source, facts []fileFacts, store memo.Store) {
 	for i, name := range src.Names {
-		var buf bytes.Buffer
-		if gob.NewEncoder(&buf).Encode(&facts[i]) == nil {
-			store.Put(factsKey(store, facts[i].Index.Rel, src.Sum(name)), buf.Bytes())
-		}
+		store.Put(factsKey(store, facts[i].Index.Rel, src.Sum(name)), marshalFacts(&facts[i]))
 	}
 }
 
