@@ -189,6 +189,18 @@ func (plan *splitPlan) kept(src *Source, store memo.Store) keptChunks {
 	return k
 }
 
+// valueKeys are the keys of every service's value (see serviceKey), by
+// name.
+func (k *keptChunks) valueKeys() map[string]memo.Key {
+	keys := make(map[string]memo.Key, len(k.chunks)*chunkSize)
+	for i, names := range k.chunks {
+		for j, name := range names {
+			keys[name] = k.serviceKeys[i][j]
+		}
+	}
+	return keys
+}
+
 // take takes what the memo holds of chunk i: the JSON of every service
 // whose key opens its value in the chunk's entry, as the chunk's JSON
 // when all do; it returns the services left to evaluate.

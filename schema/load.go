@@ -86,20 +86,23 @@ func loadWith(root string, src *Source, store memo.Store) (*Platform, error) {
 		return nil, err
 	}
 	early := &earlyDecoding{}
-	ix, docs, sourceFiles, broken, err := evaluate(absRoot, src, shape, store, early)
+	ev, err := evaluate(absRoot, src, shape, store, early)
 	var cueErrs Diagnostics
-	if err != nil && (broken == nil || !errors.As(err, &cueErrs)) {
+	if err != nil && (ev.broken == nil || !errors.As(err, &cueErrs)) {
 		return nil, err
 	}
-	p, err := decode(docs, ix, early)
+	ix := ev.ix
+	p, err := decode(ev.docs, ix, early)
 	if err != nil {
 		return nil, err
 	}
 	p.Root = absRoot
 	p.Source = src
-	p.SourceFiles = sourceFiles
-	p.broken = broken
-	errs, warns := validate(p)
+	p.SourceFiles = ev.files
+	p.broken = ev.broken
+	clean := openCleanServices(store, absRoot, ev.valueKeys)
+	errs, warns := validate(p, clean)
+	clean.keep()
 	if unknown := unknownTopLevel(ix); len(unknown) > 0 {
 		errs = append(errs, unknown...)
 	}
@@ -117,11 +120,25 @@ func loadWith(root string, src *Source, store memo.Store) (*Platform, error) {
 	return p, nil
 }
 
+// evaluation is what evaluate makes of a source.
+type evaluation struct {
+	ix *positionIndex
+	// docs are the JSON: whole, or the rest and then each part's or
+	// chunk's services.
+	docs   [][]byte
+	files  []string        // the files evaluated, relative to the root, sorted
+	broken map[string]bool // the entities left out (see partialExport)
+	// valueKeys name what each service's value was evaluated from (see
+	// serviceKey), where the source went through the memo's chunks: a
+	// service of the same key has the same value.
+	valueKeys map[string]memo.Key
+}
+
 // evaluate exports the source as JSON, in parts where it can be split,
-// and indexes the positions of its syntax meanwhile; it returns the
-// names of the files it evaluated. Problems in the source come back as
-// Diagnostics. shape is the source's shape (see SourceShape). What a
-// plain source, or each of its parts, evaluated to is kept in store.
+// and indexes the positions of its syntax meanwhile. Problems in the
+// source come back as Diagnostics. shape is the source's shape (see
+// SourceShape). What a plain source, or each of its parts, evaluated to
+// is kept in store.
 //
 // A plain source is parsed here, once, a file per core at once: the
 // plan, the index and the parts are built from that syntax (see
@@ -132,12 +149,13 @@ func loadWith(root string, src *Source, store memo.Store) (*Platform, error) {
 // evaluate come back with the errors, and the broken ones are named
 // (see partialExport). The JSON the memo held of a split source's
 // chunks starts decoding through early while the rest evaluates.
-func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (*positionIndex, [][]byte, []string, map[string]bool, error) {
+func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (evaluation, error) {
 	var whole memo.Key
 	cached := store.On() && !src.InModule // a module reads files the key does not cover
 	if cached {
-		if ix, docs, ok := evaluateFromFacts(absRoot, src, shape, store, early); ok {
-			return ix, docs, userFiles(absRoot, src), nil, nil
+		if ev, ok := evaluateFromFacts(absRoot, src, shape, store, early); ok {
+			ev.files = userFiles(absRoot, src)
+			return ev, nil
 		}
 	}
 	if files := parsePlain(src); files != nil {
@@ -156,67 +174,67 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early
 				keepFacts(src, facts, store)
 				positions <- indexOfFacts(absRoot, shape, facts)
 			}(files)
-			docs, ok := plan.evaluate(src, store, early) // from the same syntax where it can
+			docs, valueKeys, ok := plan.evaluate(src, store, early) // from the same syntax where it can
 			ix := <-positions
 			if ok {
-				return ix, docs, names, nil, nil
+				return evaluation{ix: ix, docs: docs, files: names, valueKeys: valueKeys}, nil
 			}
 			inst, err := loadInstance(src)
 			if err != nil {
-				return nil, nil, nil, nil, err
+				return evaluation{}, err
 			}
 			data, broken, err := evaluateWhole(absRoot, ix, inst)
-			return ix, [][]byte{data}, sourceNames(absRoot, inst.Files), broken, err
+			return evaluation{ix: ix, docs: [][]byte{data}, files: sourceNames(absRoot, inst.Files), broken: broken}, err
 		}
 		if cached {
 			whole = partKey(store, "whole source", src.Names, src.Data)
 			if data, ok := store.Get(whole); ok {
-				return newPositionIndex(absRoot, files, shape), [][]byte{data}, names, nil, nil
+				return evaluation{ix: newPositionIndex(absRoot, files, shape), docs: [][]byte{data}, files: names}, nil
 			}
 		}
 	}
 	inst, err := loadInstance(src)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return evaluation{}, err
 	}
 	names := sourceNames(absRoot, inst.Files)
 	ix := newPositionIndex(absRoot, inst.Files, shape)
 	if inst.Err != nil {
-		return nil, nil, nil, nil, cueDiagnostics(absRoot, ix, inst.Err)
+		return evaluation{}, cueDiagnostics(absRoot, ix, inst.Err)
 	}
 	data, broken, err := evaluateWhole(absRoot, ix, inst)
 	if err == nil && whole != (memo.Key{}) && sameFiles(src, names) {
 		store.Put(whole, data)
 	}
-	return ix, [][]byte{data}, names, broken, err
+	return evaluation{ix: ix, docs: [][]byte{data}, files: names, broken: broken}, err
 }
 
 // evaluateFromFacts evaluates a split source parsing only the files
 // the memo holds no facts of (see fileFacts), when little is left to
 // evaluate: the chunks the memo lacks are parsed from their own bytes.
 // It reports false otherwise, and for a source with errors, which the
-// parsing path reports.
-func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (*positionIndex, [][]byte, bool) {
+// parsing path reports. The evaluation's files are left to the caller.
+func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Store, early *earlyDecoding) (evaluation, bool) {
 	if !definitionsSplit() {
-		return nil, nil, false
+		return evaluation{}, false
 	}
 	facts, ok := factsOfSource(absRoot, src, shape, store)
 	if !ok {
-		return nil, nil, false
+		return evaluation{}, false
 	}
 	plan := planOfFacts(src, facts)
 	if plan == nil {
-		return nil, nil, false
+		return evaluation{}, false
 	}
 	kept := plan.kept(src, store)
 	if len(kept.missing) > partSize {
-		return nil, nil, false // parsed once and evaluated from the syntax, cheaper
+		return evaluation{}, false // parsed once and evaluated from the syntax, cheaper
 	}
 	docs, ok := plan.evaluateChunks(src, store, kept, early)
 	if !ok {
-		return nil, nil, false
+		return evaluation{}, false
 	}
-	return indexOfFacts(absRoot, shape, facts), docs, true
+	return evaluation{ix: indexOfFacts(absRoot, shape, facts), docs: docs, valueKeys: kept.valueKeys()}, true
 }
 
 // userFiles are the source's files relative to the root, sorted.

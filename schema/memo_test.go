@@ -2,10 +2,12 @@ package schema
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -93,7 +95,8 @@ func TestMemoNeverChangesTheModel(t *testing.T) {
 
 // After a change to a service, the model is the changed source's, and
 // the memo gains the changed file's facts and rewrites the entry of the
-// service's chunk.
+// service's chunk and that of the services the secret rule found
+// nothing in.
 func TestMemoAfterAChange(t *testing.T) {
 	root := splitSource(t, extraServices)
 	dir := t.TempDir()
@@ -131,8 +134,8 @@ func TestMemoAfterAChange(t *testing.T) {
 			rewritten++
 		}
 	}
-	if added != 1 || rewritten != 1 {
-		t.Errorf("the change added %d entries and rewrote %d, want 1 and 1", added, rewritten)
+	if added != 1 || rewritten != 2 {
+		t.Errorf("the change added %d entries and rewrote %d, want 1 and 2", added, rewritten)
 	}
 }
 
@@ -154,4 +157,70 @@ func TestMemoConcurrentRuns(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// The secret rule reads again only the services it has not found clean
+// under the same value key: a secret a change brings is found, one found
+// before is found again in every run, and a service known clean is not
+// read, whatever it holds, while the same service under another key is.
+func TestSecretRuleReadsOnlyServicesNotFoundClean(t *testing.T) {
+	const withSecret = `package platform
+
+services: "extra-s": {host: "batch", port: 9123, range: "exporters", description: "ok"
+	compose: labels: note: "password=Zx81kq0PmW2vTt"}
+services: "extra-t": {host: "batch", port: 9124, range: "exporters", description: "ok"}
+`
+	root := splitSource(t, withSecret)
+	store := memo.At(t.TempDir(), "tool A")
+	findings := func() []string {
+		t.Helper()
+		_, err := loadWith(root, nil, store)
+		var ds Diagnostics
+		if !errors.As(err, &ds) {
+			t.Fatalf("no diagnostics: %v", err)
+		}
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Message[:strings.Index(d.Message, ":")])
+		}
+		return out
+	}
+	for run := range 2 {
+		if got := findings(); !slices.Equal(got, []string{"extra-s"}) {
+			t.Fatalf("run %d: findings of %v, want extra-s", run+1, got)
+		}
+	}
+	edited := strings.Replace(withSecret, `9124, range: "exporters", description: "ok"`, `9124, range: "exporters", description: "token ghp_Zx81kq0PmW2vTtYy55aQ9rLm3nB7cD1eF4gH"`, 1)
+	os.WriteFile(filepath.Join(root, SourceDir, "extra.cue"), []byte(edited), 0o644)
+	if got := findings(); !slices.Equal(got, []string{"extra-s", "extra-t"}) {
+		t.Fatalf("after the change: findings of %v, want extra-s and extra-t", got)
+	}
+
+	// The entry: every service but the two.
+	src, err := readSource(filepath.Join(root, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(root)
+	kept := planSplit(src, parsePlain(src)).kept(src, store)
+	keys := kept.valueKeys()
+	clean := openCleanServices(store, abs, keys)
+	if len(clean.held) != len(keys)-2 || clean.held[keys["extra-s"].ID()] || clean.held[keys["extra-t"].ID()] {
+		t.Errorf("the entry holds %d of %d services, the two with secrets among them: %v", len(clean.held), len(keys), clean.held[keys["extra-s"].ID()])
+	}
+
+	// Known clean, a service is not read; under another key it is.
+	p, _ := loadWith(root, nil, memo.Store{}) // with its errors
+	for _, known := range []bool{true, false} {
+		clean := &cleanServices{keys: keys, held: map[[32]byte]bool{}}
+		if known {
+			clean.held[keys["extra-s"].ID()] = true
+		}
+		var c collector
+		checkSecretValues(&c, p, clean)
+		reported := slices.ContainsFunc(c.diags, func(d Diagnostic) bool { return strings.HasPrefix(d.Message, "extra-s:") })
+		if reported == known {
+			t.Errorf("extra-s known clean %v: reported %v", known, reported)
+		}
+	}
 }

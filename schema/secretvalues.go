@@ -1,10 +1,14 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
+
+	"portschema/schema/memo"
 )
 
 // checkSecretValues applies the secret rule (see LooksSecret) to every
@@ -13,13 +17,18 @@ import (
 // compose host's volumes, networks, secrets and configs, tunnel
 // origin_request settings, Prometheus' global, alerting and jobs, and
 // metrics labels. A service's env has its own check (checkEnv). The
-// message names the field, never the value.
-func checkSecretValues(c *collector, p *Platform) {
+// message names the field, never the value. Services clean knows are
+// not read again; those found clean are noted in it.
+func checkSecretValues(c *collector, p *Platform, clean *cleanServices) {
 	report := func(pos Pos, who, field, why string) {
 		c.errorf(pos, nil, "%s: %s looks like a secret (%s); declare it by name (a service's secrets:) so that its value comes from the host's environment, and write a ${NAME} reference here", who, field, why)
 	}
 	sc := &secretScan{}
 	for _, s := range p.Services {
+		if clean.known(s.Name) {
+			continue
+		}
+		before := len(c.diags)
 		sc.walk(s.Compose, "compose", func(path, why string) { report(s.At(path), s.Name, path, why) })
 		if sec, ok := sc.in("", s.Description); ok {
 			c.errorf(s.At("description"), nil, "%s: description holds what looks like a secret (%s); keep secrets out of the source", s.Name, sec.Why)
@@ -31,6 +40,9 @@ func checkSecretValues(c *collector, p *Platform) {
 					report(s.At(path), s.Name, path, sec.Why)
 				}
 			}
+		}
+		if len(c.diags) == before {
+			clean.found(s.Name)
 		}
 	}
 	for _, h := range p.Hosts {
@@ -64,6 +76,87 @@ func checkSecretValues(c *collector, p *Platform) {
 // suggests for it ("" when only its form gave it away).
 type Found struct {
 	Why, Text, Name string
+}
+
+// cleanServices remember, in the memo, the services in whose values the
+// secret rule found nothing. The rule reads nothing of a service but
+// its own values, and a service's value is named by what it evaluated
+// from (see serviceKey): a service of a key found clean before is not
+// read again. A root's are one entry, the ids of its services found
+// clean, rewritten when they change; only findings are reported, so a
+// service with one is read again in every run.
+type cleanServices struct {
+	store memo.Store
+	entry memo.Key
+	keys  map[string]memo.Key // of each service's value
+	held  map[[32]byte]bool   // the ids the entry held
+	mu    sync.Mutex
+	now   []memo.Key // of the services found clean in this run, or known
+}
+
+// openCleanServices reads the entry of the root at absRoot, for the
+// services of the value keys given (nil for a source evaluated other
+// than in chunks: every service is read).
+func openCleanServices(store memo.Store, absRoot string, keys map[string]memo.Key) *cleanServices {
+	if !store.On() || keys == nil {
+		return nil
+	}
+	cs := &cleanServices{store: store, keys: keys, held: map[[32]byte]bool{},
+		entry: store.NewKey(cleanStep).AddString(absRoot).Key()}
+	if data, ok := store.Get(cs.entry); ok {
+		for _, id := range memo.SplitIDs(data) {
+			cs.held[id] = true
+		}
+	}
+	return cs
+}
+
+// cleanStep names the entries of cleanServices.
+const cleanStep = "the secret rule finds nothing in the services v1"
+
+// known reports whether the service's value was found clean before.
+func (cs *cleanServices) known(name string) bool {
+	if cs == nil {
+		return false
+	}
+	k, ok := cs.keys[name]
+	if ok && cs.held[k.ID()] {
+		cs.add(k)
+		return true
+	}
+	return false
+}
+
+// found notes that the rule found nothing in the service's value.
+func (cs *cleanServices) found(name string) {
+	if cs == nil {
+		return
+	}
+	if k, ok := cs.keys[name]; ok {
+		cs.add(k)
+	}
+}
+
+func (cs *cleanServices) add(k memo.Key) {
+	cs.mu.Lock()
+	cs.now = append(cs.now, k)
+	cs.mu.Unlock()
+}
+
+// keep writes the entry when the services found clean are not those it
+// held.
+func (cs *cleanServices) keep() {
+	if cs == nil {
+		return
+	}
+	same := len(cs.now) == len(cs.held)
+	for _, k := range cs.now {
+		same = same && cs.held[k.ID()]
+	}
+	if !same {
+		slices.SortFunc(cs.now, func(a, b memo.Key) int { x, y := a.ID(), b.ID(); return bytes.Compare(x[:], y[:]) })
+		cs.store.Put(cs.entry, memo.JoinIDs(cs.now))
+	}
 }
 
 // secretScan applies the secret rule to the values of a source,

@@ -438,12 +438,15 @@ func isPackageName(f *ast.File, id *ast.Ident) bool {
 // complete diagnostics). Through the memo, it keeps what the source
 // evaluated to in chunks (see evaluateChunks), and evaluates only the
 // chunks whose bytes changed.
-func (plan *splitPlan) evaluate(src *Source, store memo.Store, early *earlyDecoding) (docs [][]byte, ok bool) {
+func (plan *splitPlan) evaluate(src *Source, store memo.Store, early *earlyDecoding) (docs [][]byte, valueKeys map[string]memo.Key, ok bool) {
 	if store.On() && !src.InModule {
-		return plan.evaluateChunks(src, store, plan.kept(src, store), early)
+		kept := plan.kept(src, store)
+		docs, ok = plan.evaluateChunks(src, store, kept, early)
+		return docs, kept.valueKeys(), ok
 	}
 	part, parts := partition(plan.names)
-	return plan.evaluateParts(src, part, parts, nil)
+	docs, ok = plan.evaluateParts(src, part, parts, nil)
+	return docs, nil, ok
 }
 
 // evaluateParts exports parts 0 to parts-1, each of the services

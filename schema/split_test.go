@@ -110,7 +110,7 @@ func splitLoadIsTheWholeLoad(t *testing.T, extra string, fromSyntax bool) {
 	}
 	// The fields only Load sets, and the warnings validate adds.
 	whole.Root, whole.Source, whole.SourceFiles = split.Root, split.Source, split.SourceFiles
-	_, whole.Warnings = validate(whole)
+	_, whole.Warnings = validate(whole, nil)
 	if !reflect.DeepEqual(whole, split) {
 		for _, s := range whole.Services {
 			if o := split.Service(s.Name); !reflect.DeepEqual(s, o) {
@@ -299,7 +299,7 @@ func TestFileAppearingDuringTheLoadIsNotEvaluated(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(root, SourceDir, "late.cue"), []byte(late), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		docs, ok := plan.evaluate(src, memo.Store{}, nil)
+		docs, _, ok := plan.evaluate(src, memo.Store{}, nil)
 		if !ok {
 			t.Fatalf("%s: a part failed", name)
 		}

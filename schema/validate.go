@@ -11,12 +11,14 @@ import "sync"
 //
 // These are the rules of the source itself. Rules that only one output
 // needs (compose's owned keys, Prometheus' jobs) live with that
-// output's generator (see generators.Generator).
-func validate(p *Platform) (errs, warns Diagnostics) {
+// output's generator (see generators.Generator). clean (nil for none)
+// are the services the secret rule found nothing in before.
+func validate(p *Platform, clean *cleanServices) (errs, warns Diagnostics) {
 	p.resolve()
 	rules := []func(*collector, *Platform){
 		checkNames, checkRanges, checkReferences, checkPorts, checkPlans, checkPublic, checkEnv,
-		checkNeeds, checkOutputs, checkAcknowledgements, checkLeftovers, checkSecretValues,
+		checkNeeds, checkOutputs, checkAcknowledgements, checkLeftovers,
+		func(c *collector, p *Platform) { checkSecretValues(c, p, clean) },
 		func(c *collector, p *Platform) { c.diags = append(c.diags, p.LaptopClashes()...) },
 	}
 	found := make([]collector, len(rules))
