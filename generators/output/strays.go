@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -29,13 +30,68 @@ type Stray struct {
 // files nor named by the manifest (those are orphans, which Plan
 // reports), and the temporary files beside any of files.
 func (t *Tree) Strays(files []File) ([]Stray, error) {
+	known, err := t.known(files)
+	if err != nil {
+		return nil, err
+	}
+	return t.strays(known)
+}
+
+// StraysIn is Strays looking in the given directories alone (relative
+// to the root, their entries only): what the others hold is known
+// otherwise. Outside out/ only the temporary files beside known files
+// are strays. It also returns the directories the
+// directories below out/ hold, for the caller to know them too.
+func (t *Tree) StraysIn(files []File, dirs []string) ([]Stray, []string, error) {
+	known, err := t.known(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	holdsKnown := map[string]bool{}
+	for p := range known {
+		holdsKnown[path.Dir(p)] = true
+	}
+	var out []Stray
+	var subdirs []string
+	for _, dir := range dirs {
+		if dir != OutDir && !strings.HasPrefix(dir, OutDir+"/") {
+			if !holdsKnown[dir] {
+				continue
+			}
+			temps, _ := filepath.Glob(filepath.Join(t.abs(dir), tempPattern))
+			for _, tmp := range temps {
+				out = append(out, Stray{Path: dir + "/" + filepath.Base(tmp), Temporary: true})
+			}
+			continue
+		}
+		entries, err := os.ReadDir(t.abs(dir))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range entries {
+			rel := dir + "/" + e.Name()
+			switch {
+			case e.IsDir():
+				subdirs = append(subdirs, rel)
+			case !known[rel] && rel != LockPath:
+				out = append(out, Stray{Path: rel, Temporary: isTemp(rel)})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, subdirs, nil
+}
+
+// known are the files below out/ that are not strays: files, the
+// manifest, and what the manifest names (orphans, which Plan reports).
+func (t *Tree) known(files []File) (map[string]bool, error) {
 	known := map[string]bool{ManifestPath: true}
 	for _, f := range files {
 		known[f.Path] = true
 	}
 	// A manifest entry only keeps a file from being reported, and the
-	// walk below does not follow links: the entries need no look at the
-	// file system, only to be paths inside the root as written.
+	// walks of strays do not follow links: the entries need no look at
+	// the file system, only to be paths inside the root as written.
 	owned, err := t.readManifest(checkLexically)
 	if err != nil {
 		return nil, err
@@ -43,7 +99,7 @@ func (t *Tree) Strays(files []File) ([]Stray, error) {
 	for _, p := range owned {
 		known[p] = true
 	}
-	return t.strays(known)
+	return known, nil
 }
 
 // strays finds the files below out/ not in known, and the temporary

@@ -9,7 +9,8 @@ import (
 
 // TestStrays: files in out/ that nothing generates and no manifest
 // names, and temporary files beside outputs anywhere, are strays; the
-// outputs, the orphans the manifest names, and the lock are not.
+// outputs, the orphans the manifest names, and the lock are not. The
+// same directories listed one by one give the same strays.
 func TestStrays(t *testing.T) {
 	root := t.TempDir()
 	tree := NewTree(root)
@@ -32,6 +33,12 @@ func TestStrays(t *testing.T) {
 	got, err := tree.Strays(files)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Listing every directory, StraysIn finds what the walk finds, and
+	// the directories below out/.
+	in, subdirs, err := tree.StraysIn(files, []string{"apps", "apps/web", "out", "out/env"})
+	if err != nil || !reflect.DeepEqual(in, got) || !reflect.DeepEqual(subdirs, []string{"out/env"}) {
+		t.Errorf("listing each directory: %+v, %v, %v; the walk: %+v", in, subdirs, err, got)
 	}
 	want := []Stray{
 		{Path: "apps/web/.portschema-9.tmp", Temporary: true},

@@ -118,9 +118,10 @@ func (s *Stamp) takeFingerprints(root string, prev *Stamp, held map[string]Finge
 // kept while they hold, for the same outputs.
 func (s *Stamp) takeDirs(root string, prev *Stamp) []Dir {
 	files := append(s.Outputs[:len(s.Outputs):len(s.Outputs)], s.Inputs...)
-	if prev != nil && sameFiles(prev.Outputs, s.Outputs) && sameFiles(prev.Inputs, s.Inputs) &&
-		prev.Since <= s.Since && prev.dirsHold(root) {
-		return prev.Dirs
+	if prev != nil && samePaths(prev.Outputs, s.Outputs) && samePaths(prev.Inputs, s.Inputs) && prev.Since <= s.Since {
+		if dirs, ok := prev.dirsNow(root); ok {
+			return dirs
+		}
 	}
 	var dirs []Dir
 	seen := map[string]bool{}
@@ -172,9 +173,61 @@ func (s *Stamp) takeDirs(root string, prev *Stamp) []Dir {
 	return dirs
 }
 
-// sameFiles reports whether a and b name the same files with the same
-// bytes, in the same order: then the manifest, and so what counts as a
-// stray, is the same.
-func sameFiles(a, b []File) bool {
-	return slices.EqualFunc(a, b, func(x, y File) bool { return x.Path == y.Path && x.Sum == y.Sum })
+// samePaths reports whether a and b name the same files, in the same
+// order: then the directories they lie in, and what counts as a stray,
+// are the same.
+func samePaths(a, b []File) bool {
+	return slices.EqualFunc(a, b, func(x, y File) bool { return x.Path == y.Path })
+}
+
+// dirsNow is the stamp's directories as they are now, for a stamp of
+// the same files (a run that rewrote some of them): a directory whose
+// trusted fingerprint is still the recorded one holds the entries it
+// held, and only the others are listed again, each fingerprinted
+// before it is listed (see output.Tree.StraysIn). It reports false
+// where that does not settle it: directories the stamp does not record
+// as takeDirs would (see dirsShaped), a directory gone, appeared or no
+// longer plain, or a stray in one listed.
+func (s Stamp) dirsNow(root string) ([]Dir, bool) {
+	if !s.dirsShaped() {
+		return nil, false
+	}
+	dirs := make([]Dir, 0, len(s.Dirs))
+	recorded := make(map[string]bool, len(s.Dirs))
+	var changed []string
+	for _, d := range s.Dirs {
+		recorded[d.Path] = true
+		fp, err := lstat(abs(root, d.Path))
+		switch {
+		case !d.Stat.Known():
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, false
+			}
+			dirs = append(dirs, d)
+		case err != nil || !isDir(fp):
+			return nil, false
+		case fp == d.Stat && d.Stat.TrustedBefore(s.Since):
+			dirs = append(dirs, d)
+		default:
+			dirs = append(dirs, Dir{Path: d.Path, Stat: fp})
+			changed = append(changed, d.Path)
+		}
+	}
+	if len(changed) == 0 {
+		return dirs, true
+	}
+	files := make([]output.File, len(s.Outputs))
+	for i, f := range s.Outputs {
+		files[i] = output.File{Path: f.Path}
+	}
+	strays, subdirs, err := output.NewTree(root).StraysIn(files, changed)
+	if err != nil || len(strays) > 0 {
+		return nil, false
+	}
+	for _, d := range subdirs {
+		if !recorded[d] {
+			return nil, false
+		}
+	}
+	return dirs, true
 }

@@ -281,3 +281,49 @@ func TestDirsMustCoverTheFiles(t *testing.T) {
 		}
 	}
 }
+
+// After a run that rewrote files, a directory whose trusted fingerprint
+// still holds keeps it, and each other is listed again: the stamp keeps
+// its directories while the listed ones hold nothing else, and records
+// none when one holds a stray, a temporary file or a directory it did
+// not record.
+func TestDirsAfterARewriteListWhatChanged(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		after func(root string)
+		hold  bool
+	}{
+		{"an output rewritten", nil, true},
+		{"a stray beside it", func(root string) { os.WriteFile(filepath.Join(root, "out/env/stray.env"), nil, 0o644) }, false},
+		{"a temporary file beside it", func(root string) { os.WriteFile(filepath.Join(root, "out/env/.portschema-1.tmp"), nil, 0o644) }, false},
+		{"a new directory", func(root string) { os.Mkdir(filepath.Join(root, "out/env/more"), 0o755) }, false},
+		{"a stray in the parent", func(root string) { os.WriteFile(filepath.Join(root, "out/stray.yml"), nil, 0o644) }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tree, s := fingerprinted(t)
+			// Rewritten as a write does: a new file renamed over it.
+			name := filepath.Join(tree.Root, "out/env/b.env")
+			os.WriteFile(name+".new", []byte("B=2\n"), 0o644)
+			os.Rename(name+".new", name)
+			if c.after != nil {
+				c.after(tree.Root)
+			}
+			dirs, ok := s.dirsNow(tree.Root)
+			if ok != c.hold {
+				t.Fatalf("the directories hold: %v, want %v (%+v)", ok, c.hold, dirs)
+			}
+			if !ok {
+				return
+			}
+			for i, d := range dirs {
+				fp, _ := lstat(filepath.Join(tree.Root, d.Path))
+				if d.Path != s.Dirs[i].Path || d.Stat != fp {
+					t.Errorf("%s: recorded %+v, now %+v", d.Path, d, fp)
+				}
+				if changed := d.Stat != s.Dirs[i].Stat; changed != (d.Path == "out/env") {
+					t.Errorf("%s: fingerprint changed %v", d.Path, changed)
+				}
+			}
+		})
+	}
+}

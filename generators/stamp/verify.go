@@ -83,6 +83,27 @@ func readAll(root string, files []File) bool {
 // every directory its files lie in below the root; false for a stamp
 // without directories.
 func (s Stamp) dirsHold(root string) bool {
+	if !s.dirsShaped() {
+		return false
+	}
+	for _, d := range s.Dirs {
+		fp, err := lstat(abs(root, d.Path))
+		switch {
+		case !d.Stat.Known():
+			if !errors.Is(err, fs.ErrNotExist) {
+				return false
+			}
+		case err != nil || fp != d.Stat || !isDir(fp) || !d.Stat.TrustedBefore(s.Since):
+			return false
+		}
+	}
+	return true
+}
+
+// dirsShaped reports whether the stamp records directories, each a
+// clean relative path, with every directory above them below the root
+// and every directory its files lie in below the root.
+func (s Stamp) dirsShaped() bool {
 	if len(s.Dirs) == 0 {
 		return false
 	}
@@ -105,17 +126,6 @@ func (s Stamp) dirsHold(root string) bool {
 			if dir := path.Dir(f.Path); dir != "." && !recorded[dir] {
 				return false
 			}
-		}
-	}
-	for _, d := range s.Dirs {
-		fp, err := lstat(abs(root, d.Path))
-		switch {
-		case !d.Stat.Known():
-			if !errors.Is(err, fs.ErrNotExist) {
-				return false
-			}
-		case err != nil || fp != d.Stat || !isDir(fp) || !d.Stat.TrustedBefore(s.Since):
-			return false
 		}
 	}
 	return true
