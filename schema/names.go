@@ -41,6 +41,68 @@ func Suggest(name string, known []string) string { return suggest(name, known) }
 // one name into the other.
 func Distance(a, b string) int { return distance(a, b) }
 
+// Near reports whether a and b are at most k edits apart, as
+// Distance(a, b) <= k would, looking only at what can be within k: the
+// letters both share at the start and the end are set aside, and the
+// rest compared along the diagonal, stopping at the first row already
+// further apart. Rules that compare every name with every other (a
+// host's variables) mostly meet names far apart, which this answers in
+// a few letters and no allocation.
+func Near(a, b string, k int) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > k {
+		return false
+	}
+	for len(a) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	if len(a) == 0 {
+		return len(b) <= k
+	}
+	const short = 64 // letters, of names whose rows stay on the stack
+	var rows [2 * (short + 1)]int
+	var prev, cur []int
+	if len(b) <= short {
+		prev, cur = rows[:len(b)+1], rows[short+1:short+1+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	far := k + 1 // any distance above k: the cells outside the diagonal
+	for j := range prev {
+		prev[j] = min(j, far)
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-k), min(len(b), i+k)
+		cur[0] = min(i, far)
+		if lo > 1 {
+			cur[lo-1] = far
+		}
+		nearest := far
+		for j := lo; j <= hi; j++ {
+			d := prev[j-1]
+			if a[i-1] != b[j-1] {
+				d++
+			}
+			d = min(d, prev[j]+1, cur[j-1]+1, far)
+			cur[j] = d
+			nearest = min(nearest, d)
+		}
+		if hi < len(b) {
+			cur[hi+1] = far
+		}
+		if nearest > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= k
+}
+
 // suggest returns ` (did you mean "x"?)` for the closest known name.
 func suggest(name string, known []string) string {
 	best, bestD := "", len(name)/2+1
@@ -57,12 +119,11 @@ func suggest(name string, known []string) string {
 
 // distance is the Levenshtein distance of two short names.
 func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
 		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
@@ -71,7 +132,7 @@ func distance(a, b string) int {
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
-		prev = cur
+		prev, cur = cur, prev
 	}
 	return prev[len(b)]
 }

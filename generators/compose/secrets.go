@@ -316,9 +316,7 @@ func nearName(a, b string) bool {
 	if strings.HasPrefix(long, short) && 3*len(short) >= 2*len(long) {
 		return true
 	}
-	// The distance is at least the difference of the lengths: names
-	// further apart in length need not be compared letter by letter.
-	return len(long)-len(short) <= 2 && schema.Distance(a, b) <= 2
+	return schema.Near(a, b, 2)
 }
 
 // nearest returns ` (did you mean "x"?)` for the declared name closest
@@ -328,7 +326,10 @@ func nearName(a, b string) bool {
 func nearest(name string, declared []string) string {
 	best, bestD := "", 0
 	for _, d := range declared {
-		if dist := schema.Distance(name, d); nearName(name, d) && (best == "" || dist < bestD) {
+		if !nearName(name, d) {
+			continue
+		}
+		if dist := schema.Distance(name, d); best == "" || dist < bestD {
 			best, bestD = d, dist
 		}
 	}
