@@ -3,6 +3,7 @@ package schema
 import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,13 +15,20 @@ import (
 	"portschema/schema/synthetic"
 )
 
-// After a change to one service of a large source, the memo holds
-// every chunk whole but the service's own, and of that one every other
-// service: only the changed service is evaluated again. The model is
-// the changed source's.
+// After a change to one service, the memo holds every chunk whole but
+// the service's own, and of that one every other service: only the
+// changed service is evaluated again. The model is the changed
+// source's. So it is for a large source, and for one too small to be
+// split without the memo.
 func TestChangeEvaluatesItsServiceOnly(t *testing.T) {
+	for _, n := range []int{600, splitAt - 10} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) { changeEvaluatesItsServiceOnly(t, n) })
+	}
+}
+
+func changeEvaluatesItsServiceOnly(t *testing.T, n int) {
 	root := t.TempDir()
-	if err := synthetic.Write(root, 600); err != nil {
+	if err := synthetic.Write(root, n); err != nil {
 		t.Fatal(err)
 	}
 	platformApart(t, root)
@@ -43,7 +51,10 @@ func TestChangeEvaluatesItsServiceOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src))
+	plan := planSplit(src, parsePlain(src), true)
+	if plan == nil || planSplit(src, parsePlain(src), false) == nil != (n < splitAt) {
+		t.Fatalf("%d services: split with the memo %v, without %v", n, plan != nil, planSplit(src, parsePlain(src), false) != nil)
+	}
 	kept := plan.kept(src, store)
 	if len(kept.missing) != 1 {
 		t.Fatalf("%d services of %d to evaluate again after a change to one", len(kept.missing), len(plan.names))
@@ -177,7 +188,7 @@ services: "extra-canary": {host: "batch", port: 9126, range: "exporters", descri
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src))
+	plan := planSplit(src, parsePlain(src), true)
 	kept := plan.kept(src, store)
 	for i, names := range kept.chunks {
 		j := slices.Index(names, "extra-canary")
@@ -214,7 +225,7 @@ func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := planSplit(src, parsePlain(src)).names
+	names := planSplit(src, parsePlain(src), true).names
 	// A name inside a chunk: it sorts between two services, not last,
 	// and ends no chunk.
 	added := ""
@@ -243,7 +254,7 @@ func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return planSplit(src, parsePlain(src)).kept(src, store).missing
+		return planSplit(src, parsePlain(src), true).kept(src, store).missing
 	}
 	if got := missing(); !slices.Equal(got, []string{added}) {
 		t.Errorf("after adding %s, to evaluate: %v", added, got)
@@ -286,7 +297,7 @@ func TestChangeAroundTheServicesEvaluatesTheRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src))
+	plan := planSplit(src, parsePlain(src), true)
 	if !plan.apart["hosts.cue"] || !plan.apart["ranges.cue"] || plan.apart["platform.cue"] || plan.apart["services_000.cue"] {
 		t.Fatalf("apart files %v", plan.apart)
 	}

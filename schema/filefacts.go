@@ -275,7 +275,7 @@ func planOfFacts(src *Source, facts []fileFacts) *splitPlan {
 		}
 	}
 	plan.nameServices()
-	if len(plan.names) < splitAt {
+	if len(plan.names) < keptSplitAt { // facts are only read with the memo
 		return nil
 	}
 	if _, ok := definitionsRead(); ok {

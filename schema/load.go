@@ -160,7 +160,7 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early
 	}
 	if files := parsePlain(src); files != nil {
 		names := sourceNames(absRoot, files)
-		if plan := planSplit(src, files); plan != nil {
+		if plan := planSplit(src, files, cached); plan != nil {
 			positions := make(chan *positionIndex, 1)
 			go func(files []*ast.File) {
 				if !cached {
