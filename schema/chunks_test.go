@@ -137,15 +137,7 @@ func TestIndexOfFactsIsTheWalk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	abs, _ := filepath.Abs(root)
-	src, err := readSource(filepath.Join(abs, SourceDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shape, err := SourceShape()
-	if err != nil {
-		t.Fatal(err)
-	}
+	abs, src, shape := sourceAndShape(t, root)
 	files := parsePlain(src)
 	want := newPositionIndex(abs, files, shape)
 	facts := make([]fileFacts, len(src.Names))
@@ -374,15 +366,7 @@ func TestDamagedFactsDoNotDecode(t *testing.T) {
 	if err := synthetic.Write(root, 30); err != nil {
 		t.Fatal(err)
 	}
-	abs, _ := filepath.Abs(root)
-	src, err := readSource(filepath.Join(abs, SourceDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shape, err := SourceShape()
-	if err != nil {
-		t.Fatal(err)
-	}
+	abs, src, shape := sourceAndShape(t, root)
 	var learnt fileFacts
 	for _, f := range parsePlain(src)[1:] { // a file of services
 		if learnt = factsOf(abs, f, shape); len(learnt.Decls) > 0 {
@@ -408,4 +392,20 @@ func TestDamagedFactsDoNotDecode(t *testing.T) {
 			unmarshalFacts(damaged) // must return, whatever it returns
 		}
 	}
+}
+
+// sourceAndShape reads the source of root, with its absolute path and
+// the source's shape.
+func sourceAndShape(t *testing.T, root string) (string, *Source, *Shape) {
+	t.Helper()
+	abs, _ := filepath.Abs(root)
+	src, err := readSource(filepath.Join(abs, SourceDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, err := SourceShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs, src, shape
 }
