@@ -40,8 +40,8 @@ func (t *Tree) Strays(files []File) ([]Stray, error) {
 // StraysIn is Strays looking in the given directories alone (relative
 // to the root, their entries only): what the others hold is known
 // otherwise. Outside out/ only the temporary files beside known files
-// are strays. It also returns the directories the
-// directories below out/ hold, for the caller to know them too.
+// are strays. It also returns the subdirectories it found below out/,
+// for the caller to check against those it knows.
 func (t *Tree) StraysIn(files []File, dirs []string) ([]Stray, []string, error) {
 	known, err := t.known(files)
 	if err != nil {

@@ -114,8 +114,9 @@ func (s *Stamp) takeFingerprints(root string, prev *Stamp, held map[string]Finge
 // directory below out/, each fingerprinted before it is listed, and
 // every other directory an output or input lies in. It returns none
 // when out/ holds a stray, or a directory is not a plain one: the
-// check then walks the tree and finds it. The directories of prev are
-// kept while they hold, for the same outputs.
+// check then walks the tree and finds it. For the same files as prev's,
+// only the directories that changed since prev are listed again (see
+// dirsNow).
 func (s *Stamp) takeDirs(root string, prev *Stamp) []Dir {
 	files := append(s.Outputs[:len(s.Outputs):len(s.Outputs)], s.Inputs...)
 	if prev != nil && samePaths(prev.Outputs, s.Outputs) && samePaths(prev.Inputs, s.Inputs) && prev.Since <= s.Since {
