@@ -16,7 +16,8 @@ import (
 )
 
 // For random sequences of edits to a source large enough to be
-// evaluated in parts, a regen that takes what it can from the cache
+// evaluated in parts, and to one split only with the cache (see
+// schema's keptSplitAt), a regen that takes what it can from the cache
 // (the stamp, the parts' evaluations, compose-go's verdicts) leaves
 // exactly the tree a full regen leaves, and reports exactly the same
 // problems. Edits break the source as often as not (taken ports,
@@ -24,15 +25,19 @@ import (
 // every service is evaluated with (a host, the domain, a range), and go
 // back to earlier states, whose entries the cache still holds.
 func TestIncrementalRegenIsFullRegen(t *testing.T) {
-	seeds := []uint64{1, 2, 3}
+	runs := []struct {
+		seed     uint64
+		services int
+	}{{1, 64}, {2, 64}, {3, 64}, {4, 20}}
 	steps := 12
 	if testing.Short() {
-		seeds, steps = seeds[:1], 6
+		runs, steps = runs[:1], 6
 	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+	for _, run := range runs {
+		seed := run.seed
+		t.Run(fmt.Sprintf("seed=%d,services=%d", seed, run.services), func(t *testing.T) {
 			root := t.TempDir()
-			if err := synthetic.Write(root, 64); err != nil {
+			if err := synthetic.Write(root, run.services); err != nil {
 				t.Fatal(err)
 			}
 			cache := t.TempDir()
