@@ -74,6 +74,18 @@ type entityIndex struct {
 
 // factsOf learns a parsed user file's facts.
 func factsOf(absRoot string, f *ast.File, shape *Shape) fileFacts {
+	facts := namingFactsOf(f)
+	facts.Index = fileIndexOf(absRoot, f, shape)
+	return facts
+}
+
+// namingFactsOf learns all of a file's facts but its positions: whether
+// it can be split, refers to the top level or stands apart, and where
+// it declares its services. They read how the parser resolved the
+// file's names, which linking an instance of it rewrites (see
+// linkFiles): they are learnt before any part built from the same
+// syntax is linked. The positions read no name's resolution.
+func namingFactsOf(f *ast.File) fileFacts {
 	plan := &splitPlan{}
 	scopes := map[ast.Node]bool{}
 	facts := fileFacts{Split: true}
@@ -90,7 +102,6 @@ func factsOf(absRoot string, f *ast.File, shape *Shape) fileFacts {
 	for _, d := range plan.decls {
 		facts.Decls = append(facts.Decls, declFacts{Name: d.name, Start: d.start, End: d.end})
 	}
-	facts.Index = fileIndexOf(absRoot, f, shape)
 	return facts
 }
 

@@ -161,15 +161,23 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early
 	if files := parsePlain(src); files != nil {
 		names := sourceNames(absRoot, files)
 		if plan := planSplit(src, files, cached); plan != nil {
+			var facts []fileFacts
+			if cached {
+				// What the files' names tell is learnt before the parts
+				// link the same syntax (see namingFactsOf).
+				facts = make([]fileFacts, len(src.Names))
+				for i, f := range files[1:] { // after the definitions, src.Names in order
+					facts[i] = namingFactsOf(f)
+				}
+			}
 			positions := make(chan *positionIndex, 1)
 			go func(files []*ast.File) {
 				if !cached {
 					positions <- newPositionIndex(absRoot, files, shape)
 					return
 				}
-				facts := make([]fileFacts, len(src.Names))
-				for i, f := range files[1:] { // after the definitions, src.Names in order
-					facts[i] = factsOf(absRoot, f, shape)
+				for i, f := range files[1:] {
+					facts[i].Index = fileIndexOf(absRoot, f, shape)
 				}
 				keepFacts(src, facts, store)
 				positions <- indexOfFacts(absRoot, shape, facts)
