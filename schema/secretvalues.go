@@ -84,14 +84,14 @@ type Found struct {
 // from (see serviceKey): a service of a key found clean before is not
 // read again. A root's are one entry, the ids of its services found
 // clean, rewritten when they change; only findings are reported, so a
-// service with one is read again in every run.
+// service with one is read again in every run. One rule uses it, on
+// one goroutine.
 type cleanServices struct {
 	store memo.Store
 	entry memo.Key
 	keys  map[string]memo.Key // of each service's value
 	held  map[[32]byte]bool   // the ids the entry held
-	mu    sync.Mutex
-	now   []memo.Key // of the services found clean in this run, or known
+	now   []memo.Key          // of the services found clean in this run, or known
 }
 
 // openCleanServices reads the entry of the root at absRoot, for the
@@ -121,7 +121,7 @@ func (cs *cleanServices) known(name string) bool {
 	}
 	k, ok := cs.keys[name]
 	if ok && cs.held[k.ID()] {
-		cs.add(k)
+		cs.now = append(cs.now, k)
 		return true
 	}
 	return false
@@ -133,14 +133,8 @@ func (cs *cleanServices) found(name string) {
 		return
 	}
 	if k, ok := cs.keys[name]; ok {
-		cs.add(k)
+		cs.now = append(cs.now, k)
 	}
-}
-
-func (cs *cleanServices) add(k memo.Key) {
-	cs.mu.Lock()
-	cs.now = append(cs.now, k)
-	cs.mu.Unlock()
 }
 
 // keep writes the entry when the services found clean are not those it
