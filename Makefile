@@ -45,6 +45,7 @@ kube-apiserver:
 FUZZTIME ?= 1m
 FUZZ_TARGETS = \
 	./schema:FuzzLoad \
+	./schema:FuzzFactsDecode \
 	./schema/adoption/handwritten:FuzzComposeReader \
 	./schema/adoption/handwritten:FuzzCloudflaredReader \
 	./schema/adoption/handwritten:FuzzPrometheusReader \

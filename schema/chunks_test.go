@@ -396,7 +396,7 @@ func TestDamagedFactsDoNotDecode(t *testing.T) {
 
 // sourceAndShape reads the source of root, with its absolute path and
 // the source's shape.
-func sourceAndShape(t *testing.T, root string) (string, *Source, *Shape) {
+func sourceAndShape(t testing.TB, root string) (string, *Source, *Shape) {
 	t.Helper()
 	abs, _ := filepath.Abs(root)
 	src, err := readSource(filepath.Join(abs, SourceDir))
