@@ -26,8 +26,10 @@ var versusSizes = []int{50, 100, 1000, 10000}
 // whose schema/ holds the source and a copy of the definitions, so that
 // `cue export` there evaluates the same thing.
 type versusSource struct {
-	name  string
-	write func(b *testing.B, tool, measure, root string)
+	name string
+	// write writes the source into root; scratch is a directory of its
+	// own for whatever it needs on the way.
+	write func(b *testing.B, tool, measure, root, scratch string)
 }
 
 // versusSources are this project's own platform, and sources of every
@@ -36,17 +38,17 @@ type versusSource struct {
 // platform's regen produced: the same platforms, in the shape an
 // adopting user's source has (a file per range, explicit values).
 func versusSources() []versusSource {
-	sources := []versusSource{{"fixture", func(b *testing.B, _, _, root string) { copyOwnSource(b, root) }}}
+	sources := []versusSource{{"fixture", func(b *testing.B, _, _, root, _ string) { copyOwnSource(b, root) }}}
 	for _, n := range versusSizes {
-		sources = append(sources, versusSource{fmt.Sprintf("synthetic-%d", n), func(b *testing.B, _, _, root string) {
+		sources = append(sources, versusSource{fmt.Sprintf("synthetic-%d", n), func(b *testing.B, _, _, root, _ string) {
 			if err := synthetic.Write(root, n); err != nil {
 				b.Fatal(err)
 			}
 		}})
 	}
 	for _, n := range versusSizes {
-		sources = append(sources, versusSource{fmt.Sprintf("imported-%d", n), func(b *testing.B, tool, measure, root string) {
-			importSynthetic(b, tool, measure, root, n)
+		sources = append(sources, versusSource{fmt.Sprintf("imported-%d", n), func(b *testing.B, tool, measure, root, scratch string) {
+			importSynthetic(b, tool, measure, root, scratch, n)
 		}})
 	}
 	return sources
@@ -76,10 +78,9 @@ func copyOwnSource(b *testing.B, root string) {
 }
 
 // importSynthetic writes into root the source `import` makes of the
-// files a synthetic platform of n services generates.
-func importSynthetic(b *testing.B, tool, measure, root string, n int) {
+// files a synthetic platform of n services generates, in from.
+func importSynthetic(b *testing.B, tool, measure, root, from string, n int) {
 	b.Helper()
-	from := b.TempDir()
 	if err := synthetic.Write(from, n); err != nil {
 		b.Fatal(err)
 	}
@@ -122,18 +123,23 @@ func BenchmarkVersusCue(b *testing.B) {
 		b.Skip("no cue on PATH; go install cuelang.org/go/cmd/cue@v0.17.1")
 	}
 	tool, measure := buildTool(b), buildMeasure(b)
-	trash := b.TempDir() // removed once every source is measured
+	// Every tree, the trash of cold runs (see clearOut) among them, is
+	// removed once every source is measured: a source's cold runs would
+	// otherwise create their outputs right after the trees of the source
+	// before were deleted, and pay the file system for it (see clearOut).
+	trees := b.TempDir()
+	trash := newDir(b, trees, "trash")
 	var rows []versusRow
 	defer func() { fmt.Print(versusTable(rows)) }()
 	for _, src := range versusSources() {
 		b.Run(src.name, func(b *testing.B) {
-			root := b.TempDir()
-			src.write(b, tool, measure, root)
+			root := newDir(b, trees, src.name)
+			src.write(b, tool, measure, root, newDir(b, trees, src.name+"-scratch"))
 			defs := filepath.Join(root, schema.SourceDir, schema.DefinitionsFile)
 			if err := os.WriteFile(defs, schema.Definitions, 0o644); err != nil {
 				b.Fatal(err)
 			}
-			cache := []string{stamp.CacheEnv + "=" + b.TempDir()}
+			cache := []string{stamp.CacheEnv + "=" + newDir(b, trees, src.name+"-cache")}
 			off := []string{stamp.CacheEnv + "=" + stamp.CacheOff}
 			ed := newEditor(b, root)
 			cmd := func(env []string, args ...string) procCost {
@@ -179,6 +185,16 @@ func BenchmarkVersusCue(b *testing.B) {
 			b.ReportMetric(row.cost["nochange"].cpu.Seconds()/c.cpu.Seconds(), "nochange/cue-cpu")
 		})
 	}
+}
+
+// newDir makes a new directory in parent.
+func newDir(b *testing.B, parent, prefix string) string {
+	b.Helper()
+	dir, err := os.MkdirTemp(parent, prefix+"-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir
 }
 
 // cmdMayFail is runProcess for a command whose exit status does not
