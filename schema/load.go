@@ -235,7 +235,7 @@ func evaluateFromFacts(absRoot string, src *Source, shape *Shape, store memo.Sto
 		return evaluation{}, false
 	}
 	kept := plan.kept(src, store)
-	if len(kept.missing) > partSize {
+	if len(kept.missing) > factsUpTo {
 		return evaluation{}, false // parsed once and evaluated from the syntax, cheaper
 	}
 	docs, ok := plan.evaluateChunks(src, store, kept, early)

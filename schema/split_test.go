@@ -3,9 +3,11 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -252,6 +254,42 @@ platform: name: "p"
 		sort.Strings(names)
 		if strings.Join(names, " ") != want || got.Other != 1 {
 			t.Errorf("part %d has services %v and other %d, want %s and 1", i, names, got.Other, want)
+		}
+	}
+}
+
+// Parts are even and bounded: every service is in exactly one part,
+// no part holds more than one service over another (the cores finish
+// together), none holds half as many again as partSize (what the parts
+// evaluated at once hold stays within the memory budget), and there
+// are two parts from two services on, so that both cores work.
+func TestPartsAreEvenAndBounded(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 49, 149, 150, 151, 249, 250, 251, 500, 999, 1000, 1001, 10049, 10050} {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("svc-%05d", i)
+		}
+		part, parts := partition(names)
+		if len(part) != n {
+			t.Errorf("%d services: %d are in a part", n, len(part))
+			continue
+		}
+		if want := min(n, 2); parts < want {
+			t.Errorf("%d services in %d parts, want at least %d", n, parts, want)
+		}
+		sizes := make([]int, parts)
+		for _, name := range names {
+			i := part[name]
+			if i < 0 || i >= parts {
+				t.Fatalf("%d services: %s is in part %d of %d", n, name, i, parts)
+			}
+			sizes[i]++
+		}
+		if n == 0 {
+			continue
+		}
+		if lo, hi := slices.Min(sizes), slices.Max(sizes); hi-lo > 1 || hi > partSize*3/2 {
+			t.Errorf("%d services: parts of %d to %d services, want within one of each other and at most %d", n, lo, hi, partSize*3/2)
 		}
 	}
 }
