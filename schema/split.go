@@ -47,23 +47,6 @@ import (
 // service alone rather than the whole source (at 50 services, 26 ms of
 // CPU instead of 45).
 //
-// partSize is how many services a part holds, about, when a run
-// evaluates it. The memo keeps what a part evaluated to by service, in
-// smaller chunks (see chunkSize), so a change to one service evaluates
-// that service again, not its part, and where parts end matters to no
-// entry: a source is cut into parts of even size. The parts evaluated
-// at once each hold their whole evaluation until it is exported (about
-// 120 KB a service at 500 synthetic services), and parts of 100 keep
-// that within the memory budget at every size; by that measure four at
-// once (see maxWorkers) stay within it too, most tightly at about 400
-// services (48 MB of 56). Larger parts outgrow it where the source is
-// small beside them: at 500 services, two parts of 250 on two cores
-// held 60 MB against a 64 MB budget, the collector ran back to back,
-// and the run took 936 ms of CPU against 543 ms with parts of 100.
-// Each part pays for evaluating the definitions again (about 3 ms): at
-// 10,000 services parts of 60 cost a thirtieth more CPU than parts of
-// 100.
-//
 // factsUpTo is the most services left to evaluate for which a run
 // that holds every file's facts (see evaluateFromFacts) evaluates them
 // from their own bytes; with more, parsing every file once and
@@ -71,9 +54,40 @@ import (
 const (
 	splitAt     = 40
 	keptSplitAt = chunkSize
-	partSize    = 100
 	factsUpTo   = 250
 )
+
+// A part holds a fortieth of the source, from smallestPart to
+// largestPart services (see partSize).
+const (
+	smallestPart = 100
+	largestPart  = 250
+)
+
+// partSize is how many services a part of a source of n services
+// holds, about, when a run evaluates it. The memo keeps what a part
+// evaluated to by service, in smaller chunks (see chunkSize), so a
+// change to one service evaluates that service again, not its part,
+// and where parts end matters to no entry: a source is cut into parts
+// of even size (see partition).
+//
+// Parts trade the collector's work against their own. The parts
+// evaluated at once each hold their whole evaluation until it is
+// exported (about 120 KB a service at 500 synthetic services), and the
+// collector's budget grows with the source: where those parts hold
+// much of it, the collector runs often and has much to trace each
+// time. At 500 services, two parts of 250 on two cores held 60 MB of a
+// 64 MB budget, the collector ran back to back, and the run took
+// 936 ms of CPU against 543 ms with parts of 100; at 1,000 and 2,500
+// services parts of 100 took a seventh and a thirtieth less than parts
+// of 250. But each part also evaluates the definitions and everything
+// around the services again, about 3 ms and more where that is large:
+// at 10,000 services, where the budget is over 800 MB, parts of 250
+// took a fourteenth (synthetic) to a twelfth (imported) less user time
+// than parts of 100.
+func partSize(n int) int {
+	return min(max(n/40, smallestPart), largestPart)
+}
 
 // maxWorkers bounds the parts evaluated at once: each holds its own
 // evaluation, so on a machine of many cores more would trade memory for
@@ -508,7 +522,8 @@ func (plan *splitPlan) evaluateParts(src *Source, part map[string]int, parts int
 // and none when there are none.
 func partition(names []string) (map[string]int, int) {
 	n := len(names)
-	parts := min(n, max(2, (n+partSize/2)/partSize))
+	size := partSize(n)
+	parts := min(n, max(2, (n+size/2)/size))
 	part := make(map[string]int, n)
 	for i, name := range names {
 		part[name] = i * parts / n

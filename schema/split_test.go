@@ -260,11 +260,11 @@ platform: name: "p"
 
 // Parts are even and bounded: every service is in exactly one part,
 // no part holds more than one service over another (the cores finish
-// together), none holds half as many again as partSize (what the parts
-// evaluated at once hold stays within the memory budget), and there
-// are two parts from two services on, so that both cores work.
+// together), none holds half as many again as partSize says (what the
+// parts evaluated at once hold is bounded), and there are two parts
+// from two services on, so that both cores work.
 func TestPartsAreEvenAndBounded(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 3, 49, 149, 150, 151, 249, 250, 251, 500, 999, 1000, 1001, 10049, 10050} {
+	for _, n := range []int{0, 1, 2, 3, 49, 149, 150, 151, 249, 250, 251, 500, 999, 1000, 1001, 4000, 6001, 10049, 10050, 12345} {
 		names := make([]string, n)
 		for i := range names {
 			names[i] = fmt.Sprintf("svc-%05d", i)
@@ -288,8 +288,8 @@ func TestPartsAreEvenAndBounded(t *testing.T) {
 		if n == 0 {
 			continue
 		}
-		if lo, hi := slices.Min(sizes), slices.Max(sizes); hi-lo > 1 || hi > partSize*3/2 {
-			t.Errorf("%d services: parts of %d to %d services, want within one of each other and at most %d", n, lo, hi, partSize*3/2)
+		if lo, hi := slices.Min(sizes), slices.Max(sizes); hi-lo > 1 || hi > partSize(n)*3/2 {
+			t.Errorf("%d services: parts of %d to %d services, want within one of each other and at most %d", n, lo, hi, partSize(n)*3/2)
 		}
 	}
 }
