@@ -16,8 +16,8 @@ import (
 )
 
 // For random sequences of edits to a source large enough to be
-// evaluated in parts, and to one split only with the cache (see
-// schema's keptSplitAt), a regen that takes what it can from the cache
+// evaluated in parts, and to one of a few dozen services (two parts
+// of a few chunks each), a regen that takes what it can from the cache
 // (the stamp, the parts' evaluations, compose-go's verdicts) leaves
 // exactly the tree a full regen leaves, and reports exactly the same
 // problems. Edits break the source as often as not (taken ports,

@@ -18,10 +18,10 @@ import (
 // After a change to one service, the memo holds every chunk whole but
 // the service's own, and of that one every other service: only the
 // changed service is evaluated again. The model is the changed
-// source's. So it is for a large source, and for one too small to be
-// split without the memo.
+// source's. So it is for a large source, and for one of a few dozen
+// services.
 func TestChangeEvaluatesItsServiceOnly(t *testing.T) {
-	for _, n := range []int{600, splitAt - 10} {
+	for _, n := range []int{600, 30} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) { changeEvaluatesItsServiceOnly(t, n) })
 	}
 }
@@ -51,9 +51,9 @@ func changeEvaluatesItsServiceOnly(t *testing.T, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src), true)
-	if plan == nil || planSplit(src, parsePlain(src), false) == nil != (n < splitAt) {
-		t.Fatalf("%d services: split with the memo %v, without %v", n, plan != nil, planSplit(src, parsePlain(src), false) != nil)
+	plan := planSplit(src, parsePlain(src))
+	if plan == nil {
+		t.Fatalf("%d services: the source is not split", n)
 	}
 	kept := plan.kept(src, store)
 	if len(kept.missing) != 1 {
@@ -180,7 +180,7 @@ services: "extra-canary": {host: "batch", port: 9126, range: "exporters", descri
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src), true)
+	plan := planSplit(src, parsePlain(src))
 	kept := plan.kept(src, store)
 	for i, names := range kept.chunks {
 		j := slices.Index(names, "extra-canary")
@@ -217,7 +217,7 @@ func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := planSplit(src, parsePlain(src), true).names
+	names := planSplit(src, parsePlain(src)).names
 	// A name inside a chunk: it sorts between two services, not last,
 	// and ends no chunk.
 	added := ""
@@ -246,7 +246,7 @@ func TestAddedOrRemovedServiceEvaluatesAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return planSplit(src, parsePlain(src), true).kept(src, store).missing
+		return planSplit(src, parsePlain(src)).kept(src, store).missing
 	}
 	if got := missing(); !slices.Equal(got, []string{added}) {
 		t.Errorf("after adding %s, to evaluate: %v", added, got)
@@ -289,7 +289,7 @@ func TestChangeAroundTheServicesEvaluatesTheRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := planSplit(src, parsePlain(src), true)
+	plan := planSplit(src, parsePlain(src))
 	if !plan.apart["hosts.cue"] || !plan.apart["ranges.cue"] || plan.apart["platform.cue"] || plan.apart["services_000.cue"] {
 		t.Fatalf("apart files %v", plan.apart)
 	}

@@ -286,7 +286,7 @@ func planOfFacts(src *Source, facts []fileFacts) *splitPlan {
 		}
 	}
 	plan.nameServices()
-	if len(plan.names) < keptSplitAt { // facts are only read with the memo
+	if len(plan.names) < splitAt {
 		return nil
 	}
 	if _, ok := definitionsRead(); ok {

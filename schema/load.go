@@ -160,7 +160,7 @@ func evaluate(absRoot string, src *Source, shape *Shape, store memo.Store, early
 	}
 	if files := parsePlain(src); files != nil {
 		names := sourceNames(absRoot, files)
-		if plan := planSplit(src, files, cached); plan != nil {
+		if plan := planSplit(src, files); plan != nil {
 			var facts []fileFacts
 			if cached {
 				// What the files' names tell is learnt before the parts

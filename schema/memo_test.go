@@ -202,7 +202,7 @@ services: "extra-t": {host: "batch", port: 9124, range: "exporters", description
 		t.Fatal(err)
 	}
 	abs, _ := filepath.Abs(root)
-	kept := planSplit(src, parsePlain(src), true).kept(src, store)
+	kept := planSplit(src, parsePlain(src)).kept(src, store)
 	keys := kept.valueKeys()
 	clean := openCleanServices(store, abs, keys)
 	if len(clean.held) != len(keys)-2 || clean.held[keys["extra-s"].ID()] || clean.held[keys["extra-t"].ID()] {

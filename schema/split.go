@@ -38,23 +38,22 @@ import (
 // by its declaration. Anything else is evaluated whole, as are sources
 // with errors, so diagnostics never depend on the split.
 
-// splitAt is the number of services from which a source is split when
-// nothing of it is kept: with fewer there is little to save (a part
-// with no services costs about 3 ms); from 40, two parts on two cores
-// take a tenth to a fifth off a regen. With the memo a source is split
-// from a chunk's worth of services (keptSplitAt): the first run costs a
-// few milliseconds more, and a run after a change evaluates the changed
-// service alone rather than the whole source (at 50 services, 26 ms of
-// CPU instead of 45).
+// splitAt is the number of services from which a source is split: a
+// chunk's worth (see chunkSize), with the memo or without. With the
+// memo, a run after a change evaluates the changed service alone
+// rather than the whole source (at 50 services, 26 ms of CPU instead
+// of 45). Without it, two parts on two cores take as much CPU as one
+// evaluation of the whole and less time: at 14 to 37 services, a
+// tenth to a sixth less wall time for the same CPU (a part with no
+// services costs about 3 ms, which two cores pay side by side).
 //
 // factsUpTo is the most services left to evaluate for which a run
 // that holds every file's facts (see evaluateFromFacts) evaluates them
 // from their own bytes; with more, parsing every file once and
 // evaluating from that syntax costs less.
 const (
-	splitAt     = 40
-	keptSplitAt = chunkSize
-	factsUpTo   = 250
+	splitAt   = chunkSize
+	factsUpTo = 250
 )
 
 // A part holds a fortieth of the source, from smallestPart to
@@ -168,14 +167,13 @@ func hasFileAttributes(f *ast.File) bool {
 }
 
 // planSplit returns the plan of a source that is large and plain
-// enough to be split, or nil; kept tells whether what it evaluates to
-// is kept in the memo (see splitAt).
-func planSplit(src *Source, files []*ast.File, kept bool) *splitPlan {
+// enough to be split (see splitAt), or nil.
+func planSplit(src *Source, files []*ast.File) *splitPlan {
 	if src.InModule {
 		return nil // a module whose files we do not hold
 	}
 	plan := planParts(files)
-	if plan == nil || len(plan.names) < splitFrom(kept) {
+	if plan == nil || len(plan.names) < splitAt {
 		return nil
 	}
 	if !plan.refersToFileScope(files) {
@@ -183,14 +181,6 @@ func planSplit(src *Source, files []*ast.File, kept bool) *splitPlan {
 	}
 	plan.apart = apartFiles(files)
 	return plan
-}
-
-// splitFrom is the number of services from which a source is split.
-func splitFrom(kept bool) int {
-	if kept {
-		return keptSplitAt
-	}
-	return splitAt
 }
 
 // apartFiles are the user files the services of a split source do not

@@ -63,7 +63,7 @@ func wholeAndSplit(t *testing.T, root string) (whole *Platform, wholeErr error, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if planSplit(src, parsePlain(src), false) == nil {
+	if planSplit(src, parsePlain(src)) == nil {
 		t.Fatal("the source is not split")
 	}
 	shape, err := SourceShape()
@@ -97,7 +97,7 @@ func splitLoadIsTheWholeLoad(t *testing.T, extra string, fromSyntax bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan := planSplit(src, parsePlain(src), false); plan == nil || (plan.syntax != nil) != fromSyntax {
+	if plan := planSplit(src, parsePlain(src)); plan == nil || (plan.syntax != nil) != fromSyntax {
 		t.Fatalf("the parts are not built as meant (from the syntax: %v)", fromSyntax)
 	}
 	whole, werr, split, serr := wholeAndSplit(t, root)
@@ -326,7 +326,7 @@ func TestFileAppearingDuringTheLoadIsNotEvaluated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan := planSplit(src, parsePlain(src), false)
+		plan := planSplit(src, parsePlain(src))
 		if plan == nil {
 			t.Fatal("the source is not split")
 		}
