@@ -3,6 +3,7 @@
 #   make regen   regenerate out/ from schema/
 #   make check   fail if out/ is stale, missing or orphaned (CI)
 #   make test    run every test
+#   make race    run every test with the race detector (minutes)
 #   make bench   time regen, check and vet beside `cue export` (when on
 #                PATH) on this project's platform and on sources of 50 to
 #                10,000 services, cold, warm and after one change
@@ -12,7 +13,7 @@
 
 GO ?= go
 
-.PHONY: regen check vet test bench fuzz kube-apiserver
+.PHONY: regen check vet test race bench fuzz kube-apiserver
 
 regen:
 	$(GO) run . regen
@@ -27,6 +28,11 @@ vet:
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+
+# Parts of the source, compose-go's checks and the writer run side by
+# side; the race detector proves what they share is shared safely.
+race:
+	$(GO) test -race -timeout 30m ./...
 
 # The command benchmarks also time `cue export` of the same source,
 # interleaved, when cue is on PATH (go install cuelang.org/go/cmd/cue@v0.17.1),
