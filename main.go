@@ -321,9 +321,7 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 		}
 		hooks.Source = src
 	}
-	if c.budget != nil {
-		c.budget(hooks.Source)
-	}
+	c.setBudget(hooks.Source)
 	c.last = nil
 	if ending != output.Discard {
 		if c.read != nil {
@@ -342,6 +340,14 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 	return res, exitOK
 }
 
+// setBudget sets the collector's budget for src (nil: the base alone),
+// where run was given a policy.
+func (c *cli) setBudget(src *schema.Source) {
+	if c.budget != nil {
+		c.budget(src)
+	}
+}
+
 // upToDate is regen's shortcut: it reports whether the stamp vouches
 // for the tree as a regen would leave it, with the number of outputs;
 // then there is nothing to write. Once the stamp is known to be of the
@@ -349,9 +355,7 @@ func (c *cli) build(ending output.Ending) (*generators.Result, int) {
 // take, so that it never vouches for a tree another run is writing;
 // done is also set, with an exit code, when that lock cannot be taken.
 func (c *cli) upToDate() (n int, done bool, code int) {
-	if c.budget != nil {
-		c.budget(nil) // the base, until the source is read (see setMemoryBudget)
-	}
+	c.setBudget(nil) // the base, until the source is read (see setMemoryBudget)
 	abs, err := filepath.Abs(c.root)
 	if err != nil {
 		return 0, false, exitOK
@@ -430,9 +434,7 @@ func (c *cli) check(args []string) int {
 	// Under GitHub Actions the full check runs, for its annotations and
 	// summary.
 	if !c.github {
-		if c.budget != nil {
-			c.budget(nil) // the base, until the source is read (see setMemoryBudget)
-		}
+		c.setBudget(nil) // the base, until the source is read (see setMemoryBudget)
 		holds, read := stamp.Holds(c.root, c.toolID())
 		if holds {
 			return exitOK // nothing changed since a run found the tree up to date

@@ -190,32 +190,13 @@ func samePaths(a, b []File) bool {
 // as takeDirs would (see dirsShaped), a directory gone, appeared or no
 // longer plain, or a stray in one listed.
 func (s Stamp) dirsNow(root string) ([]Dir, bool) {
-	if !s.dirsShaped() {
-		return nil, false
+	dirs, changed, ok := s.dirsAsNow(root)
+	if !ok || len(changed) == 0 {
+		return dirs, ok
 	}
-	dirs := make([]Dir, 0, len(s.Dirs))
 	recorded := make(map[string]bool, len(s.Dirs))
-	var changed []string
 	for _, d := range s.Dirs {
 		recorded[d.Path] = true
-		fp, err := lstat(abs(root, d.Path))
-		switch {
-		case !d.Stat.Known():
-			if !errors.Is(err, fs.ErrNotExist) {
-				return nil, false
-			}
-			dirs = append(dirs, d)
-		case err != nil || !isDir(fp):
-			return nil, false
-		case fp == d.Stat && d.Stat.TrustedBefore(s.Since):
-			dirs = append(dirs, d)
-		default:
-			dirs = append(dirs, Dir{Path: d.Path, Stat: fp})
-			changed = append(changed, d.Path)
-		}
-	}
-	if len(changed) == 0 {
-		return dirs, true
 	}
 	files := make([]output.File, len(s.Outputs))
 	for i, f := range s.Outputs {

@@ -83,21 +83,39 @@ func readAll(root string, files []File) bool {
 // every directory its files lie in below the root; false for a stamp
 // without directories.
 func (s Stamp) dirsHold(root string) bool {
+	_, changed, ok := s.dirsAsNow(root)
+	return ok && len(changed) == 0
+}
+
+// dirsAsNow is the stamp's directories with the fingerprints they have
+// now, and the paths of those whose trusted fingerprint is not the
+// recorded one (changed). It reports false where that does not tell
+// what the directories hold: directories the stamp does not record as
+// takeDirs would (see dirsShaped), or one gone, appeared or no longer
+// plain.
+func (s Stamp) dirsAsNow(root string) (dirs []Dir, changed []string, ok bool) {
 	if !s.dirsShaped() {
-		return false
+		return nil, nil, false
 	}
+	dirs = make([]Dir, 0, len(s.Dirs))
 	for _, d := range s.Dirs {
 		fp, err := lstat(abs(root, d.Path))
 		switch {
 		case !d.Stat.Known():
 			if !errors.Is(err, fs.ErrNotExist) {
-				return false
+				return nil, nil, false
 			}
-		case err != nil || fp != d.Stat || !isDir(fp) || !d.Stat.TrustedBefore(s.Since):
-			return false
+			dirs = append(dirs, d)
+		case err != nil || !isDir(fp):
+			return nil, nil, false
+		case fp == d.Stat && d.Stat.TrustedBefore(s.Since):
+			dirs = append(dirs, d)
+		default:
+			dirs = append(dirs, Dir{Path: d.Path, Stat: fp})
+			changed = append(changed, d.Path)
 		}
 	}
-	return true
+	return dirs, changed, true
 }
 
 // dirsShaped reports whether the stamp records directories, each a
